@@ -1,0 +1,47 @@
+// Command s3vet answers questions about the security of Amazon S3 the way
+// AWS would.
+//
+// Usage:
+//
+//	s3vet eval -f FILE   answer the authorization scenarios in FILE (JSON)
+//	s3vet demo           show what s3vet does, with built-in scenarios
+//
+// See docs/scenario.md for the scenario format.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `usage: s3vet <command> [flags]
+
+commands:
+  eval -f FILE   answer the authorization scenarios in FILE ("-" for standard input)
+  demo           show what s3vet does, with built-in scenarios
+`
+
+// run is main without the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "eval":
+		return evalCmd(ctx, args[1:], stdin, stdout, stderr)
+	case "demo":
+		return demoCmd(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "s3vet: unknown command %q\n%s", args[0], usage)
+	return 2
+}

@@ -1,0 +1,228 @@
+// Package scenario reads authorization scenarios, the JSON format that
+// `s3vet eval` answers, and answers them with the policy engine.
+//
+// A scenario states everything AWS would know when it authorizes one
+// request (the caller, the action, the resource and its account, the
+// condition keys, and every policy that applies) and, optionally, the
+// answer expected. The format is documented in the repository's
+// docs/scenario.md.
+package scenario
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/s3vet/s3vet/policy"
+)
+
+// A Scenario is one authorization question, as data.
+type Scenario struct {
+	Name                string              `json:"name"`
+	Source              string              `json:"source,omitempty"` // the AWS document it follows
+	Request             Request             `json:"request"`
+	IdentityPolicies    []json.RawMessage   `json:"identityPolicies,omitempty"`
+	ResourcePolicy      json.RawMessage     `json:"resourcePolicy,omitempty"`
+	PermissionsBoundary json.RawMessage     `json:"permissionsBoundary,omitempty"`
+	SessionPolicy       json.RawMessage     `json:"sessionPolicy,omitempty"`
+	SCPs                [][]json.RawMessage `json:"scps,omitempty"`
+	RCPs                [][]json.RawMessage `json:"rcps,omitempty"`
+	S3                  json.RawMessage     `json:"s3,omitempty"`
+	Expect              string              `json:"expect,omitempty"` // ignored when answering
+}
+
+// A Request is the request of a scenario.
+type Request struct {
+	Principal       string            `json:"principal"`
+	Action          string            `json:"action"`
+	Resource        string            `json:"resource"`
+	ResourceAccount string            `json:"resourceAccount"`
+	Context         map[string]Values `json:"context,omitempty"`
+}
+
+// Values is a condition key's values: a JSON string, number or boolean, or
+// an array of them.
+type Values []string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (v *Values) UnmarshalJSON(b []byte) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var x any
+	if err := d.Decode(&x); err != nil {
+		return err
+	}
+	scalar := func(x any) (string, bool) {
+		switch t := x.(type) {
+		case string:
+			return t, true
+		case json.Number:
+			return t.String(), true
+		case bool:
+			return strconv.FormatBool(t), true
+		}
+		return "", false
+	}
+	if s, ok := scalar(x); ok {
+		*v = Values{s}
+		return nil
+	}
+	list, ok := x.([]any)
+	if !ok {
+		return errors.New("context value must be a string or an array of strings")
+	}
+	out := make(Values, len(list))
+	for i, e := range list {
+		s, ok := scalar(e)
+		if !ok {
+			return errors.New("context value must be a string or an array of strings")
+		}
+		out[i] = s
+	}
+	*v = out
+	return nil
+}
+
+// Decode reads one scenario or a JSON array of scenarios.
+func Decode(r io.Reader) ([]Scenario, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	data = bytes.TrimSpace(data)
+	if len(data) > 0 && data[0] == '{' {
+		var s Scenario
+		if err := json.Unmarshal(data, &s); err != nil {
+			return nil, fmt.Errorf("scenario: %w", err)
+		}
+		return []Scenario{s}, nil
+	}
+	var list []Scenario
+	if err := json.Unmarshal(data, &list); err != nil {
+		return nil, fmt.Errorf("scenarios: %w", err)
+	}
+	return list, nil
+}
+
+// An Answer is what `s3vet eval` prints for a scenario.
+type Answer struct {
+	Name     string `json:"name"`
+	Decision string `json:"decision"` // Allowed, ExplicitDeny, ImplicitDeny or Invalid
+	// DecidedBy is the policy type that decided, e.g. "identity-based policy".
+	DecidedBy string `json:"decidedBy,omitempty"`
+	// Statement names the deciding statement, when one did.
+	Statement string `json:"statement,omitempty"`
+	// Message is S3's AccessDenied message for a denial.
+	Message string   `json:"message,omitempty"`
+	Matched []string `json:"matched,omitempty"`
+	Error   string   `json:"error,omitempty"`
+	Note    string   `json:"note,omitempty"`
+}
+
+// Invalid is the decision of a scenario whose policies or request are
+// malformed.
+const Invalid = "Invalid"
+
+// Compile parses the scenario's request and policies.
+func (s *Scenario) Compile() (*policy.Request, *policy.Set, error) {
+	q := s.Request
+	var ctx policy.Context
+	for k, v := range q.Context {
+		if len(v) == 0 {
+			return nil, nil, fmt.Errorf("request.context: %q has no values", k)
+		}
+		ctx.Set(k, v...)
+	}
+	req, err := policy.NewRequest(q.Principal, q.Action, q.Resource, q.ResourceAccount, ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("request: %w", err)
+	}
+	set := &policy.Set{}
+	parse := func(name string, typ policy.Type, raw json.RawMessage) (*policy.Policy, error) {
+		if len(raw) == 0 || string(raw) == "null" {
+			return nil, nil
+		}
+		return policy.Parse(name, typ, raw)
+	}
+	for i, raw := range s.IdentityPolicies {
+		p, err := parse(fmt.Sprintf("identityPolicies[%d]", i), policy.IdentityBased, raw)
+		if err != nil {
+			return nil, nil, err
+		}
+		if p != nil {
+			set.Identity = append(set.Identity, p)
+		}
+	}
+	if set.Resource, err = parse("resourcePolicy", policy.ResourceBased, s.ResourcePolicy); err != nil {
+		return nil, nil, err
+	}
+	if set.Boundary, err = parse("permissionsBoundary", policy.PermissionsBoundary, s.PermissionsBoundary); err != nil {
+		return nil, nil, err
+	}
+	if set.Session, err = parse("sessionPolicy", policy.SessionPolicy, s.SessionPolicy); err != nil {
+		return nil, nil, err
+	}
+	chain := func(field string, typ policy.Type, levels [][]json.RawMessage) ([][]*policy.Policy, error) {
+		var out [][]*policy.Policy
+		for i, level := range levels {
+			ps := []*policy.Policy{}
+			for j, raw := range level {
+				p, err := parse(fmt.Sprintf("%s[%d][%d]", field, i, j), typ, raw)
+				if err != nil {
+					return nil, err
+				}
+				if p != nil {
+					ps = append(ps, p)
+				}
+			}
+			out = append(out, ps)
+		}
+		return out, nil
+	}
+	if set.SCPs, err = chain("scps", policy.ServiceControlPolicy, s.SCPs); err != nil {
+		return nil, nil, err
+	}
+	if set.RCPs, err = chain("rcps", policy.ResourceControlPolicy, s.RCPs); err != nil {
+		return nil, nil, err
+	}
+	return req, set, nil
+}
+
+// Answer evaluates the scenario. A malformed scenario is answered Invalid
+// with the error.
+func (s *Scenario) Answer() Answer {
+	a := Answer{Name: s.Name}
+	req, set, err := s.Compile()
+	if err != nil {
+		a.Decision, a.Error = Invalid, err.Error()
+		return a
+	}
+	ex := set.Explain(req)
+	a.Decision = ex.Decision.String()
+	if ex.Type != 0 {
+		a.DecidedBy = ex.Type.String()
+	}
+	if ex.Policy != nil {
+		a.Statement = policy.Match{Type: ex.Type, Policy: ex.Policy, Statement: ex.Statement, Effect: effectOf(ex.Result)}.String()
+	}
+	if ex.Decision != policy.Allowed {
+		a.Message = ex.Message(req)
+	}
+	for _, m := range ex.Matches {
+		a.Matched = append(a.Matched, m.String())
+	}
+	if len(s.S3) > 0 && string(s.S3) != "null" {
+		a.Note = "the s3 block (ACLs, Object Ownership, Block Public Access) is not applied yet: this is the IAM decision alone"
+	}
+	return a
+}
+
+func effectOf(r policy.Result) policy.Effect {
+	if r.Decision == policy.Allowed {
+		return policy.Allow
+	}
+	return policy.Deny
+}

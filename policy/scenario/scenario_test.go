@@ -1,0 +1,92 @@
+package scenario_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/s3vet/s3vet/policy/scenario"
+)
+
+func load(t *testing.T, pattern string) map[string][]scenario.Scenario {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]scenario.Scenario{}
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := scenario.Decode(fh)
+		fh.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out[f] = list
+	}
+	return out
+}
+
+func run(t *testing.T, files map[string][]scenario.Scenario, needSource bool) int {
+	n := 0
+	names := map[string]string{}
+	for file, list := range files {
+		for _, sc := range list {
+			n++
+			if prev, dup := names[sc.Name]; dup {
+				t.Errorf("%s: scenario name %q also in %s", file, sc.Name, prev)
+			}
+			names[sc.Name] = file
+			if needSource && !strings.Contains(sc.Source, "docs.aws.amazon.com") {
+				t.Errorf("%s: %q names no AWS document in source", file, sc.Name)
+			}
+			t.Run(filepath.Base(file)+"/"+sc.Name, func(t *testing.T) {
+				t.Parallel()
+				if sc.Expect == "" {
+					t.Fatal("scenario has no expect")
+				}
+				got := sc.Answer()
+				if got.Decision != sc.Expect {
+					t.Errorf("decision = %s, want %s\nsource: %s\nerror: %s\nmessage: %s\nmatched: %q",
+						got.Decision, sc.Expect, sc.Source, got.Error, got.Message, got.Matched)
+				}
+				if got.Decision == scenario.Invalid && got.Error == "" {
+					t.Error("Invalid without an error")
+				}
+			})
+		}
+	}
+	return n
+}
+
+// TestExamples runs the worked examples of the scenario format
+// (docs/scenario.md). Those with an s3 block are answered by IAM alone
+// until S3's own rules are applied, so only the others are checked.
+func TestExamples(t *testing.T) {
+	files := load(t, "testdata/examples.json")
+	for f, list := range files {
+		var iamOnly []scenario.Scenario
+		for _, sc := range list {
+			if len(sc.S3) == 0 {
+				iamOnly = append(iamOnly, sc)
+			}
+		}
+		files[f] = iamOnly
+	}
+	if n := run(t, files, false); n < 4 {
+		t.Fatalf("ran %d examples, want at least 4", n)
+	}
+}
+
+// TestCorpus runs every scenario of testdata/corpus, each derived from a
+// rule or an example of the AWS documentation it names in "source".
+func TestCorpus(t *testing.T) {
+	n := run(t, load(t, "testdata/corpus/*.json"), true)
+	if n < 150 {
+		t.Fatalf("corpus has %d scenarios, want at least 150", n)
+	}
+}
