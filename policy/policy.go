@@ -323,7 +323,7 @@ func (s *Statement) parse(raw json.RawMessage, typ Type, vars bool) error {
 	for _, r := range list {
 		if r == "*" {
 			s.anyRes = true
-		} else if !strings.HasPrefix(r, "arn:") || strings.Count(r, ":") < 5 {
+		} else if !strings.HasPrefix(r, "arn:") || strings.Count(r, ":") < 5 && !strings.HasSuffix(r, "*") {
 			return elemErr(name, fmt.Errorf("%q is not \"*\" or an ARN", r))
 		}
 		p, err := compilePattern(r, true, vars, true)
