@@ -40,7 +40,7 @@ func TestConditionOperators(t *testing.T) {
 		{`{"StringEquals":{"s3:prefix":"home/"}}`, kv("s3:prefix", "Home/"), false},
 		{`{"StringEquals":{"s3:prefix":["a/","home/"]}}`, kv("s3:prefix", "home/"), true}, // values are ORed
 		{`{"StringEquals":{"s3:prefix":"home/*"}}`, kv("s3:prefix", "home/x"), false},     // no wildcards in Equals
-		{`{"StringNotEquals":{"s3:prefix":["a","b"]}}`, kv("s3:prefix", "c"), true},        // NOR
+		{`{"StringNotEquals":{"s3:prefix":["a","b"]}}`, kv("s3:prefix", "c"), true},       // NOR
 		{`{"StringNotEquals":{"s3:prefix":["a","b"]}}`, kv("s3:prefix", "b"), false},
 		{`{"StringEqualsIgnoreCase":{"s3:prefix":"HOME/"}}`, kv("s3:prefix", "home/"), true},
 		{`{"StringNotEqualsIgnoreCase":{"s3:prefix":"HOME/"}}`, kv("s3:prefix", "home/"), false},

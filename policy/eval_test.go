@@ -77,9 +77,15 @@ func TestEvaluationLogic(t *testing.T) {
 		{"root ARN principal delegates too", func(t *testing.T) *policy.Set { return &policy.Set{Resource: res(t, "arn:aws:iam::111122223333:root")} }, alice, acctA, policy.ImplicitDeny, policy.IdentityBased},
 		{"root of the owning account", func(t *testing.T) *policy.Set { return &policy.Set{} }, "arn:aws:iam::111122223333:root", acctA, policy.Allowed, 0},
 		// Role ARN in a resource policy matches the role's sessions.
-		{"role ARN matches its session", func(t *testing.T) *policy.Set { return &policy.Set{Resource: res(t, "arn:aws:iam::111122223333:role/app")} }, sess, acctA, policy.Allowed, policy.ResourceBased},
-		{"role ARN with a path matches its session", func(t *testing.T) *policy.Set { return &policy.Set{Resource: res(t, "arn:aws:iam::111122223333:role/team/app")} }, sess, acctA, policy.Allowed, policy.ResourceBased},
-		{"other role does not match", func(t *testing.T) *policy.Set { return &policy.Set{Resource: res(t, "arn:aws:iam::111122223333:role/other")} }, sess, acctA, policy.ImplicitDeny, policy.IdentityBased},
+		{"role ARN matches its session", func(t *testing.T) *policy.Set {
+			return &policy.Set{Resource: res(t, "arn:aws:iam::111122223333:role/app")}
+		}, sess, acctA, policy.Allowed, policy.ResourceBased},
+		{"role ARN with a path matches its session", func(t *testing.T) *policy.Set {
+			return &policy.Set{Resource: res(t, "arn:aws:iam::111122223333:role/team/app")}
+		}, sess, acctA, policy.Allowed, policy.ResourceBased},
+		{"other role does not match", func(t *testing.T) *policy.Set {
+			return &policy.Set{Resource: res(t, "arn:aws:iam::111122223333:role/other")}
+		}, sess, acctA, policy.ImplicitDeny, policy.IdentityBased},
 		// "resource-based policies that grant permissions to an IAM user ARN ... are not limited by an implicit deny in an identity-based policy or permissions boundary"
 		{"user ARN grant not limited by boundary", func(t *testing.T) *policy.Set {
 			return &policy.Set{Resource: res(t, alice), Boundary: mustParse(t, policy.PermissionsBoundary, `{"Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}}`)}
@@ -211,7 +217,7 @@ func TestDerivedKeys(t *testing.T) {
 // IAM User Guide, "IAM JSON policy elements: Action" and "... Resource".
 func TestActionAndResourceMatching(t *testing.T) {
 	tests := []struct {
-		action, resource string
+		action, resource  string
 		reqAction, reqRes string
 		want              bool
 	}{
