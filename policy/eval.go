@@ -304,7 +304,10 @@ func (s *Set) evaluate(r *Request, tr *trace) Result {
 
 	// 3. Identity, resource, boundary and session policies.
 	bndOK := !boundary || bnd.allow >= 0
-	sesOK := !session || ses.allow >= 0
+	// A federated user's session has no permissions beyond the session
+	// policy passed to GetFederationToken: without one, it has none
+	// (IAM User Guide, "Session policies").
+	sesOK := session && ses.allow >= 0 || !session && p.Kind != FederatedUser
 	byResource := Result{Decision: Allowed, Type: ResourceBased, Policy: s.Resource, Statement: res.allow}
 	switch {
 	case p.Kind == Anonymous || p.Kind == Service:

@@ -131,10 +131,7 @@ func (s *Scenario) Compile() (*policy.Request, *policy.Set, error) {
 	q := s.Request
 	var ctx policy.Context
 	for k, v := range q.Context {
-		if len(v) == 0 {
-			return nil, nil, fmt.Errorf("request.context: %q has no values", k)
-		}
-		ctx.Set(k, v...)
+		ctx.Set(k, v...) // an empty list is an absent key, as in AWS
 	}
 	req, err := policy.NewRequest(q.Principal, q.Action, q.Resource, q.ResourceAccount, ctx)
 	if err != nil {

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestEvalAnswersEveryScenario(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"eval", "-f", "../../policy/scenario/testdata/examples.json"}, nil, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var got []map[string]any
+	sc := bufio.NewScanner(&out)
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("line %q: %v", sc.Text(), err)
+		}
+		got = append(got, m)
+	}
+	if len(got) != 6 {
+		t.Fatalf("%d answers, want 6", len(got))
+	}
+	want := []string{"Allowed", "Allowed", "ExplicitDeny", "Invalid"}
+	for i, w := range want {
+		if got[i]["decision"] != w {
+			t.Errorf("answer %d: %v, want %s", i, got[i]["decision"], w)
+		}
+	}
+	if !strings.Contains(got[3]["error"].(string), "Resource") {
+		t.Errorf("Invalid answer's error does not name the element: %v", got[3]["error"])
+	}
+	if !strings.Contains(got[5]["note"].(string), "not applied yet") {
+		t.Errorf("s3 block not reported as unapplied: %v", got[5])
+	}
+}
+
+func TestEvalStdinAndErrors(t *testing.T) {
+	var out, errb bytes.Buffer
+	in := strings.NewReader(`{"name":"x","request":{"principal":"nobody","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","resourceAccount":"111122223333"}}`)
+	if code := run(context.Background(), []string{"eval", "-f", "-"}, in, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), `"decision":"Invalid"`) {
+		t.Errorf("bad principal: got %s", out.String())
+	}
+	if code := run(context.Background(), []string{"eval", "-f", "-"}, strings.NewReader("[{"), &out, &errb); code == 0 {
+		t.Error("malformed JSON file: exit 0")
+	}
+	if code := run(context.Background(), []string{"eval"}, nil, &out, &errb); code != 2 {
+		t.Errorf("missing -f: exit %d, want 2", code)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"demo"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"Allowed", "explicit deny in a service control policy", "Invalid"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
