@@ -1,6 +1,7 @@
 package scenario_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,4 +90,37 @@ func TestCorpus(t *testing.T) {
 	if n < 150 {
 		t.Fatalf("corpus has %d scenarios, want at least 150", n)
 	}
+}
+
+// FuzzDecode checks that reading and answering any scenario file never
+// panics, and that every answer has a decision.
+func FuzzDecode(f *testing.F) {
+	for _, pattern := range []string{"testdata/examples.json"} {
+		files, _ := filepath.Glob(pattern)
+		for _, file := range files {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"name":"x","request":{"context":{"k":[1,true,"s"]}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		list, err := scenario.Decode(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		for i := range list {
+			switch a := list[i].Answer(); a.Decision {
+			case "Allowed", "ExplicitDeny", "ImplicitDeny":
+			case scenario.Invalid:
+				if a.Error == "" {
+					t.Fatal("Invalid without an error")
+				}
+			default:
+				t.Fatalf("decision %q", a.Decision)
+			}
+		}
+	})
 }
