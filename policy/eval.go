@@ -185,7 +185,8 @@ func (p *Policy) eval(r *Request, boundary bool, tr *trace) outcome {
 // element, how it names the caller. boundary says the caller has a
 // permissions boundary.
 func (st *Statement) applies(r *Request, boundary bool) (grant, bool) {
-	if !st.MatchesAction(r.Action) || !st.matchesResource(r) {
+	action, lower := r.action()
+	if !st.matchAction(action, !lower) || !st.matchesResource(r) {
 		return grantNone, false
 	}
 	g := grantExact

@@ -13,6 +13,9 @@ type pattern struct {
 	// wild reports whether any part is a wildcard; literal reports whether
 	// the pattern is a plain string (no wildcard, no variable).
 	wild, vars bool
+	// prefix is the literal text before the first wildcard or variable: a
+	// cheap test that rejects most non-matching strings.
+	prefix string
 }
 
 type partKind uint8
@@ -90,6 +93,9 @@ func compilePattern(s string, wild, vars, arn bool) (pattern, error) {
 		}
 	}
 	flush()
+	if len(p.parts) > 0 && p.parts[0].kind == partText {
+		p.prefix = p.parts[0].text
+	}
 	return p, nil
 }
 
@@ -130,6 +136,9 @@ func (p *pattern) match(s string, fold bool, r resolver) bool {
 			return strings.EqualFold(p.parts[0].text, s)
 		}
 		return p.parts[0].text == s
+	}
+	if n := len(p.prefix); n > 0 && (len(s) < n || !equal(s[:n], p.prefix, fold)) {
+		return false
 	}
 	return matchParts(p.parts, s, fold, r)
 }

@@ -306,7 +306,9 @@ func (s *Statement) parse(raw json.RawMessage, typ Type, vars bool) error {
 		if a == "*" {
 			s.anyAction = true
 		}
-		p, err := compilePattern(a, true, false, false)
+		// Action names are case-insensitive: compiled lower-case, matched
+		// against the request's lower-cased action.
+		p, err := compilePattern(strings.ToLower(a), true, false, false)
 		if err != nil {
 			return elemErr(name, err)
 		}
@@ -398,13 +400,19 @@ func validAction(a string) error {
 	return nil
 }
 
-// Matches reports whether the statement's Action or NotAction element
-// applies to action (a name such as "s3:GetObject", case-insensitive).
+// MatchesAction reports whether the statement's Action or NotAction
+// element applies to action (a name such as "s3:GetObject",
+// case-insensitive).
 func (s *Statement) MatchesAction(action string) bool {
+	return s.matchAction(action, true)
+}
+
+// matchAction matches action, which must be lower-case unless fold is set.
+func (s *Statement) matchAction(action string, fold bool) bool {
 	m := s.anyAction
 	if !m {
 		for i := range s.actions {
-			if s.actions[i].match(action, true, nil) {
+			if s.actions[i].match(action, fold, nil) {
 				m = true
 				break
 			}

@@ -55,6 +55,18 @@ type Request struct {
 	// cross-account when it differs from the principal's account.
 	ResourceAccount string
 	Context         Context
+
+	// lower is Action lower-cased, computed by NewRequest from lowerOf;
+	// used while Action still equals lowerOf.
+	lower, lowerOf string
+}
+
+// action returns the action to match and whether it is lower-case.
+func (r *Request) action() (string, bool) {
+	if r.lower != "" && r.lowerOf == r.Action {
+		return r.lower, true
+	}
+	return r.Action, false
 }
 
 // NewRequest parses principal and returns a Request for it.
@@ -72,7 +84,8 @@ func NewRequest(principal, action, resource, resourceAccount string, ctx Context
 	if resourceAccount != "" && !isAccountID(resourceAccount) {
 		return nil, fmt.Errorf("resource account %q is not 12 digits", resourceAccount)
 	}
-	return &Request{Principal: p, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: ctx}, nil
+	return &Request{Principal: p, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: ctx,
+		lower: strings.ToLower(action), lowerOf: action}, nil
 }
 
 // SameAccount reports whether the principal belongs to the account that
