@@ -3,8 +3,10 @@
 //
 // Usage:
 //
-//	s3vet eval -f FILE   answer the authorization scenarios in FILE (JSON)
-//	s3vet demo           show what s3vet does, with built-in scenarios
+//	s3vet eval -f FILE     answer the authorization scenarios in FILE (JSON)
+//	s3vet public -f FILE   say whether a bucket policy is public, and why
+//	s3vet lint -f FILE     validate a policy as IAM Access Analyzer does
+//	s3vet demo             show what s3vet does, with built-in scenarios
 //
 // See docs/scenario.md for the scenario format.
 package main
@@ -23,8 +25,10 @@ func main() {
 const usage = `usage: s3vet <command> [flags]
 
 commands:
-  eval -f FILE   answer the authorization scenarios in FILE ("-" for standard input)
-  demo           show what s3vet does, with built-in scenarios
+  eval -f FILE     answer the authorization scenarios in FILE ("-" for standard input)
+  public -f FILE   say whether a bucket policy is public, and why
+  lint -f FILE     validate a policy as IAM Access Analyzer does (--json for JSON)
+  demo             show what s3vet does, with built-in scenarios
 `
 
 // run is main without the process: it returns the exit status.
@@ -36,6 +40,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "eval":
 		return evalCmd(ctx, args[1:], stdin, stdout, stderr)
+	case "public":
+		return publicCmd(ctx, args[1:], stdin, stdout, stderr)
+	case "lint":
+		return lintCmd(ctx, args[1:], stdin, stdout, stderr)
 	case "demo":
 		return demoCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
