@@ -36,6 +36,13 @@ func (d Decision) String() string {
 type Set struct {
 	Identity []*Policy // the caller's identity-based policies, inline and managed
 	Resource *Policy   // the bucket policy
+	// ResourceDeniesOnly makes only the Deny statements of Resource apply,
+	// as S3 does for an object that another account owns (its bucket
+	// owner can deny, not grant) and under RestrictPublicBuckets.
+	ResourceDeniesOnly bool
+	// ACLs are S3 access control lists, as policies of type
+	// AccessControlList, evaluated beside Resource on the resource's side.
+	ACLs     []*Policy
 	Boundary *Policy   // the caller's permissions boundary
 	Session  *Policy   // the session policy
 
@@ -273,9 +280,19 @@ func (s *Set) evaluate(r *Request, tr *trace) Result {
 	if deny.Decision == ExplicitDeny && tr == nil {
 		return deny
 	}
+	resPolicy := s.Resource
 	if s.Resource != nil {
 		res = s.Resource.eval(r, boundary, tr)
 		denied(ResourceBased, s.Resource, res)
+		if s.ResourceDeniesOnly {
+			res.allow, res.grant = -1, grantNone
+		}
+	}
+	for _, acl := range s.ACLs {
+		// ACLs only grant; the strongest grant of the resource's side wins.
+		if o := acl.eval(r, boundary, tr); o.allow >= 0 && (res.allow < 0 || o.grant > res.grant) {
+			res.allow, res.grant, resPolicy = o.allow, o.grant, acl
+		}
 	}
 	if iam {
 		for _, pol := range s.Identity {
@@ -309,7 +326,10 @@ func (s *Set) evaluate(r *Request, tr *trace) Result {
 	// policy passed to GetFederationToken: without one, it has none
 	// (IAM User Guide, "Session policies").
 	sesOK := session && ses.allow >= 0 || !session && p.Kind != FederatedUser
-	byResource := Result{Decision: Allowed, Type: ResourceBased, Policy: s.Resource, Statement: res.allow}
+	byResource := Result{Decision: Allowed, Type: ResourceBased, Policy: resPolicy, Statement: res.allow}
+	if resPolicy != nil {
+		byResource.Type = resPolicy.Type
+	}
 	switch {
 	case p.Kind == Anonymous || p.Kind == Service:
 		// No identity policies: only the resource policy can allow, and

@@ -21,6 +21,12 @@ const (
 	SessionPolicy                         // passed when a session is created
 	ServiceControlPolicy                  // SCP of AWS Organizations
 	ResourceControlPolicy                 // RCP of AWS Organizations
+	// AccessControlList is an S3 ACL written as a resource-based policy
+	// (see package policy/access, which builds them from ACL grants).
+	AccessControlList
+	// BlockPublicAccess is never parsed: it is the Type of a Result that
+	// an S3 Block Public Access setting decided.
+	BlockPublicAccess
 )
 
 // String returns the name S3's AccessDenied messages use for the type, such
@@ -39,12 +45,18 @@ func (t Type) String() string {
 		return "service control policy"
 	case ResourceControlPolicy:
 		return "resource control policy"
+	case AccessControlList:
+		return "access control list"
+	case BlockPublicAccess:
+		return "Block Public Access setting"
 	}
 	return fmt.Sprintf("policy type %d", uint8(t))
 }
 
 // hasPrincipal reports whether statements of this type carry a Principal.
-func (t Type) hasPrincipal() bool { return t == ResourceBased || t == ResourceControlPolicy }
+func (t Type) hasPrincipal() bool {
+	return t == ResourceBased || t == ResourceControlPolicy || t == AccessControlList
+}
 
 // Effect is a statement's Effect.
 type Effect uint8
@@ -127,7 +139,7 @@ type Principals struct {
 // Parse accepts every form the IAM policy grammar allows and rejects, with a
 // *SyntaxError naming the statement and element, what AWS would refuse.
 func Parse(name string, typ Type, doc []byte) (*Policy, error) {
-	if typ < IdentityBased || typ > ResourceControlPolicy {
+	if typ < IdentityBased || typ > AccessControlList {
 		return nil, fmt.Errorf("policy.Parse: unknown policy type %d", typ)
 	}
 	p := &Policy{Name: name, Type: typ}

@@ -27,7 +27,7 @@ func TestEvalAnswersEveryScenario(t *testing.T) {
 	if len(got) != 6 {
 		t.Fatalf("%d answers, want 6", len(got))
 	}
-	want := []string{"Allowed", "Allowed", "ExplicitDeny", "Invalid"}
+	want := []string{"Allowed", "Allowed", "ExplicitDeny", "Invalid", "Allowed", "ImplicitDeny"}
 	for i, w := range want {
 		if got[i]["decision"] != w {
 			t.Errorf("answer %d: %v, want %s", i, got[i]["decision"], w)
@@ -36,8 +36,8 @@ func TestEvalAnswersEveryScenario(t *testing.T) {
 	if !strings.Contains(got[3]["error"].(string), "Resource") {
 		t.Errorf("Invalid answer's error does not name the element: %v", got[3]["error"])
 	}
-	if !strings.Contains(got[5]["note"].(string), "not applied yet") {
-		t.Errorf("s3 block not reported as unapplied: %v", got[5])
+	if by, _ := got[5]["decidedBy"].(string); !strings.Contains(by, "RestrictPublicBuckets") {
+		t.Errorf("Block Public Access not named as what denied: %v", got[5])
 	}
 }
 

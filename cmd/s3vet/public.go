@@ -2,12 +2,65 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+
+	"github.com/s3vet/s3vet/policy"
+	"github.com/s3vet/s3vet/policy/public"
 )
 
-// publicCmd is filled by the public-analysis change.
-func publicCmd(_ context.Context, _ []string, _ io.Reader, _, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "s3vet public: not implemented yet")
-	return 1
+// publicCmd reads one bucket policy and prints, as one JSON object, whether
+// it is public as S3 Block Public Access defines it, and why:
+//
+//	{"public": true|false, "read": ..., "write": ..., "reasons": [...]}
+//
+// It exits 0 when it answered, 1 when the file cannot be read or the
+// policy is malformed, and 2 on bad usage.
+func publicCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("public", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	file := fs.String("f", "", "bucket policy file (JSON; \"-\" for standard input)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *file == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: s3vet public -f FILE")
+		return 2
+	}
+	var (
+		doc []byte
+		err error
+	)
+	switch {
+	case *file == "-" && stdin == nil:
+		err = errors.New("no standard input")
+	case *file == "-":
+		doc, err = io.ReadAll(stdin)
+	default:
+		doc, err = os.ReadFile(*file)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "s3vet public: %v\n", err)
+		return 1
+	}
+	name := *file
+	if name == "-" {
+		name = "standard input"
+	}
+	p, err := policy.Parse(name, policy.ResourceBased, doc)
+	if err != nil {
+		fmt.Fprintf(stderr, "s3vet public: %v\n", err)
+		return 1
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(public.Analyze(p)); err != nil {
+		fmt.Fprintf(stderr, "s3vet public: %v\n", err)
+		return 1
+	}
+	return 0
 }

@@ -17,6 +17,7 @@ import (
 	"strconv"
 
 	"github.com/s3vet/s3vet/policy"
+	"github.com/s3vet/s3vet/policy/access"
 )
 
 // A Scenario is one authorization question, as data.
@@ -188,8 +189,10 @@ func (s *Scenario) Compile() (*policy.Request, *policy.Set, error) {
 	return req, set, nil
 }
 
-// Answer evaluates the scenario. A malformed scenario is answered Invalid
-// with the error.
+// Answer evaluates the scenario: by AWS's policy evaluation logic alone,
+// or, when the scenario has an s3 block, the way S3 authorizes the request
+// (package access). A malformed scenario is answered Invalid with the
+// error.
 func (s *Scenario) Answer() Answer {
 	a := Answer{Name: s.Name}
 	req, set, err := s.Compile()
@@ -197,22 +200,47 @@ func (s *Scenario) Answer() Answer {
 		a.Decision, a.Error = Invalid, err.Error()
 		return a
 	}
-	ex := set.Explain(req)
+	var (
+		ex      policy.Explanation
+		reason  string
+		message string
+	)
+	if len(s.S3) > 0 && string(s.S3) != "null" {
+		var state access.State
+		d := json.NewDecoder(bytes.NewReader(s.S3))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&state); err != nil {
+			a.Decision, a.Error = Invalid, "s3: "+err.Error()
+			return a
+		}
+		dec, err := access.Decide(set, access.Request{Request: req}, &state)
+		if err != nil {
+			a.Decision, a.Error = Invalid, err.Error()
+			return a
+		}
+		ex, message, a.Note = dec.Explanation, dec.Message(req), dec.Note
+		if dec.Setting != "" {
+			reason = dec.Setting
+		}
+	} else {
+		ex = set.Explain(req)
+		message = ex.Message(req)
+	}
 	a.Decision = ex.Decision.String()
 	if ex.Type != 0 {
 		a.DecidedBy = ex.Type.String()
+		if reason != "" {
+			a.DecidedBy += " " + reason
+		}
 	}
 	if ex.Policy != nil {
 		a.Statement = policy.Match{Type: ex.Type, Policy: ex.Policy, Statement: ex.Statement, Effect: effectOf(ex.Result)}.String()
 	}
 	if ex.Decision != policy.Allowed {
-		a.Message = ex.Message(req)
+		a.Message = message
 	}
 	for _, m := range ex.Matches {
 		a.Matched = append(a.Matched, m.String())
-	}
-	if len(s.S3) > 0 && string(s.S3) != "null" {
-		a.Note = "the s3 block (ACLs, Object Ownership, Block Public Access) is not applied yet: this is the IAM decision alone"
 	}
 	return a
 }

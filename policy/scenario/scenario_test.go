@@ -66,21 +66,10 @@ func run(t *testing.T, files map[string][]scenario.Scenario, needSource bool) in
 }
 
 // TestExamples runs the worked examples of the scenario format
-// (docs/scenario.md). Those with an s3 block are answered by IAM alone
-// until S3's own rules are applied, so only the others are checked.
+// (docs/scenario.md).
 func TestExamples(t *testing.T) {
-	files := load(t, "testdata/examples.json")
-	for f, list := range files {
-		var iamOnly []scenario.Scenario
-		for _, sc := range list {
-			if len(sc.S3) == 0 {
-				iamOnly = append(iamOnly, sc)
-			}
-		}
-		files[f] = iamOnly
-	}
-	if n := run(t, files, false); n < 4 {
-		t.Fatalf("ran %d examples, want at least 4", n)
+	if n := run(t, load(t, "testdata/examples.json"), false); n < 6 {
+		t.Fatalf("ran %d examples, want at least 6", n)
 	}
 }
 

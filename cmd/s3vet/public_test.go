@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPublic runs s3vet public on the S3 User Guide's example of a policy
+// with public and non-public grants ("How Amazon S3 evaluates a bucket
+// policy that contains both public and non-public access grants"): only
+// the third statement is public.
+func TestPublic(t *testing.T) {
+	var out, errb bytes.Buffer
+	path := "../../policy/public/testdata/s3ug-mixed-grants.json"
+	if code := run(context.Background(), []string{"public", "-f", path}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if strings.Count(out.String(), "\n") != 1 {
+		t.Errorf("want one JSON object on one line, got %q", out.String())
+	}
+	var got struct {
+		Public, Read, Write bool
+		Reasons             []struct {
+			Statement int
+			Sid, Why  string
+			Actions   []string
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	if !got.Public || !got.Read || got.Write || len(got.Reasons) != 1 {
+		t.Fatalf("got %+v", got)
+	}
+	r := got.Reasons[0]
+	if r.Statement != 2 || r.Sid != "PublicRead" || !strings.Contains(r.Why, `Principal "*"`) ||
+		len(r.Actions) != 1 || r.Actions[0] != "s3:GetObject" {
+		t.Errorf("reason %+v", r)
+	}
+}
+
+func TestPublicNotPublicAndStdin(t *testing.T) {
+	var out, errb bytes.Buffer
+	in := strings.NewReader(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+	  "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+	  "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}]}`)
+	if code := run(context.Background(), []string{"public", "-f", "-"}, in, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if want := `{"public":false,"read":false,"write":false,"reasons":[]}` + "\n"; out.String() != want {
+		t.Errorf("got %s, want %s", out.String(), want)
+	}
+}
+
+func TestPublicErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	// A bucket policy statement needs a Principal.
+	if err := os.WriteFile(bad, []byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		in   string
+		code int
+		err  string
+	}{
+		{[]string{"public", "-f", bad}, "", 1, "Principal"},
+		{[]string{"public", "-f", "-"}, "[{", 1, "not a JSON object"},
+		{[]string{"public", "-f", filepath.Join(dir, "missing.json")}, "", 1, "missing.json"},
+		{[]string{"public"}, "", 2, "usage"},
+		{[]string{"public", "-f", bad, "extra"}, "", 2, "usage"},
+	} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), tc.args, strings.NewReader(tc.in), &out, &errb)
+		if code != tc.code || !strings.Contains(errb.String(), tc.err) || out.Len() != 0 {
+			t.Errorf("%q: exit %d, stderr %q, stdout %q; want exit %d and %q on stderr",
+				tc.args, code, errb.String(), out.String(), tc.code, tc.err)
+		}
+	}
+}
