@@ -43,8 +43,8 @@ type Set struct {
 	// ACLs are S3 access control lists, as policies of type
 	// AccessControlList, evaluated beside Resource on the resource's side.
 	ACLs     []*Policy
-	Boundary *Policy   // the caller's permissions boundary
-	Session  *Policy   // the session policy
+	Boundary *Policy // the caller's permissions boundary
+	Session  *Policy // the session policy
 
 	// SCPs is the SCP chain of the caller's account: one slice per level of
 	// the organization, root first. Every level must allow. Empty when the
