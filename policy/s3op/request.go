@@ -1,0 +1,384 @@
+package s3op
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// builder collects the needs of one request.
+type builder struct {
+	r    *Request
+	part string              // ARN partition
+	h    map[string][]string // the request's headers, names lower-cased
+	vid  string              // the query's versionId
+	keys []keyValues         // the request's condition keys, for every action
+	out  []Need
+}
+
+type keyValues struct {
+	name   string
+	values []string
+}
+
+// newBuilder validates the request and gathers its condition keys.
+func newBuilder(r *Request, rw *row) (*builder, error) {
+	b := &builder{r: r, part: r.Partition}
+	if b.part == "" {
+		b.part = "aws"
+	} else if !validPartition(b.part) {
+		return nil, fmt.Errorf("partition %q is not an ARN partition such as aws or aws-cn", b.part)
+	}
+	switch rw.on {
+	case onBucket:
+		if err := checkBucket(r.Bucket); err != nil {
+			return nil, err
+		}
+		if r.Key != "" {
+			return nil, errors.New("a bucket operation names no object key")
+		}
+	case onObject:
+		if err := checkBucket(r.Bucket); err != nil {
+			return nil, err
+		}
+		if rw.adds&perKey == 0 {
+			if err := checkKey(r.Key); err != nil {
+				return nil, err
+			}
+		}
+	}
+	b.h = make(map[string][]string, len(r.Header))
+	for name, vs := range r.Header {
+		name = asciiLower(name)
+		b.h[name] = append(b.h[name], vs...)
+	}
+	if vs, ok := r.Query["versionId"]; ok && rw.on == onObject && rw.adds&perKey == 0 {
+		if len(vs) != 1 || vs[0] == "" {
+			return nil, errors.New("versionId must have one non-empty value")
+		}
+		b.vid = vs[0]
+	}
+	if err := b.connKeys(); err != nil {
+		return nil, err
+	}
+	b.headerKeys()
+	for _, q := range []string{"prefix", "delimiter", "max-keys", "annotation-prefix", "max-annotation-results"} {
+		if vs, ok := r.Query[q]; ok && len(vs) > 0 {
+			b.set("s3:"+q, slices.Clone(vs)...)
+		}
+	}
+	if err := b.lockKeys(); err != nil {
+		return nil, err
+	}
+	if err := b.tagKeys(); err != nil {
+		return nil, err
+	}
+	if r.Operation == "CreateBucket" && r.Body.LocationConstraint != "" {
+		b.set("s3:locationconstraint", r.Body.LocationConstraint)
+	}
+	// A stable order, whatever the order of the header map.
+	slices.SortStableFunc(b.keys, func(x, y keyValues) int { return strings.Compare(x.name, y.name) })
+	return b, nil
+}
+
+func (b *builder) set(name string, values ...string) {
+	b.keys = append(b.keys, keyValues{name, values})
+}
+
+// header returns the single value of a header, or "" if the request has
+// none or several.
+func (b *builder) header(name string) string {
+	if vs := b.h[name]; len(vs) == 1 {
+		return vs[0]
+	}
+	return ""
+}
+
+// headerKeys adds s3:<name> for every x-amz-* header, If-Match and
+// If-None-Match; the catalog decides which actions see them.
+func (b *builder) headerKeys() {
+	for name, vs := range b.h {
+		if len(vs) > 0 && (strings.HasPrefix(name, "x-amz-") || name == "if-match" || name == "if-none-match") {
+			b.set("s3:"+name, slices.Clone(vs)...)
+		}
+	}
+}
+
+// connKeys adds the keys of the connection and the signature.
+func (b *builder) connKeys() error {
+	c := &b.r.Conn
+	if c.TLSVersion == "" {
+		b.set("aws:SecureTransport", "false")
+	} else {
+		v, ok := tlsVersion(c.TLSVersion)
+		if !ok {
+			return fmt.Errorf("TLS version %q is not of the form 1.2 or TLSv1.2", c.TLSVersion)
+		}
+		b.set("aws:SecureTransport", "true")
+		b.set("s3:TlsVersion", v)
+	}
+	if c.SourceIP != "" {
+		ip, err := netip.ParseAddr(c.SourceIP)
+		if err != nil || ip.Zone() != "" {
+			return fmt.Errorf("source IP %q is not an IP address", c.SourceIP)
+		}
+		b.set("aws:SourceIp", ip.Unmap().String())
+	}
+	if !c.Time.IsZero() {
+		b.set("aws:CurrentTime", c.Time.UTC().Format(time.RFC3339))
+		b.set("aws:EpochTime", strconv.FormatInt(c.Time.Unix(), 10))
+	}
+	auth, sig := c.AuthType, c.SignatureVersion
+	switch auth {
+	case "", "REST-HEADER", "REST-QUERY-STRING", "POST":
+	default:
+		return fmt.Errorf("auth type %q is not REST-HEADER, REST-QUERY-STRING or POST", auth)
+	}
+	q := b.r.Query
+	if a := b.header("authorization"); a != "" {
+		scheme, _, _ := strings.Cut(a, " ")
+		auth = cmp.Or(auth, "REST-HEADER")
+		sig = cmp.Or(sig, scheme)
+	} else if alg := q.Get("X-Amz-Algorithm"); alg != "" {
+		auth = cmp.Or(auth, "REST-QUERY-STRING")
+		sig = cmp.Or(sig, alg)
+	} else if q.Get("Signature") != "" && q.Get("AWSAccessKeyId") != "" {
+		auth = cmp.Or(auth, "REST-QUERY-STRING")
+		sig = cmp.Or(sig, "AWS")
+	}
+	if auth != "" {
+		b.set("s3:authType", auth)
+	}
+	if sig != "" {
+		b.set("s3:signatureversion", sig)
+	}
+	age := c.SignatureAge
+	if age <= 0 && !c.Time.IsZero() {
+		date := b.header("x-amz-date")
+		if date == "" {
+			date = q.Get("X-Amz-Date")
+		}
+		if t, err := time.Parse("20060102T150405Z", date); err == nil && !c.Time.Before(t) {
+			age = c.Time.Sub(t)
+		}
+	}
+	if age > 0 {
+		b.set("s3:signatureAge", strconv.FormatInt(age.Milliseconds(), 10))
+	}
+	return nil
+}
+
+// lockKeys adds the Object Lock keys, from the x-amz-object-lock-* headers
+// or from the body of PutObjectRetention and PutObjectLegalHold.
+func (b *builder) lockKeys() error {
+	r := b.r
+	mode := b.header("x-amz-object-lock-mode")
+	if mode == "" && r.Operation == "PutObjectRetention" {
+		mode = r.Body.RetentionMode
+	}
+	if mode != "" {
+		if mode != "GOVERNANCE" && mode != "COMPLIANCE" {
+			return fmt.Errorf("object lock mode %q is not GOVERNANCE or COMPLIANCE", mode)
+		}
+		b.set("s3:object-lock-mode", mode)
+	}
+	var until time.Time
+	if s := b.header("x-amz-object-lock-retain-until-date"); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return fmt.Errorf("x-amz-object-lock-retain-until-date %q is not an ISO 8601 date-time", s)
+		}
+		until = t
+	} else if r.Operation == "PutObjectRetention" {
+		until = r.Body.RetainUntil
+	}
+	if !until.IsZero() {
+		b.set("s3:object-lock-retain-until-date", until.UTC().Format(time.RFC3339Nano))
+		if !r.Conn.Time.IsZero() {
+			// Whole days left, rounded up: a retention set for 30 days is
+			// 30 days, however late in its first second S3 sees it.
+			const day = 24 * time.Hour
+			d := until.Sub(r.Conn.Time)
+			days := int64(d / day)
+			if d%day > 0 {
+				days++
+			}
+			b.set("s3:object-lock-remaining-retention-days", strconv.FormatInt(days, 10))
+		}
+	}
+	hold := b.header("x-amz-object-lock-legal-hold")
+	if hold == "" && r.Operation == "PutObjectLegalHold" {
+		hold = r.Body.LegalHold
+	}
+	if hold != "" {
+		if hold != "ON" && hold != "OFF" {
+			return fmt.Errorf("legal hold %q is not ON or OFF", hold)
+		}
+		b.set("s3:object-lock-legal-hold", hold)
+	}
+	return nil
+}
+
+// requestTags returns the tag set the request writes: x-amz-tagging, else
+// the body's tags for the operations that carry them there.
+func (b *builder) requestTags() (map[string]string, error) {
+	vs, ok := b.h["x-amz-tagging"]
+	if !ok {
+		switch b.r.Operation {
+		case "PutObjectTagging", "CreateBucket", "PostObject":
+			return b.r.Body.Tags, nil
+		}
+		return nil, nil
+	}
+	if len(vs) != 1 {
+		return nil, errors.New("x-amz-tagging must have one value")
+	}
+	q, err := url.ParseQuery(vs[0])
+	if err != nil {
+		return nil, fmt.Errorf("x-amz-tagging %q is not URL query parameters: %w", vs[0], err)
+	}
+	tags := make(map[string]string, len(q))
+	for k, v := range q {
+		if k == "" || len(v) != 1 {
+			return nil, fmt.Errorf("x-amz-tagging %q has an empty or repeated tag key", vs[0])
+		}
+		tags[k] = v[0]
+	}
+	return tags, nil
+}
+
+// tagKeys adds the keys of the tag set the request writes. Object actions
+// list s3:RequestObjectTag, bucket actions aws:RequestTag.
+func (b *builder) tagKeys() error {
+	tags, err := b.requestTags()
+	if err != nil || len(tags) == 0 {
+		return err
+	}
+	names := make([]string, 0, len(tags))
+	for k := range tags {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		b.set("s3:RequestObjectTag/"+k, tags[k])
+		b.set("aws:RequestTag/"+k, tags[k])
+	}
+	b.set("s3:RequestObjectTagKeys", names...)
+	b.set("aws:TagKeys", slices.Clone(names)...)
+	return nil
+}
+
+// source is the object a copy reads.
+type source struct {
+	bucket, key, vid string
+}
+
+// copySource parses x-amz-copy-source: "bucket/key" or "/bucket/key",
+// URL-encoded, optionally followed by "?versionId=...".
+func (b *builder) copySource() (source, error) {
+	vs := b.h["x-amz-copy-source"]
+	if len(vs) != 1 || vs[0] == "" {
+		return source{}, errors.New("x-amz-copy-source must have one value, the source object")
+	}
+	path, query, hasQuery := strings.Cut(vs[0], "?")
+	var src source
+	if hasQuery {
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			return source{}, fmt.Errorf("x-amz-copy-source %q: %w", vs[0], err)
+		}
+		if v, ok := q["versionId"]; ok {
+			if len(v) != 1 || v[0] == "" {
+				return source{}, fmt.Errorf("x-amz-copy-source %q: versionId must have one non-empty value", vs[0])
+			}
+			src.vid = v[0]
+		}
+	}
+	path, err := url.PathUnescape(strings.TrimPrefix(path, "/"))
+	if err != nil {
+		return source{}, fmt.Errorf("x-amz-copy-source %q: %w", vs[0], err)
+	}
+	var ok bool
+	if src.bucket, src.key, ok = strings.Cut(path, "/"); !ok {
+		return source{}, fmt.Errorf("x-amz-copy-source %q names no object key", vs[0])
+	}
+	if err := checkBucket(src.bucket); err != nil {
+		return source{}, fmt.Errorf("x-amz-copy-source: %w", err)
+	}
+	if err := checkKey(src.key); err != nil {
+		return source{}, fmt.Errorf("x-amz-copy-source: %w", err)
+	}
+	return src, nil
+}
+
+func checkBucket(s string) error {
+	switch {
+	case s == "":
+		return errors.New("no bucket")
+	case strings.HasPrefix(s, "arn:"):
+		return fmt.Errorf("bucket %q is an ARN: access points are not supported, name the bucket", s)
+	case len(s) > 255 || !utf8.ValidString(s) || strings.ContainsFunc(s, func(c rune) bool { return c < 0x20 || c == 0x7f || c == '/' }):
+		return fmt.Errorf("bucket %q is not a bucket name", s)
+	}
+	return nil
+}
+
+func checkKey(s string) error {
+	switch {
+	case s == "":
+		return errors.New("no object key")
+	case len(s) > 1024:
+		return fmt.Errorf("object key of %d bytes is longer than 1024", len(s))
+	case !utf8.ValidString(s):
+		return fmt.Errorf("object key %q is not UTF-8", s)
+	}
+	return nil
+}
+
+func validPartition(p string) bool {
+	if len(p) > 32 {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// tlsVersion returns the version number of "1.2", "TLSv1.2" or "TLS 1.2".
+func tlsVersion(s string) (string, bool) {
+	v := strings.TrimSpace(s)
+	for _, p := range []string{"TLSv", "TLS ", "TLS"} {
+		if len(v) > len(p) && strings.EqualFold(v[:len(p)], p) {
+			v = v[len(p):]
+			break
+		}
+	}
+	major, minor, ok := strings.Cut(v, ".")
+	if !ok || !digits(major) || !digits(minor) {
+		return "", false
+	}
+	return v, true
+}
+
+func digits(s string) bool {
+	if s == "" || len(s) > 3 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
