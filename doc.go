@@ -12,6 +12,15 @@
 //   - [github.com/s3vet/s3vet/policy/catalog]: the S3, KMS and STS actions,
 //     resource types and condition keys of AWS's Service Authorization
 //     Reference.
+//   - [github.com/s3vet/s3vet/policy/access]: S3's own authorization rules
+//     on top: ACLs, Object Ownership, Block Public Access, the bucket
+//     owner's exceptions, and external access against a zone of trust.
+//   - [github.com/s3vet/s3vet/policy/public]: "is this bucket policy
+//     public?", as S3 Block Public Access defines it.
+//   - [github.com/s3vet/s3vet/policy/s3op]: from an S3 request to the IAM
+//     actions, resources and condition keys it needs.
+//   - [github.com/s3vet/s3vet/policy/lint]: policy validation in the manner
+//     of IAM Access Analyzer.
 //   - [github.com/s3vet/s3vet/policy/scenario]: authorization questions as
 //     JSON, the format `s3vet eval` reads.
 //
