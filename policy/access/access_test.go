@@ -127,3 +127,23 @@ func FuzzParseGrantHeader(f *testing.F) {
 		}
 	})
 }
+
+// "Amazon S3 considers a bucket or object ACL public if it grants any
+// permissions to members of the predefined AllUsers or AuthenticatedUsers
+// groups." S3 User Guide, "The meaning of "public"".
+func TestPublicGrants(t *testing.T) {
+	acl := []access.Grant{
+		{Grantee: "444455556666", Permission: access.FullControl},
+		{Grantee: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers", Permission: access.ReadACP},
+		{Grantee: access.LogDelivery, Permission: access.Write},
+		{Grantee: access.AllUsers, Permission: access.Read},
+	}
+	got := access.PublicGrants(acl)
+	want := []string{"grant 1 gives READ_ACP to AuthenticatedUsers", "grant 3 gives READ to AllUsers"}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if access.PublicGrants(acl[:1]) != nil {
+		t.Error("an account grant is not public")
+	}
+}

@@ -202,3 +202,18 @@ func CannedACL(name, bucketOwner string) ([]Grant, error) {
 	}
 	return nil, fmt.Errorf("unknown canned ACL %q", name)
 }
+
+// PublicGrants returns the reasons an ACL is public, one per public grant,
+// as S3 Block Public Access judges ACLs: a grant to AllUsers or to
+// AuthenticatedUsers is public (S3 User Guide, "The meaning of "public"" >
+// "Access control lists (ACLs)",
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html).
+func PublicGrants(acl []Grant) []string {
+	var out []string
+	for i, g := range acl {
+		if g.Public() {
+			out = append(out, fmt.Sprintf("grant %d gives %s to %s", i, g.Permission, g.grantee()))
+		}
+	}
+	return out
+}
