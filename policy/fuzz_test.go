@@ -27,7 +27,7 @@ func seeds(f *testing.F, add func(doc []byte)) {
 // well formed.
 func FuzzParse(f *testing.F) {
 	seeds(f, func(doc []byte) {
-		for typ := policy.IdentityBased; typ <= policy.ResourceControlPolicy; typ++ {
+		for typ := policy.IdentityBased; typ <= policy.TrustPolicy; typ++ {
 			f.Add(uint8(typ), doc)
 		}
 	})

@@ -48,6 +48,9 @@ func TestParseAcceptsEveryForm(t *testing.T) {
 		{"policy variables", policy.IdentityBased, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*",
 			"Resource":"arn:aws:s3:::b/${aws:username}/${*}${?}${$}","Condition":{"StringEquals":{"s3:prefix":"${aws:PrincipalTag/team, 'default'}"}}}]}`},
 		{"SCP", policy.ServiceControlPolicy, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`},
+		// IAM User Guide, "Roles terms and concepts" > trust policy: a
+		// resource-based policy with Principal and no Resource.
+		{"role trust policy", policy.TrustPolicy, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`},
 		{"RCP", policy.ResourceControlPolicy, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}]}`},
 	}
 	for _, tt := range tests {
@@ -92,6 +95,7 @@ func TestParseErrorsNameTheFault(t *testing.T) {
 		{"object as condition value", stmt(`"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"a":{"b":"c"}}}`), policy.IdentityBased, []string{"StringEquals", "value"}},
 		{"not JSON", `{"Statement":`, policy.IdentityBased, []string{"JSON"}},
 		{"trailing data", `{"Statement":[]} {}`, policy.IdentityBased, []string{"trailing"}},
+		{"Resource in a trust policy", stmt(`"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Resource":"*"`), policy.TrustPolicy, []string{"Resource", "trust"}},
 		{"RCP principal other than *", stmt(`"Effect":"Deny","Principal":{"AWS":"123456789012"},"Action":"s3:*","Resource":"*"`), policy.ResourceControlPolicy, []string{"Principal"}},
 	}
 	for _, tt := range tests {

@@ -24,6 +24,9 @@ const (
 	// AccessControlList is an S3 ACL written as a resource-based policy
 	// (see package policy/access, which builds them from ACL grants).
 	AccessControlList
+	// TrustPolicy is a role's trust policy: it names who may assume the
+	// role, and has no Resource (the role is the resource).
+	TrustPolicy
 	// BlockPublicAccess is never parsed: it is the Type of a Result that
 	// an S3 Block Public Access setting decided.
 	BlockPublicAccess
@@ -47,6 +50,8 @@ func (t Type) String() string {
 		return "resource control policy"
 	case AccessControlList:
 		return "access control list"
+	case TrustPolicy:
+		return "role trust policy"
 	case BlockPublicAccess:
 		return "Block Public Access setting"
 	}
@@ -55,7 +60,7 @@ func (t Type) String() string {
 
 // hasPrincipal reports whether statements of this type carry a Principal.
 func (t Type) hasPrincipal() bool {
-	return t == ResourceBased || t == ResourceControlPolicy || t == AccessControlList
+	return t == ResourceBased || t == ResourceControlPolicy || t == AccessControlList || t == TrustPolicy
 }
 
 // Effect is a statement's Effect.
@@ -139,7 +144,7 @@ type Principals struct {
 // Parse accepts every form the IAM policy grammar allows and rejects, with a
 // *SyntaxError naming the statement and element, what AWS would refuse.
 func Parse(name string, typ Type, doc []byte) (*Policy, error) {
-	if typ < IdentityBased || typ > AccessControlList {
+	if typ < IdentityBased || typ > TrustPolicy {
 		return nil, fmt.Errorf("policy.Parse: unknown policy type %d", typ)
 	}
 	p := &Policy{Name: name, Type: typ}
@@ -327,8 +332,33 @@ func (s *Statement) parse(raw json.RawMessage, typ Type, vars bool) error {
 		s.actions = append(s.actions, p)
 	}
 
-	// Resource / NotResource
-	name, list, err = exclusive(m, "Resource", "NotResource")
+	// Resource / NotResource; a trust policy has neither.
+	if err := s.parseResources(m, typ, vars); err != nil {
+		return err
+	}
+
+	// Condition
+	if v, ok := m["Condition"]; ok {
+		conds, err := parseConditions(v, vars)
+		if err != nil {
+			return err
+		}
+		s.Conditions = conds
+	}
+	return nil
+}
+
+func (s *Statement) parseResources(m map[string]json.RawMessage, typ Type, vars bool) error {
+	if typ == TrustPolicy {
+		for _, el := range []string{"Resource", "NotResource"} {
+			if _, ok := m[el]; ok {
+				return elemErr(el, errors.New("not allowed in a role trust policy"))
+			}
+		}
+		s.anyRes = true
+		return nil
+	}
+	name, list, err := exclusive(m, "Resource", "NotResource")
 	if err != nil {
 		return err
 	}
@@ -345,15 +375,6 @@ func (s *Statement) parse(raw json.RawMessage, typ Type, vars bool) error {
 			return elemErr(name, err)
 		}
 		s.resources = append(s.resources, p)
-	}
-
-	// Condition
-	if v, ok := m["Condition"]; ok {
-		conds, err := parseConditions(v, vars)
-		if err != nil {
-			return err
-		}
-		s.Conditions = conds
 	}
 	return nil
 }

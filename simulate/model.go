@@ -1,0 +1,320 @@
+package simulate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/s3vet/s3vet/policy"
+	"github.com/s3vet/s3vet/policy/access"
+)
+
+// model is a compiled World: every policy parsed, every name indexed.
+type model struct {
+	region   string
+	orgID    string
+	org      map[string]bool // member accounts
+	scps     [][]*policy.Policy
+	rcps     [][]*policy.Policy
+	accounts map[string]*accountModel
+	keys     map[string]*identity // access key ID -> identity
+	users    map[string]*identity // user ARN -> identity
+	roles    map[string]*roleModel
+	buckets  map[string]*bucketModel
+}
+
+type accountModel struct {
+	id   string
+	pab  *access.PublicAccessBlock
+	root *identity
+}
+
+// identity is a caller with long-term keys: an IAM user or a root user.
+type identity struct {
+	arn      string
+	account  string
+	secret   string
+	policies []*policy.Policy // the user's and its groups'
+	boundary *policy.Policy
+	tags     map[string]string
+}
+
+type roleModel struct {
+	arn         string // with its path
+	name        string
+	account     string
+	trust       *policy.Policy
+	policies    []*policy.Policy
+	boundary    *policy.Policy
+	maxDuration int
+	tags        map[string]string
+}
+
+type bucketModel struct {
+	name       string
+	owner      string
+	policy     *policy.Policy
+	state      access.State // ownership, ACL, Block Public Access of the bucket
+	encryption Encryption
+	versioning string
+	mfaDelete  bool
+	logging    *Logging
+	tags       map[string]string
+	objects    []Object
+}
+
+// allOn is S3's Block Public Access setting for a new bucket.
+var allOn = access.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
+
+func compile(w *World) (*model, error) {
+	m := &model{
+		region: w.Region, org: map[string]bool{}, accounts: map[string]*accountModel{},
+		keys: map[string]*identity{}, users: map[string]*identity{}, roles: map[string]*roleModel{},
+		buckets: map[string]*bucketModel{},
+	}
+	if m.region == "" {
+		m.region = "us-east-1"
+	}
+	if o := w.Organization; o != nil {
+		m.orgID = o.ID
+		for _, a := range o.Accounts {
+			m.org[a] = true
+		}
+		for i, level := range o.SCPs {
+			ps, err := parsePolicies(fmt.Sprintf("organization scps[%d]", i), policy.ServiceControlPolicy, level)
+			if err != nil {
+				return nil, err
+			}
+			m.scps = append(m.scps, ps)
+		}
+		for i, level := range o.RCPs {
+			ps, err := parsePolicies(fmt.Sprintf("organization rcps[%d]", i), policy.ResourceControlPolicy, level)
+			if err != nil {
+				return nil, err
+			}
+			m.rcps = append(m.rcps, ps)
+		}
+	}
+	addKey := func(k AccessKey, id *identity, where string) error {
+		if k.ID == "" || k.Secret == "" {
+			return fmt.Errorf("world: %s: access key needs an id and a secret", where)
+		}
+		if _, dup := m.keys[k.ID]; dup {
+			return fmt.Errorf("world: %s: access key %s is used twice", where, k.ID)
+		}
+		cp := *id
+		cp.secret = k.Secret
+		m.keys[k.ID] = &cp
+		return nil
+	}
+	for ai := range w.Accounts {
+		a := &w.Accounts[ai]
+		where := "account " + a.ID
+		if !isAccountID(a.ID) {
+			return nil, fmt.Errorf("world: accounts[%d]: id %q is not 12 digits", ai, a.ID)
+		}
+		if _, dup := m.accounts[a.ID]; dup {
+			return nil, fmt.Errorf("world: %s is declared twice", where)
+		}
+		am := &accountModel{id: a.ID, pab: a.PublicAccessBlock}
+		am.root = &identity{arn: "arn:aws:iam::" + a.ID + ":root", account: a.ID}
+		m.accounts[a.ID] = am
+		for _, k := range a.RootAccessKeys {
+			if err := addKey(k, am.root, where+" root"); err != nil {
+				return nil, err
+			}
+		}
+		groups := map[string][]*policy.Policy{}
+		for _, g := range a.Groups {
+			if err := validName("group", g.Name); err != nil {
+				return nil, err
+			}
+			ps, err := parsePolicies(where+" group "+g.Name, policy.IdentityBased, g.Policies)
+			if err != nil {
+				return nil, err
+			}
+			groups[g.Name] = ps
+		}
+		for _, u := range a.Users {
+			if err := validName("user", u.Name); err != nil {
+				return nil, err
+			}
+			uw := where + " user " + u.Name
+			id := &identity{arn: "arn:aws:iam::" + a.ID + ":user" + cleanPath(u.Path) + u.Name, account: a.ID, tags: u.Tags}
+			if _, dup := m.users[id.arn]; dup {
+				return nil, fmt.Errorf("world: %s is declared twice", uw)
+			}
+			ps, err := parsePolicies(uw, policy.IdentityBased, u.Policies)
+			if err != nil {
+				return nil, err
+			}
+			id.policies = ps
+			for _, g := range u.Groups {
+				gp, ok := groups[g]
+				if !ok {
+					return nil, fmt.Errorf("world: %s: unknown group %q", uw, g)
+				}
+				id.policies = append(id.policies, gp...)
+			}
+			if id.boundary, err = parsePolicy(uw+" permissionsBoundary", policy.PermissionsBoundary, u.PermissionsBoundary); err != nil {
+				return nil, err
+			}
+			m.users[id.arn] = id
+			for _, k := range u.AccessKeys {
+				if err := addKey(k, id, uw); err != nil {
+					return nil, err
+				}
+			}
+		}
+		for _, r := range a.Roles {
+			if err := validName("role", r.Name); err != nil {
+				return nil, err
+			}
+			rw := where + " role " + r.Name
+			rm := &roleModel{arn: "arn:aws:iam::" + a.ID + ":role" + cleanPath(r.Path) + r.Name, name: r.Name, account: a.ID,
+				maxDuration: r.MaxSessionDuration, tags: r.Tags}
+			if rm.maxDuration == 0 {
+				rm.maxDuration = 3600
+			}
+			if rm.maxDuration < 900 || rm.maxDuration > 43200 {
+				return nil, fmt.Errorf("world: %s: maxSessionDuration %d is outside 900..43200 seconds", rw, rm.maxDuration)
+			}
+			key := a.ID + "/" + r.Name
+			if _, dup := m.roles[key]; dup {
+				return nil, fmt.Errorf("world: %s is declared twice", rw)
+			}
+			var err error
+			if rm.trust, err = parsePolicy(rw+" trustPolicy", policy.TrustPolicy, r.TrustPolicy); err != nil {
+				return nil, err
+			}
+			if rm.policies, err = parsePolicies(rw, policy.IdentityBased, r.Policies); err != nil {
+				return nil, err
+			}
+			if rm.boundary, err = parsePolicy(rw+" permissionsBoundary", policy.PermissionsBoundary, r.PermissionsBoundary); err != nil {
+				return nil, err
+			}
+			m.roles[key] = rm
+		}
+		for _, b := range a.Buckets {
+			bw := where + " bucket " + b.Name
+			if err := validBucketName(b.Name); err != nil {
+				return nil, fmt.Errorf("world: %s: %w", bw, err)
+			}
+			if _, dup := m.buckets[b.Name]; dup {
+				return nil, fmt.Errorf("world: bucket %s is declared twice", b.Name)
+			}
+			bm, err := compileBucket(a.ID, bw, &b)
+			if err != nil {
+				return nil, err
+			}
+			m.buckets[b.Name] = bm
+		}
+	}
+	return m, nil
+}
+
+func compileBucket(owner, where string, b *Bucket) (*bucketModel, error) {
+	bm := &bucketModel{name: b.Name, owner: owner, versioning: b.Versioning, mfaDelete: b.MFADelete, logging: b.Logging,
+		tags: b.Tags, objects: b.Objects}
+	var err error
+	if bm.policy, err = parsePolicy(where+" policy", policy.ResourceBased, b.Policy); err != nil {
+		return nil, err
+	}
+	if b.Policy != nil && len(b.Policy) > 20*1024 {
+		return nil, fmt.Errorf("world: %s: policy is over S3's 20 KB limit", where)
+	}
+	pab := allOn
+	if b.PublicAccessBlock != nil {
+		pab = *b.PublicAccessBlock
+	}
+	bm.state = access.State{BucketOwner: owner, ObjectOwnership: b.ObjectOwnership, BucketACL: b.ACL, BucketPublicAccessBlock: &pab}
+	if err := bm.state.Validate(); err != nil {
+		return nil, fmt.Errorf("world: %s: %w", where, err)
+	}
+	switch b.Versioning {
+	case "", "Enabled", "Suspended":
+	default:
+		return nil, fmt.Errorf("world: %s: versioning %q is not Enabled or Suspended", where, b.Versioning)
+	}
+	bm.encryption = Encryption{Algorithm: "AES256", BlockedEncryptionTypes: []string{"SSE-C"}}
+	if e := b.Encryption; e != nil {
+		switch e.Algorithm {
+		case "AES256", "aws:kms", "aws:kms:dsse":
+		default:
+			return nil, fmt.Errorf("world: %s: encryption algorithm %q is not AES256, aws:kms or aws:kms:dsse", where, e.Algorithm)
+		}
+		for _, t := range e.BlockedEncryptionTypes {
+			if t != "SSE-C" && t != "NONE" {
+				return nil, fmt.Errorf("world: %s: blockedEncryptionTypes: %q is not SSE-C or NONE", where, t)
+			}
+		}
+		bm.encryption = *e
+		if e.BlockedEncryptionTypes == nil {
+			bm.encryption.BlockedEncryptionTypes = []string{"SSE-C"}
+		}
+	}
+	seen := map[string]bool{}
+	for i, o := range b.Objects {
+		if o.Key == "" || seen[o.Key] {
+			return nil, fmt.Errorf("world: %s: objects[%d]: key %q is empty or used twice", where, i, o.Key)
+		}
+		seen[o.Key] = true
+		if o.Owner != "" && !isAccountID(o.Owner) {
+			return nil, fmt.Errorf("world: %s: object %s: owner %q is not 12 digits", where, o.Key, o.Owner)
+		}
+		st := access.State{ObjectACL: o.ACL}
+		if err := st.Validate(); err != nil {
+			return nil, fmt.Errorf("world: %s: object %s: %w", where, o.Key, err)
+		}
+	}
+	return bm, nil
+}
+
+// sseCBlocked reports whether the bucket refuses SSE-C requests.
+func (b *bucketModel) sseCBlocked() bool {
+	return slices.Contains(b.encryption.BlockedEncryptionTypes, "SSE-C")
+}
+
+func cleanPath(p string) string {
+	if p == "" || p == "/" {
+		return "/"
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// validBucketName applies S3's general purpose bucket naming rules.
+func validBucketName(n string) error {
+	if len(n) < 3 || len(n) > 63 {
+		return fmt.Errorf("bucket name %q must be 3 to 63 characters", n)
+	}
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
+			return fmt.Errorf("bucket name %q may hold only lower-case letters, digits, dots and hyphens", n)
+		}
+	}
+	if !isAlnum(n[0]) || !isAlnum(n[len(n)-1]) {
+		return fmt.Errorf("bucket name %q must begin and end with a letter or digit", n)
+	}
+	return nil
+}
+
+func isAlnum(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }

@@ -1,0 +1,177 @@
+package simulate
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/s3vet/s3vet/policy"
+	"github.com/s3vet/s3vet/policy/access"
+)
+
+// A World is the accounts, identities and buckets a simulator starts with:
+// the format of docs/serve-config.md, which `s3vet serve --config` reads.
+// Policies are JSON documents, parsed when the world is loaded.
+type World struct {
+	Region       string        `json:"region,omitempty"` // default us-east-1
+	Organization *Organization `json:"organization,omitempty"`
+	Accounts     []Account     `json:"accounts"`
+}
+
+// An Organization puts accounts under SCPs and RCPs.
+type Organization struct {
+	ID       string              `json:"id"`
+	Accounts []string            `json:"accounts"`
+	SCPs     [][]json.RawMessage `json:"scps,omitempty"` // root first, one slice per level
+	RCPs     [][]json.RawMessage `json:"rcps,omitempty"`
+}
+
+// An Account is an AWS account: its root keys, identities, keys and buckets.
+type Account struct {
+	ID                string                    `json:"id"`
+	RootAccessKeys    []AccessKey               `json:"rootAccessKeys,omitempty"`
+	PublicAccessBlock *access.PublicAccessBlock `json:"publicAccessBlock,omitempty"`
+	Users             []User                    `json:"users,omitempty"`
+	Groups            []Group                   `json:"groups,omitempty"`
+	Roles             []Role                    `json:"roles,omitempty"`
+	KMSKeys           []KMSKey                  `json:"kmsKeys,omitempty"`
+	Buckets           []Bucket                  `json:"buckets,omitempty"`
+}
+
+// An AccessKey is a long-term access key.
+type AccessKey struct {
+	ID     string `json:"id"`
+	Secret string `json:"secret"`
+}
+
+// A User is an IAM user.
+type User struct {
+	Name                string            `json:"name"`
+	Path                string            `json:"path,omitempty"`
+	AccessKeys          []AccessKey       `json:"accessKeys,omitempty"`
+	Policies            []json.RawMessage `json:"policies,omitempty"`
+	Groups              []string          `json:"groups,omitempty"`
+	PermissionsBoundary json.RawMessage   `json:"permissionsBoundary,omitempty"`
+	Tags                map[string]string `json:"tags,omitempty"`
+}
+
+// A Group is an IAM group; its policies apply to its users.
+type Group struct {
+	Name     string            `json:"name"`
+	Policies []json.RawMessage `json:"policies,omitempty"`
+}
+
+// A Role is an IAM role, assumed through the simulator's STS.
+type Role struct {
+	Name                string            `json:"name"`
+	Path                string            `json:"path,omitempty"`
+	TrustPolicy         json.RawMessage   `json:"trustPolicy,omitempty"`
+	Policies            []json.RawMessage `json:"policies,omitempty"`
+	PermissionsBoundary json.RawMessage   `json:"permissionsBoundary,omitempty"`
+	MaxSessionDuration  int               `json:"maxSessionDuration,omitempty"` // seconds; default 3600
+	Tags                map[string]string `json:"tags,omitempty"`
+}
+
+// A KMSKey is a key of the simulator's fake KMS.
+type KMSKey struct {
+	ID     string          `json:"id"`
+	Alias  string          `json:"alias,omitempty"`
+	Policy json.RawMessage `json:"policy,omitempty"`
+}
+
+// A Bucket is a bucket and its security configuration. Omitted settings
+// take S3's defaults for a new bucket: Block Public Access all on,
+// BucketOwnerEnforced, SSE-S3, SSE-C blocked, versioning never enabled.
+type Bucket struct {
+	Name              string                    `json:"name"`
+	Policy            json.RawMessage           `json:"policy,omitempty"`
+	ObjectOwnership   string                    `json:"objectOwnership,omitempty"`
+	ACL               []access.Grant            `json:"acl,omitempty"`
+	PublicAccessBlock *access.PublicAccessBlock `json:"publicAccessBlock,omitempty"`
+	Encryption        *Encryption               `json:"encryption,omitempty"`
+	Versioning        string                    `json:"versioning,omitempty"` // "", "Enabled", "Suspended"
+	MFADelete         bool                      `json:"mfaDelete,omitempty"`
+	Logging           *Logging                  `json:"logging,omitempty"`
+	Tags              map[string]string         `json:"tags,omitempty"`
+	Objects           []Object                  `json:"objects,omitempty"`
+}
+
+// Encryption is a bucket's default encryption.
+type Encryption struct {
+	Algorithm              string   `json:"algorithm"` // "AES256", "aws:kms", "aws:kms:dsse"
+	KMSKeyID               string   `json:"kmsKeyId,omitempty"`
+	BucketKey              bool     `json:"bucketKey,omitempty"`
+	BlockedEncryptionTypes []string `json:"blockedEncryptionTypes,omitempty"` // "SSE-C" or "NONE"
+}
+
+// Logging is a bucket's server access logging.
+type Logging struct {
+	TargetBucket string `json:"targetBucket"`
+	TargetPrefix string `json:"targetPrefix,omitempty"`
+}
+
+// An Object is an object a bucket starts with.
+type Object struct {
+	Key   string            `json:"key"`
+	Body  string            `json:"body"`
+	Owner string            `json:"owner,omitempty"` // account ID; default the bucket owner
+	ACL   []access.Grant    `json:"acl,omitempty"`
+	Tags  map[string]string `json:"tags,omitempty"`
+}
+
+// LoadWorld reads a world from JSON. Unknown fields are an error naming
+// the field.
+func LoadWorld(r io.Reader) (*World, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.DisallowUnknownFields()
+	var w World
+	if err := d.Decode(&w); err != nil {
+		return nil, fmt.Errorf("world: %w", err)
+	}
+	if _, err := compile(&w); err != nil {
+		return nil, err
+	}
+	return &w, nil
+}
+
+// parsePolicy parses an optional policy document; where names its owner.
+func parsePolicy(where string, typ policy.Type, raw json.RawMessage) (*policy.Policy, error) {
+	if len(bytes.TrimSpace(raw)) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	p, err := policy.Parse(where, typ, raw)
+	if err != nil {
+		return nil, fmt.Errorf("world: %w", err)
+	}
+	return p, nil
+}
+
+func parsePolicies(where string, typ policy.Type, raws []json.RawMessage) ([]*policy.Policy, error) {
+	var out []*policy.Policy
+	for i, raw := range raws {
+		p, err := parsePolicy(fmt.Sprintf("%s[%d]", where, i), typ, raw)
+		if err != nil {
+			return nil, err
+		}
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func validName(kind, name string) error {
+	if name == "" || strings.ContainsAny(name, " /:*?") {
+		return fmt.Errorf("world: %s name %q is empty or has a character IAM refuses", kind, name)
+	}
+	return nil
+}
+
+var errDuplicate = errors.New("duplicate")
