@@ -1,0 +1,297 @@
+package presign
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The SigV4 canonical request, string to sign and signing key, as the
+// "Signature Version 4 signing process" of the AWS General Reference and
+// S3's "Authenticating Requests (AWS Signature Version 4)" define them.
+
+const (
+	amzDateFormat   = "20060102T150405Z"
+	scopeDateFormat = "20060102"
+	scopeTerminal   = "aws4_request"
+	emptySHA256     = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+)
+
+// uriMode says how the canonical URI is built. S3 encodes each path
+// segment once and never normalizes; every other service normalizes the
+// path (RFC 3986 dot segments, no empty segments) and encodes it twice.
+type uriMode struct {
+	double    bool
+	normalize bool
+}
+
+var s3URIMode = uriMode{}
+
+// appendSigV4Escaped appends s URI-encoded as SigV4 requires: every byte
+// but the unreserved characters A-Z a-z 0-9 - _ . ~ becomes %XX, upper
+// case; a slash is kept if keepSlash.
+func appendSigV4Escaped(b []byte, s string, keepSlash bool) []byte {
+	const hexUpper = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == '~' || c == '/' && keepSlash {
+			b = append(b, c)
+			continue
+		}
+		b = append(b, '%', hexUpper[c>>4], hexUpper[c&15])
+	}
+	return b
+}
+
+func sigV4Escape(s string, keepSlash bool) string {
+	return string(appendSigV4Escaped(make([]byte, 0, len(s)+8), s, keepSlash))
+}
+
+// canonicalURI builds the canonical URI from the path as it came on the
+// wire.
+//
+// For S3 each segment is decoded and encoded again strictly, so that
+// "/a$b" and "/a%24b" name the same key, as they do in S3, while an
+// encoded slash (%2F) stays inside its segment. For other services the
+// wire path is normalized (dot segments, empty segments) and encoded once
+// more, as is: "/a%20b" signs as "/a%2520b".
+func canonicalURI(wirePath string, mode uriMode) string {
+	if wirePath == "" {
+		return "/"
+	}
+	segments := strings.Split(wirePath, "/")
+	if mode.normalize {
+		segments = normalizeSegments(segments)
+	}
+	b := make([]byte, 0, len(wirePath)+16)
+	for i, s := range segments {
+		if i > 0 {
+			b = append(b, '/')
+		}
+		if !mode.double {
+			if d, err := url.PathUnescape(s); err == nil {
+				s = d
+			}
+		}
+		b = appendSigV4Escaped(b, s, false)
+	}
+	return string(b)
+}
+
+// wirePath returns the request's path as it came on the wire.
+func wirePath(u *url.URL) string {
+	if u.RawPath != "" {
+		return u.RawPath
+	}
+	return u.EscapedPath()
+}
+
+// normalizeSegments removes empty and "." segments and resolves "..", as
+// RFC 3986 section 5.2.4 does; the result is an absolute path, with a
+// trailing slash if the original had one.
+func normalizeSegments(segments []string) []string {
+	out := []string{""}
+	for _, s := range segments {
+		switch s {
+		case "", ".":
+		case "..":
+			if len(out) > 1 {
+				out = out[:len(out)-1]
+			}
+		default:
+			out = append(out, s)
+		}
+	}
+	if last := segments[len(segments)-1]; len(out) == 1 || last == "" || last == "." || last == ".." {
+		out = append(out, "")
+	}
+	return out
+}
+
+type queryParam struct {
+	key, value string // decoded
+}
+
+// parseRawQuery splits a raw query string into decoded parameters, in
+// order. A parameter without "=" has the empty value; a component that is
+// not valid percent-encoding is kept as it came.
+func parseRawQuery(raw string) []queryParam {
+	if raw == "" {
+		return nil
+	}
+	params := make([]queryParam, 0, strings.Count(raw, "&")+1)
+	for part := range strings.SplitSeq(raw, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		params = append(params, queryParam{queryUnescape(k), queryUnescape(v)})
+	}
+	return params
+}
+
+func queryUnescape(s string) string {
+	if !strings.ContainsAny(s, "%+") {
+		return s
+	}
+	if d, err := url.QueryUnescape(s); err == nil {
+		return d
+	}
+	return s
+}
+
+// canonicalQuery encodes and sorts the parameters, leaving out skip (the
+// X-Amz-Signature of query authentication).
+func canonicalQuery(params []queryParam, skip string) string {
+	type pair struct{ k, v string }
+	pairs := make([]pair, 0, len(params))
+	for _, p := range params {
+		if skip != "" && p.key == skip {
+			continue
+		}
+		pairs = append(pairs, pair{sigV4Escape(p.key, false), sigV4Escape(p.value, false)})
+	}
+	slices.SortFunc(pairs, func(a, b pair) int {
+		if c := strings.Compare(a.k, b.k); c != 0 {
+			return c
+		}
+		return strings.Compare(a.v, b.v)
+	})
+	var b strings.Builder
+	for i, p := range pairs {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(p.k)
+		b.WriteByte('=')
+		b.WriteString(p.v)
+	}
+	return b.String()
+}
+
+// headerValues returns the values of a signed header as the server sees
+// them: Go's server moves Host into r.Host and Transfer-Encoding into
+// r.TransferEncoding.
+func headerValues(r *http.Request, name string) []string {
+	switch name {
+	case "host":
+		if r.Host != "" {
+			return []string{r.Host}
+		}
+		return []string{r.URL.Host}
+	case "content-length":
+		if v := r.Header.Values("Content-Length"); len(v) > 0 {
+			return v
+		}
+		if r.ContentLength >= 0 {
+			return []string{strconv.FormatInt(r.ContentLength, 10)}
+		}
+		return nil
+	case "transfer-encoding":
+		if len(r.TransferEncoding) > 0 {
+			return []string{strings.Join(r.TransferEncoding, ",")}
+		}
+	}
+	return r.Header.Values(name)
+}
+
+// appendHeaderValue appends a header value trimmed, with runs of spaces
+// folded into one.
+func appendHeaderValue(b []byte, v string) []byte {
+	v = strings.TrimSpace(v)
+	space := false
+	for i := 0; i < len(v); i++ {
+		if v[i] == ' ' {
+			if space {
+				continue
+			}
+			space = true
+		} else {
+			space = false
+		}
+		b = append(b, v[i])
+	}
+	return b
+}
+
+// canonicalRequest builds the canonical request of r for the signed
+// headers (lower case, in the order the signer gave) and payload hash.
+func canonicalRequest(r *http.Request, mode uriMode, query string, signedHeaders []string, payloadHash string) string {
+	b := make([]byte, 0, 512)
+	b = append(b, r.Method...)
+	b = append(b, '\n')
+	b = append(b, canonicalURI(wirePath(r.URL), mode)...)
+	b = append(b, '\n')
+	b = append(b, query...)
+	b = append(b, '\n')
+	for _, h := range signedHeaders {
+		b = append(b, h...)
+		b = append(b, ':')
+		for i, v := range headerValues(r, h) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendHeaderValue(b, v)
+		}
+		b = append(b, '\n')
+	}
+	b = append(b, '\n')
+	for i, h := range signedHeaders {
+		if i > 0 {
+			b = append(b, ';')
+		}
+		b = append(b, h...)
+	}
+	b = append(b, '\n')
+	b = append(b, payloadHash...)
+	return string(b)
+}
+
+// credScope is a SigV4 credential scope: date/region/service/aws4_request.
+type credScope struct {
+	date, region, service string
+}
+
+func (s credScope) String() string {
+	return s.date + "/" + s.region + "/" + s.service + "/" + scopeTerminal
+}
+
+func sigV4StringToSign(t time.Time, sc credScope, canonical string) string {
+	sum := sha256.Sum256([]byte(canonical))
+	return "AWS4-HMAC-SHA256\n" + t.UTC().Format(amzDateFormat) + "\n" + sc.String() + "\n" + hex.EncodeToString(sum[:])
+}
+
+func sigV4HMAC(key []byte, data string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(data))
+	return m.Sum(nil)
+}
+
+// sigV4Key derives the SigV4 signing key of the secret for the scope.
+func sigV4Key(secret string, sc credScope) []byte {
+	k := sigV4HMAC([]byte("AWS4"+secret), sc.date)
+	k = sigV4HMAC(k, sc.region)
+	k = sigV4HMAC(k, sc.service)
+	return sigV4HMAC(k, scopeTerminal)
+}
+
+// signatureMatches reports, in constant time, whether the hex signature
+// sent is the HMAC of stringToSign under key.
+func signatureMatches(key []byte, stringToSign, sent string) bool {
+	want := sigV4HMAC(key, stringToSign)
+	var got [sha256.Size]byte
+	if len(sent) != hex.EncodedLen(len(got)) {
+		return false
+	}
+	if _, err := hex.Decode(got[:], []byte(sent)); err != nil {
+		return false
+	}
+	return hmac.Equal(want, got[:])
+}
