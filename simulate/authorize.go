@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
+	"strings"
 
 	"github.com/s3vet/s3vet/policy"
 	"github.com/s3vet/s3vet/policy/access"
@@ -23,6 +25,10 @@ type Decision struct {
 	// caller of the bucket owner's account, "Access Denied" otherwise, as
 	// S3 answers since 2024.
 	Message string
+	// Explained is the explained message whoever the caller, as S3 would
+	// word it to the bucket owner's account: "User: ... is (not) authorized
+	// to perform: ..." and why.
+	Explained string
 }
 
 // ErrNoSuchBucket is returned for a request on a bucket the world lacks.
@@ -68,21 +74,36 @@ func (m *model) resolve(arn string) (*caller, error) {
 	return c, nil
 }
 
+// writes is what a request would set that Block Public Access inspects:
+// the bucket policy of PutBucketPolicy, the ACL in a PutBucketAcl or
+// PutObjectAcl body.
+type writes struct {
+	policy *policy.Policy
+	acl    []access.Grant
+}
+
 // authorize decides an S3 request for a caller, permission by permission.
-func (m *model) authorize(c *caller, req *s3op.Request) (Decision, error) {
+func (m *model) authorize(c *caller, req *s3op.Request, wr writes) (Decision, error) {
 	needs, err := s3op.Needs(req)
 	if err != nil {
 		return Decision{}, err
 	}
-	var b *bucketModel
-	if req.Bucket != "" {
-		if b = m.buckets[req.Bucket]; b == nil {
-			return Decision{}, ErrNoSuchBucket
+	if req.ExistingTags == nil {
+		if tags := m.existingTags(req); tags != nil {
+			r := *req
+			r.ExistingTags = tags
+			if needs, err = s3op.Needs(&r); err != nil {
+				return Decision{}, err
+			}
 		}
 	}
 	var first Decision
 	for i, need := range needs {
-		d, err := m.decide(c, need, b, req)
+		b, key, err := m.target(c, need, req)
+		if err != nil {
+			return Decision{}, err
+		}
+		d, err := m.decide(c, need, b, key, wr)
 		if err != nil {
 			return Decision{}, err
 		}
@@ -96,8 +117,45 @@ func (m *model) authorize(c *caller, req *s3op.Request) (Decision, error) {
 	return first, nil
 }
 
+// existingTags returns the tags of the object a request reads: the source
+// of a copy, else the object it names; nil if there is none.
+func (m *model) existingTags(req *s3op.Request) map[string]string {
+	bucket, key := req.Bucket, req.Key
+	if req.Operation == "CopyObject" || req.Operation == "UploadPartCopy" {
+		var ok bool
+		if bucket, key, ok = copySource(req.Header.Get("x-amz-copy-source")); !ok {
+			return nil
+		}
+	}
+	if b := m.buckets[bucket]; b != nil {
+		if o := b.objects[key]; o != nil && key != "" {
+			return o.tags
+		}
+	}
+	return nil
+}
+
+// target finds the bucket and key a permission is decided on, from its
+// resource ARN. A CreateBucket request is decided on the bucket it would
+// create, with S3's settings for a new bucket.
+func (m *model) target(c *caller, need s3op.Need, req *s3op.Request) (*bucketModel, string, error) {
+	if need.Resource == "*" {
+		return nil, "", nil
+	}
+	_, rest, _ := strings.Cut(need.Resource, ":s3:::")
+	bucket, key, _ := strings.Cut(rest, "/")
+	if req.Operation == "CreateBucket" && bucket == req.Bucket {
+		return newBucket(bucket, c.principal.Account, req.Header.Get("x-amz-object-ownership")), "", nil
+	}
+	b := m.buckets[bucket]
+	if b == nil {
+		return nil, "", ErrNoSuchBucket
+	}
+	return b, key, nil
+}
+
 // decide evaluates one permission.
-func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, req *s3op.Request) (Decision, error) {
+func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, key string, wr writes) (Decision, error) {
 	ctx := maps.Clone(need.Context)
 	for k, v := range c.tags {
 		ctx["aws:PrincipalTag/"+k] = []string{v}
@@ -105,18 +163,16 @@ func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, req *s3op.Requ
 	if m.orgID != "" && m.org[c.principal.Account] {
 		ctx["aws:PrincipalOrgID"] = []string{m.orgID}
 	}
-	owner := ""
-	var state access.State
+	// An action on no bucket (ListBuckets) is on the caller's own account.
+	owner := c.principal.Account
 	set := &policy.Set{Identity: c.policies, Boundary: c.boundary, Session: c.session}
+	var state access.State
 	if b != nil {
 		owner = b.owner
-		state = b.state
+		state = b.state(m.accounts[b.owner])
 		set.Resource = b.policy
-		if a := m.accounts[b.owner]; a != nil {
-			state.AccountPublicAccessBlock = a.pab
-		}
-		if obj := b.object(req.Key); obj != nil {
-			state.ObjectOwner, state.ObjectACL = obj.Owner, obj.ACL
+		if obj := b.objects[key]; obj != nil && key != "" {
+			state.ObjectOwner, state.ObjectACL = obj.owner, obj.acl
 		}
 		if m.org[b.owner] {
 			set.RCPs = m.rcps
@@ -131,11 +187,11 @@ func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, req *s3op.Requ
 		d = access.Decision{Explanation: set.Explain(r)}
 	} else {
 		var err error
-		if d, err = access.Decide(set, access.Request{Request: r}, &state); err != nil {
+		if d, err = access.Decide(set, access.Request{Request: r, NewACL: wr.acl, NewPolicy: wr.policy}, &state); err != nil {
 			return Decision{}, err
 		}
 	}
-	out := Decision{Allowed: d.Decision == policy.Allowed, Need: need, Decision: d}
+	out := Decision{Allowed: d.Decision == policy.Allowed, Need: need, Decision: d, Explained: d.Message(r)}
 	if !out.Allowed {
 		out.Message = "Access Denied"
 		if c.principal.Account != "" && c.principal.Account == owner || b == nil {
@@ -145,14 +201,27 @@ func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, req *s3op.Requ
 	return out, nil
 }
 
-func (b *bucketModel) object(key string) *Object {
-	if key == "" {
-		return nil
+// newBucket returns a bucket with S3's settings for a new bucket: Block
+// Public Access on, ACLs disabled unless the request chose another Object
+// Ownership, SSE-S3, SSE-C blocked.
+func newBucket(name, owner, ownership string) *bucketModel {
+	pab := allOn
+	if ownership == "" {
+		ownership = access.BucketOwnerEnforced
 	}
-	for i := range b.objects {
-		if b.objects[i].Key == key {
-			return &b.objects[i]
-		}
+	return &bucketModel{name: name, owner: owner, ownership: ownership, pab: &pab,
+		encryption: Encryption{Algorithm: "AES256", BlockedEncryptionTypes: []string{"SSE-C"}},
+		configs:    map[string][]byte{}, objects: map[string]*objectMeta{}}
+}
+
+// copySource splits x-amz-copy-source: "bucket/key" or "/bucket/key",
+// URL-encoded, with an optional "?versionId=...".
+func copySource(v string) (bucket, key string, ok bool) {
+	path, _, _ := strings.Cut(v, "?")
+	path, err := url.PathUnescape(strings.TrimPrefix(path, "/"))
+	if err != nil {
+		return "", "", false
 	}
-	return nil
+	bucket, key, ok = strings.Cut(path, "/")
+	return bucket, key, ok && bucket != "" && key != ""
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/s3vet/s3vet/policy"
 	"github.com/s3vet/s3vet/policy/access"
@@ -18,9 +19,11 @@ type model struct {
 	rcps     [][]*policy.Policy
 	accounts map[string]*accountModel
 	keys     map[string]*identity // access key ID -> identity
+	keyOrder map[string][]string  // identity ARN -> its access key IDs, as declared
 	users    map[string]*identity // user ARN -> identity
 	roles    map[string]*roleModel
 	buckets  map[string]*bucketModel
+	kmsKeys  map[string]*kmsKey // by ARN
 }
 
 type accountModel struct {
@@ -51,17 +54,78 @@ type roleModel struct {
 }
 
 type bucketModel struct {
-	name       string
-	owner      string
-	policy     *policy.Policy
-	state      access.State // ownership, ACL, Block Public Access of the bucket
+	name    string
+	owner   string
+	created time.Time
+	policy  *policy.Policy
+	// policyDoc is the bucket policy as written, which GetBucketPolicy
+	// returns.
+	policyDoc []byte
+	// ownership is the Object Ownership setting; "" once the ownership
+	// controls are deleted, when the bucket acts as ObjectWriter.
+	ownership  string
+	acl        []access.Grant
+	pab        *access.PublicAccessBlock // nil when the bucket has none
 	encryption Encryption
-	versioning string
+	versioning string // "", "Enabled", "Suspended"
 	mfaDelete  bool
+	objectLock bool
 	logging    *Logging
 	tags       map[string]string
-	objects    []Object
+	// configs holds the configurations the simulator stores but does not
+	// act on, by subresource (lifecycle, cors, website, replication,
+	// notification, object-lock), as the XML the client sent.
+	configs map[string][]byte
+	objects map[string]*objectMeta
 }
+
+// objectMeta is what the simulator knows of an object beyond its bytes,
+// which gofakes3 stores.
+type objectMeta struct {
+	owner string
+	acl   []access.Grant
+	tags  map[string]string
+	enc   objectEncryption
+	// checksum is the full-object checksum given on upload: algorithm
+	// (CRC32, CRC32C, SHA1, SHA256, CRC64NVME) and base64 value.
+	checksumAlg, checksum string
+	// header holds the headers S3 stores and returns that gofakes3 does
+	// not: Cache-Control, Content-Language, Expires, x-amz-storage-class,
+	// x-amz-website-redirect-location.
+	header map[string]string
+	// metaKeys are the metadata headers the last write stored, in
+	// canonical form: gofakes3 carries over the ones of an overwritten
+	// object, which S3 does not.
+	metaKeys []string
+	// retention and legal hold, for Object Lock.
+	retainMode  string
+	retainUntil time.Time
+	legalHold   string
+}
+
+// objectEncryption is how an object is encrypted at rest.
+type objectEncryption struct {
+	algorithm string // "AES256", "aws:kms", "aws:kms:dsse"; "" with SSE-C
+	kmsKeyID  string // the key's ARN
+	bucketKey bool
+	// customerKeyMD5 is the base64 MD5 of the SSE-C key, "" without SSE-C.
+	customerKeyMD5 string
+}
+
+// state returns the bucket's S3 state for access.Decide.
+func (b *bucketModel) state(acct *accountModel) access.State {
+	st := access.State{BucketOwner: b.owner, ObjectOwnership: b.ownership, BucketACL: b.acl, BucketPublicAccessBlock: b.pab}
+	if st.ObjectOwnership == "" {
+		st.ObjectOwnership = access.ObjectWriter
+	}
+	if acct != nil {
+		st.AccountPublicAccessBlock = acct.pab
+	}
+	return st
+}
+
+// maxPolicySize is S3's limit on the size of a bucket policy: 20 KB.
+const maxPolicySize = 20 * 1024
 
 // allOn is S3's Block Public Access setting for a new bucket.
 var allOn = access.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
@@ -69,7 +133,7 @@ var allOn = access.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: tr
 func compile(w *World) (*model, error) {
 	m := &model{
 		region: w.Region, org: map[string]bool{}, accounts: map[string]*accountModel{},
-		keys: map[string]*identity{}, users: map[string]*identity{}, roles: map[string]*roleModel{},
+		keys: map[string]*identity{}, keyOrder: map[string][]string{}, users: map[string]*identity{}, roles: map[string]*roleModel{},
 		buckets: map[string]*bucketModel{},
 	}
 	if m.region == "" {
@@ -105,10 +169,13 @@ func compile(w *World) (*model, error) {
 		cp := *id
 		cp.secret = k.Secret
 		m.keys[k.ID] = &cp
+		m.keyOrder[id.arn] = append(m.keyOrder[id.arn], k.ID)
 		return nil
 	}
-	for ai := range w.Accounts {
-		a := &w.Accounts[ai]
+	for ai, a := range w.Accounts {
+		if a == nil {
+			return nil, fmt.Errorf("world: accounts[%d] is null", ai)
+		}
 		where := "account " + a.ID
 		if !isAccountID(a.ID) {
 			return nil, fmt.Errorf("world: accounts[%d]: id %q is not 12 digits", ai, a.ID)
@@ -117,6 +184,9 @@ func compile(w *World) (*model, error) {
 			return nil, fmt.Errorf("world: %s is declared twice", where)
 		}
 		am := &accountModel{id: a.ID, pab: a.PublicAccessBlock}
+		if err := m.compileKMS(a.ID, a.KMSKeys); err != nil {
+			return nil, err
+		}
 		am.root = &identity{arn: "arn:aws:iam::" + a.ID + ":root", account: a.ID}
 		m.accounts[a.ID] = am
 		for _, k := range a.RootAccessKeys {
@@ -136,6 +206,9 @@ func compile(w *World) (*model, error) {
 			groups[g.Name] = ps
 		}
 		for _, u := range a.Users {
+			if u == nil {
+				return nil, fmt.Errorf("world: %s: a user is null", where)
+			}
 			if err := validName("user", u.Name); err != nil {
 				return nil, err
 			}
@@ -167,6 +240,9 @@ func compile(w *World) (*model, error) {
 			}
 		}
 		for _, r := range a.Roles {
+			if r == nil {
+				return nil, fmt.Errorf("world: %s: a role is null", where)
+			}
 			if err := validName("role", r.Name); err != nil {
 				return nil, err
 			}
@@ -196,6 +272,9 @@ func compile(w *World) (*model, error) {
 			m.roles[key] = rm
 		}
 		for _, b := range a.Buckets {
+			if b == nil {
+				return nil, fmt.Errorf("world: %s: a bucket is null", where)
+			}
 			bw := where + " bucket " + b.Name
 			if err := validBucketName(b.Name); err != nil {
 				return nil, fmt.Errorf("world: %s: %w", bw, err)
@@ -203,7 +282,7 @@ func compile(w *World) (*model, error) {
 			if _, dup := m.buckets[b.Name]; dup {
 				return nil, fmt.Errorf("world: bucket %s is declared twice", b.Name)
 			}
-			bm, err := compileBucket(a.ID, bw, &b)
+			bm, err := compileBucket(a.ID, bw, b)
 			if err != nil {
 				return nil, err
 			}
@@ -215,26 +294,36 @@ func compile(w *World) (*model, error) {
 
 func compileBucket(owner, where string, b *Bucket) (*bucketModel, error) {
 	bm := &bucketModel{name: b.Name, owner: owner, versioning: b.Versioning, mfaDelete: b.MFADelete, logging: b.Logging,
-		tags: b.Tags, objects: b.Objects}
+		tags: b.Tags, ownership: b.ObjectOwnership, acl: b.ACL, configs: map[string][]byte{}, objects: map[string]*objectMeta{}}
 	var err error
+	if len(b.Policy) > maxPolicySize {
+		return nil, fmt.Errorf("world: %s: policy is over S3's 20 KB limit", where)
+	}
 	if bm.policy, err = parsePolicy(where+" policy", policy.ResourceBased, b.Policy); err != nil {
 		return nil, err
 	}
-	if b.Policy != nil && len(b.Policy) > 20*1024 {
-		return nil, fmt.Errorf("world: %s: policy is over S3's 20 KB limit", where)
+	if bm.policy != nil {
+		bm.policyDoc = slices.Clone(b.Policy)
+	}
+	if bm.ownership == "" {
+		bm.ownership = access.BucketOwnerEnforced
 	}
 	pab := allOn
 	if b.PublicAccessBlock != nil {
 		pab = *b.PublicAccessBlock
 	}
-	bm.state = access.State{BucketOwner: owner, ObjectOwnership: b.ObjectOwnership, BucketACL: b.ACL, BucketPublicAccessBlock: &pab}
-	if err := bm.state.Validate(); err != nil {
+	bm.pab = &pab
+	st := bm.state(nil)
+	if err := st.Validate(); err != nil {
 		return nil, fmt.Errorf("world: %s: %w", where, err)
 	}
 	switch b.Versioning {
 	case "", "Enabled", "Suspended":
 	default:
 		return nil, fmt.Errorf("world: %s: versioning %q is not Enabled or Suspended", where, b.Versioning)
+	}
+	if b.MFADelete && b.Versioning == "" {
+		return nil, fmt.Errorf("world: %s: mfaDelete needs versioning", where)
 	}
 	bm.encryption = Encryption{Algorithm: "AES256", BlockedEncryptionTypes: []string{"SSE-C"}}
 	if e := b.Encryption; e != nil {
@@ -253,12 +342,13 @@ func compileBucket(owner, where string, b *Bucket) (*bucketModel, error) {
 			bm.encryption.BlockedEncryptionTypes = []string{"SSE-C"}
 		}
 	}
-	seen := map[string]bool{}
 	for i, o := range b.Objects {
-		if o.Key == "" || seen[o.Key] {
+		if o.Key == "" || bm.objects[o.Key] != nil {
 			return nil, fmt.Errorf("world: %s: objects[%d]: key %q is empty or used twice", where, i, o.Key)
 		}
-		seen[o.Key] = true
+		if len(o.Key) > 1024 {
+			return nil, fmt.Errorf("world: %s: objects[%d]: key is longer than 1024 bytes", where, i)
+		}
 		if o.Owner != "" && !isAccountID(o.Owner) {
 			return nil, fmt.Errorf("world: %s: object %s: owner %q is not 12 digits", where, o.Key, o.Owner)
 		}
@@ -266,8 +356,19 @@ func compileBucket(owner, where string, b *Bucket) (*bucketModel, error) {
 		if err := st.Validate(); err != nil {
 			return nil, fmt.Errorf("world: %s: object %s: %w", where, o.Key, err)
 		}
+		om := &objectMeta{owner: o.Owner, acl: o.ACL, tags: o.Tags, enc: bm.defaultEncryption()}
+		if om.owner == "" || bm.ownership == access.BucketOwnerEnforced {
+			om.owner = owner
+		}
+		bm.objects[o.Key] = om
 	}
 	return bm, nil
+}
+
+// defaultEncryption is the encryption of an object uploaded without SSE
+// headers.
+func (b *bucketModel) defaultEncryption() objectEncryption {
+	return objectEncryption{algorithm: b.encryption.Algorithm, kmsKeyID: b.encryption.KMSKeyID, bucketKey: b.encryption.BucketKey}
 }
 
 // sseCBlocked reports whether the bucket refuses SSE-C requests.

@@ -9,32 +9,126 @@
 // and encryption settings (the format `s3vet serve --config` reads,
 // docs/serve-config.md). Omitted settings take S3's defaults for a new
 // bucket: Block Public Access all on, ACLs disabled, SSE-S3, SSE-C blocked.
+// A world is loaded from JSON with [LoadWorld] or built in Go with
+// [World.AddAccount], [Account.AddUser], [Account.AddBucket] and the like.
 //
-// # Authorization
+// # The server
+//
+// [NewServer] (or [NewTestServer] in a test) serves the world over HTTP or
+// HTTPS on a loopback port, like net/http/httptest. [Server.Client] and
+// [Server.Config] give an aws-sdk-go-v2 client for any principal of the
+// world, anonymous included. Every request goes through the steps S3
+// takes:
+//
+//   - authenticate: SigV4 in the Authorization header, in the query
+//     (presigned URLs) or in aws-chunked bodies, which are decoded here so
+//     that only the payload goes further; an unsigned request is anonymous;
+//   - classify: the S3 operation, from the method, the path and the query
+//     (package s3op);
+//   - authorize: every permission the operation needs, with the condition
+//     keys of the request (source IP, TLS, headers, signature age, existing
+//     object tags), decided by AWS's policy evaluation logic and S3's own
+//     rules (package access); a denial is S3's AccessDenied, explained to
+//     callers of the bucket owner's account as S3 explains it;
+//   - serve: the security configuration (policies, ACLs, Block Public
+//     Access, ownership, encryption, versioning, logging, lifecycle, tags,
+//     ...) is kept by the simulator itself; object data is stored by
+//     gofakes3's in-memory backend, which sees only requests it handles
+//     correctly.
+//
+// Every request is recorded ([Simulator.Requests]) with its principal,
+// operation, decision and explanation.
+//
+// # STS and KMS
+//
+// The SDK's sts client, pointed at the server, calls AssumeRole (the
+// role's trust policy and the caller's policies decide, with ExternalId,
+// session tags, session policies and durations as STS takes them) and
+// GetCallerIdentity; the temporary credentials it returns sign as the role
+// session until they expire. [Server.Config] also gives a role session
+// directly, for tests that are not about assuming it.
+//
+// SSE-KMS objects use the world's KMS keys (and each account's aws/s3
+// key): writing one needs kms:GenerateDataKey and reading it kms:Decrypt,
+// which the key policy must allow, so that a principal with s3:GetObject
+// but not kms:Decrypt is refused as in AWS. SSE-C is refused over HTTP and
+// where the bucket blocks it (the default for new buckets since April
+// 2026), and a read needs the key the object was written with.
+//
+// # Authorization without HTTP
 //
 // [Simulator.Authorize] answers an S3 request for a principal without
-// HTTP: the request's permissions come from package s3op, each decided by
-// package access (AWS's policy evaluation logic and S3's own rules), with
-// the condition keys AWS adds for the principal (aws:PrincipalTag/...,
-// aws:PrincipalOrgID).
+// HTTP, with the same model.
+//
+// # Limits
+//
+// What the simulator keeps of an object beyond its bytes (owner, ACL,
+// tags, encryption, checksum, retention) is kept per key, not per
+// version. Lifecycle, replication, notification, CORS, website and logging
+// configurations are validated and stored but not acted on. The KMS API
+// itself is not served. GetObject with partNumber and the checksums of
+// multipart objects are not simulated.
 package simulate
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"net/http"
 	"sync"
+	"time"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/s3vet/s3vet/policy/s3op"
+	"github.com/s3vet/s3vet/presign"
 )
 
-// A Simulator is a simulated S3 built from a World. It is safe for
-// concurrent use.
+// A Simulator is a simulated S3 built from a World: an http.Handler, and
+// an authorizer for direct calls. It is safe for concurrent use.
 type Simulator struct {
-	mu sync.RWMutex
-	m  *model
+	mu       sync.RWMutex
+	m        *model
+	uploads  map[string]*pendingUpload // multipart uploads in progress, by upload ID
+	sessions map[string]*session       // role sessions, by access key ID
+
+	now     func() time.Time
+	onReq   func(Record)
+	maxRecs int
+	backend *s3mem.Backend
+	fake    http.Handler // gofakes3
+	auth    authenticator
+	stsAuth authenticator
+
+	recMu   sync.Mutex
+	records []Record
 }
 
-// New builds a simulator from a world.
-func New(w *World) (*Simulator, error) {
+// An Option configures a Simulator.
+type Option func(*Simulator)
+
+// WithClock makes the simulator read the time from now: for expiry of
+// presigned URLs and temporary credentials, clock skew, aws:CurrentTime
+// and Last-Modified.
+func WithClock(now func() time.Time) Option {
+	return func(s *Simulator) { s.now = now }
+}
+
+// WithRequestLog calls f with the record of every request, once it is
+// answered. f is called from the request's goroutine.
+func WithRequestLog(f func(Record)) Option {
+	return func(s *Simulator) { s.onReq = f }
+}
+
+// WithRecordLimit keeps only the last n records (default 100000); 0 keeps
+// none.
+func WithRecordLimit(n int) Option {
+	return func(s *Simulator) { s.maxRecs = n }
+}
+
+// New builds a simulator from a world, with its objects stored.
+func New(w *World, opts ...Option) (*Simulator, error) {
 	if w == nil {
 		w = &World{}
 	}
@@ -42,7 +136,47 @@ func New(w *World) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Simulator{m: m}, nil
+	s := &Simulator{m: m, uploads: map[string]*pendingUpload{}, sessions: map[string]*session{}, now: time.Now, maxRecs: 100000}
+	for _, o := range opts {
+		o(s)
+	}
+	ts := timeSource{s.now}
+	s.backend = s3mem.New(s3mem.WithTimeSource(ts))
+	s.fake = gofakes3.New(s.backend, gofakes3.WithTimeSource(ts), gofakes3.WithTimeSkewLimit(0),
+		gofakes3.WithIntegrityCheck(true)).Server()
+	s.auth = sigV4{&presign.Verifier{Credentials: credentialStore{s}, Region: m.region, Now: s.now}}
+	s.stsAuth = sigV4{&presign.Verifier{Credentials: credentialStore{s}, Region: m.region, Service: "sts", Now: s.now}}
+	for _, a := range w.Accounts {
+		for _, b := range a.Buckets {
+			if err := s.loadBucket(b); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return s, nil
+}
+
+// loadBucket creates a bucket of the world in the backend, with its
+// objects.
+func (s *Simulator) loadBucket(b *Bucket) error {
+	bm := s.m.buckets[b.Name]
+	bm.created = s.now()
+	if err := s.backend.CreateBucket(b.Name); err != nil {
+		return fmt.Errorf("simulate: bucket %s: %w", b.Name, err)
+	}
+	if b.Versioning != "" {
+		if err := s.backend.SetVersioningConfiguration(b.Name, gofakes3.VersioningConfiguration{Status: gofakes3.VersioningStatus(b.Versioning)}); err != nil {
+			return fmt.Errorf("simulate: bucket %s: %w", b.Name, err)
+		}
+	}
+	for _, o := range b.Objects {
+		meta := map[string]string{"Content-Type": "binary/octet-stream", "Last-Modified": formatHTTPTime(s.now())}
+		if _, err := s.backend.PutObject(b.Name, o.Key, meta, bytes.NewReader([]byte(o.Body)), int64(len(o.Body)), nil); err != nil {
+			return fmt.Errorf("simulate: bucket %s: object %s: %w", b.Name, o.Key, err)
+		}
+		bm.objects[o.Key].metaKeys = []string{"Content-Type"}
+	}
+	return nil
 }
 
 // Authorize decides req for principal (an IAM user, role session or root
@@ -56,5 +190,21 @@ func (s *Simulator) Authorize(principal string, req *s3op.Request) (Decision, er
 	if err != nil {
 		return Decision{}, fmt.Errorf("simulate: %w", err)
 	}
-	return s.m.authorize(c, req)
+	return s.m.authorize(c, req, writes{})
 }
+
+// credentialStore is the simulator as the verifier's CredentialStore,
+// kept off the Simulator's API.
+type credentialStore struct{ s *Simulator }
+
+func (c credentialStore) Lookup(ctx context.Context, id string) (presign.Credentials, error) {
+	return c.s.lookup(id)
+}
+
+// timeSource is gofakes3's clock.
+type timeSource struct{ now func() time.Time }
+
+func (t timeSource) Now() time.Time                   { return t.now().UTC() }
+func (t timeSource) Since(at time.Time) time.Duration { return t.now().Sub(at) }
+
+func formatHTTPTime(t time.Time) string { return t.UTC().Format(http.TimeFormat) }

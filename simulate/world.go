@@ -3,7 +3,6 @@ package simulate
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -18,7 +17,7 @@ import (
 type World struct {
 	Region       string        `json:"region,omitempty"` // default us-east-1
 	Organization *Organization `json:"organization,omitempty"`
-	Accounts     []Account     `json:"accounts"`
+	Accounts     []*Account    `json:"accounts"`
 }
 
 // An Organization puts accounts under SCPs and RCPs.
@@ -34,11 +33,11 @@ type Account struct {
 	ID                string                    `json:"id"`
 	RootAccessKeys    []AccessKey               `json:"rootAccessKeys,omitempty"`
 	PublicAccessBlock *access.PublicAccessBlock `json:"publicAccessBlock,omitempty"`
-	Users             []User                    `json:"users,omitempty"`
+	Users             []*User                   `json:"users,omitempty"`
 	Groups            []Group                   `json:"groups,omitempty"`
-	Roles             []Role                    `json:"roles,omitempty"`
+	Roles             []*Role                   `json:"roles,omitempty"`
 	KMSKeys           []KMSKey                  `json:"kmsKeys,omitempty"`
-	Buckets           []Bucket                  `json:"buckets,omitempty"`
+	Buckets           []*Bucket                 `json:"buckets,omitempty"`
 }
 
 // An AccessKey is a long-term access key.
@@ -56,6 +55,8 @@ type User struct {
 	Groups              []string          `json:"groups,omitempty"`
 	PermissionsBoundary json.RawMessage   `json:"permissionsBoundary,omitempty"`
 	Tags                map[string]string `json:"tags,omitempty"`
+
+	account string // set by Account.AddUser and LoadWorld, for ARN
 }
 
 // A Group is an IAM group; its policies apply to its users.
@@ -73,6 +74,8 @@ type Role struct {
 	PermissionsBoundary json.RawMessage   `json:"permissionsBoundary,omitempty"`
 	MaxSessionDuration  int               `json:"maxSessionDuration,omitempty"` // seconds; default 3600
 	Tags                map[string]string `json:"tags,omitempty"`
+
+	account string // set by Account.AddRole and LoadWorld, for ARN
 }
 
 // A KMSKey is a key of the simulator's fake KMS.
@@ -138,6 +141,14 @@ func LoadWorld(r io.Reader) (*World, error) {
 	if _, err := compile(&w); err != nil {
 		return nil, err
 	}
+	for _, a := range w.Accounts {
+		for _, u := range a.Users {
+			u.account = a.ID
+		}
+		for _, r := range a.Roles {
+			r.account = a.ID
+		}
+	}
 	return &w, nil
 }
 
@@ -173,5 +184,3 @@ func validName(kind, name string) error {
 	}
 	return nil
 }
-
-var errDuplicate = errors.New("duplicate")

@@ -1,0 +1,265 @@
+package simulate
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/s3vet/s3vet/policy/access"
+)
+
+// canonicalID is the simulated canonical user ID of an account: 64 hex
+// digits, as S3's are, derived from the account ID.
+func canonicalID(account string) string {
+	h := sha256.Sum256([]byte("s3vet canonical user\x00" + account))
+	return hex.EncodeToString(h[:])
+}
+
+const (
+	groupAllUsers = "http://acs.amazonaws.com/groups/global/AllUsers"
+	groupAuthUser = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+	groupLogs     = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+	xsiNS         = "http://www.w3.org/2001/XMLSchema-instance"
+)
+
+type aclXML struct {
+	XMLName xml.Name `xml:"AccessControlPolicy"`
+	Xmlns   string   `xml:"xmlns,attr,omitempty"`
+	Owner   *struct {
+		ID string `xml:"ID"`
+	} `xml:"Owner"`
+	Grants []grantXML `xml:"AccessControlList>Grant"`
+}
+
+type grantXML struct {
+	Grantee struct {
+		Attrs []xml.Attr `xml:",any,attr"`
+		ID    string     `xml:"ID,omitempty"`
+		URI   string     `xml:"URI,omitempty"`
+		Email string     `xml:"EmailAddress,omitempty"`
+	} `xml:"Grantee"`
+	Permission string `xml:"Permission"`
+}
+
+// parseACL reads an AccessControlPolicy document into grants, with the
+// canonical IDs of the world's accounts turned back into account IDs.
+func (s *Simulator) parseACL(body []byte) ([]access.Grant, error) {
+	var doc aclXML
+	if err := decodeXML(body, &doc); err != nil {
+		return nil, malformedACL()
+	}
+	// The accounts of a world are fixed: their map is read without the
+	// lock, which the caller may hold.
+	accounts := make(map[string]string, len(s.m.accounts))
+	for id := range s.m.accounts {
+		accounts[canonicalID(id)] = id
+	}
+	var grants []access.Grant
+	for _, g := range doc.Grants {
+		var who string
+		switch {
+		case g.Grantee.Email != "":
+			return nil, errorf(http.StatusBadRequest, "UnresolvableGrantByEmailAddress", "The e-mail address you provided does not match any account on record.")
+		case g.Grantee.URI != "":
+			who = g.Grantee.URI
+		case g.Grantee.ID != "":
+			who = g.Grantee.ID
+			if a, ok := accounts[who]; ok {
+				who = a
+			}
+		default:
+			return nil, malformedACL()
+		}
+		grants = append(grants, access.Grant{Grantee: who, Permission: g.Permission})
+	}
+	st := access.State{BucketACL: grants}
+	if err := st.Validate(); err != nil {
+		return nil, malformedACL()
+	}
+	return grants, nil
+}
+
+func malformedACL() *s3Error {
+	return errorf(http.StatusBadRequest, "MalformedACLError", "The XML you provided was not well-formed or did not validate against our published schema")
+}
+
+// aclDoc writes an ACL as S3 returns it: the owner's FULL_CONTROL first.
+func aclDoc(owner string, grants []access.Grant) any {
+	type grantee struct {
+		Attrs []xml.Attr `xml:",any,attr"`
+		ID    string     `xml:"ID,omitempty"`
+		URI   string     `xml:"URI,omitempty"`
+	}
+	type grant struct {
+		Grantee    grantee
+		Permission string
+	}
+	type doc struct {
+		XMLName xml.Name `xml:"AccessControlPolicy"`
+		Xmlns   string   `xml:"xmlns,attr"`
+		Owner   struct{ ID string }
+		Grants  []grant `xml:"AccessControlList>Grant"`
+	}
+	d := doc{Xmlns: s3NS}
+	d.Owner.ID = canonicalID(owner)
+	attrs := func(typ string) []xml.Attr {
+		return []xml.Attr{{Name: xml.Name{Local: "xmlns:xsi"}, Value: xsiNS}, {Name: xml.Name{Local: "xsi:type"}, Value: typ}}
+	}
+	all := append([]access.Grant{{Grantee: owner, Permission: access.FullControl}}, grants...)
+	for _, g := range all {
+		var ge grantee
+		switch g.Grantee {
+		case access.AllUsers, groupAllUsers, "uri=" + groupAllUsers:
+			ge = grantee{Attrs: attrs("Group"), URI: groupAllUsers}
+		case access.AuthenticatedUsers, groupAuthUser, "uri=" + groupAuthUser:
+			ge = grantee{Attrs: attrs("Group"), URI: groupAuthUser}
+		case access.LogDelivery, groupLogs, "uri=" + groupLogs:
+			ge = grantee{Attrs: attrs("Group"), URI: groupLogs}
+		default:
+			id := strings.TrimPrefix(g.Grantee, "id=")
+			if isAccountID(id) {
+				id = canonicalID(id)
+			}
+			ge = grantee{Attrs: attrs("CanonicalUser"), ID: id}
+		}
+		d.Grants = append(d.Grants, grant{ge, g.Permission})
+	}
+	return d
+}
+
+var grantHeaders = []struct{ name, perm string }{
+	{"X-Amz-Grant-Read", access.Read}, {"X-Amz-Grant-Write", access.Write}, {"X-Amz-Grant-Read-Acp", access.ReadACP},
+	{"X-Amz-Grant-Write-Acp", access.WriteACP}, {"X-Amz-Grant-Full-Control", access.FullControl},
+}
+
+// requestACL returns the ACL a request sets through its headers (x-amz-acl
+// or x-amz-grant-*) or, for PutBucketAcl and PutObjectAcl, its body; ok is
+// false when it sets none. The owner's own FULL_CONTROL is left out: it is
+// implied.
+func (c *call) requestACL(bucketOwner, owner string) (grants []access.Grant, ok bool, err error) {
+	h := c.r.Header
+	canned := h.Values("X-Amz-Acl")
+	var fromHeaders []access.Grant
+	headers := 0
+	for _, gh := range grantHeaders {
+		for _, v := range h.Values(gh.name) {
+			headers++
+			gs, err := access.ParseGrantHeader(v, gh.perm)
+			if err != nil {
+				return nil, false, invalidArgument(err.Error())
+			}
+			fromHeaders = append(fromHeaders, gs...)
+		}
+	}
+	body := len(c.body) > 0 && (c.op == "PutBucketAcl" || c.op == "PutObjectAcl")
+	switch {
+	case len(canned) > 1 || len(canned) == 1 && (headers > 0 || body):
+		return nil, false, invalidRequest("Specifying both Canned ACLs and Header Grants is not allowed")
+	case headers > 0 && body:
+		return nil, false, errorf(http.StatusBadRequest, "UnexpectedContent", "This request does not support content")
+	case len(canned) == 1:
+		gs, err := access.CannedACL(canned[0], bucketOwner)
+		if err != nil {
+			return nil, false, invalidArgument("")
+		}
+		grants = gs
+	case headers > 0:
+		grants = fromHeaders
+	case body:
+		if grants, err = c.s.parseACL(c.body); err != nil {
+			return nil, false, err
+		}
+	default:
+		return nil, false, nil
+	}
+	grants = slices.DeleteFunc(slices.Clone(grants), func(g access.Grant) bool {
+		return g.Permission == access.FullControl && strings.TrimPrefix(g.Grantee, "id=") == owner
+	})
+	if len(grants) == 0 {
+		grants = nil
+	}
+	return grants, true, nil
+}
+
+func getBucketACL(c *call) error {
+	c.s.mu.RLock()
+	b := c.s.m.buckets[c.bucket]
+	if b == nil {
+		c.s.mu.RUnlock()
+		return noSuchBucket(c.bucket)
+	}
+	owner, grants := b.owner, b.acl
+	if b.ownership == access.BucketOwnerEnforced {
+		grants = nil
+	}
+	c.s.mu.RUnlock()
+	return c.writeXML(aclDoc(owner, grants))
+}
+
+func putBucketACL(c *call) error {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	b := c.s.m.buckets[c.bucket]
+	if b == nil {
+		return noSuchBucket(c.bucket)
+	}
+	grants, ok, err := c.requestACL(b.owner, b.owner)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorf(http.StatusBadRequest, "MissingSecurityHeader", "Your request was missing a required header").with("MissingHeaderName", "x-amz-acl")
+	}
+	if b.ownership == access.BucketOwnerEnforced && len(grants) > 0 {
+		return aclNotSupported()
+	}
+	b.acl = grants
+	return c.done()
+}
+
+func getObjectACL(c *call) error {
+	c.s.mu.RLock()
+	b := c.s.m.buckets[c.bucket]
+	var o *objectMeta
+	if b != nil {
+		o = b.objects[c.key]
+	}
+	if o == nil {
+		c.s.mu.RUnlock()
+		return noSuchKey(c.key)
+	}
+	owner, grants := o.owner, o.acl
+	if b.ownership == access.BucketOwnerEnforced {
+		grants = nil
+	}
+	c.s.mu.RUnlock()
+	return c.writeXML(aclDoc(owner, grants))
+}
+
+func putObjectACL(c *call) error {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	b := c.s.m.buckets[c.bucket]
+	var o *objectMeta
+	if b != nil {
+		o = b.objects[c.key]
+	}
+	if o == nil {
+		return noSuchKey(c.key)
+	}
+	grants, ok, err := c.requestACL(b.owner, o.owner)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorf(http.StatusBadRequest, "MissingSecurityHeader", "Your request was missing a required header").with("MissingHeaderName", "x-amz-acl")
+	}
+	if b.ownership == access.BucketOwnerEnforced && len(grants) > 0 {
+		return aclNotSupported()
+	}
+	o.acl = grants
+	return c.done()
+}

@@ -1,0 +1,142 @@
+package simulate
+
+import (
+	"encoding/xml"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/s3vet/s3vet/policy"
+)
+
+// controlPrefix starts the paths of the S3 Control API, which the SDK's
+// s3control client sends to ACCOUNT.s3-control.REGION.amazonaws.com, or
+// to ACCOUNT.HOST of a custom endpoint.
+const controlPrefix = "/v20180820/"
+
+const controlNS = "http://awss3control.amazonaws.com/doc/2018-08-20/"
+
+// serveControl answers the account's Block Public Access configuration:
+// GET, PUT and DELETE /v20180820/configuration/publicAccessBlock with the
+// account in x-amz-account-id.
+func (c *call) serveControl() error {
+	c.control = true
+	sig, err := c.s.auth.authenticate(c.r)
+	if err != nil {
+		return err
+	}
+	c.sig = sig
+	if err := c.identify(); err != nil {
+		return err
+	}
+	if c.r.URL.Path != controlPrefix+"configuration/publicAccessBlock" {
+		return notImplemented("S3 Control operation " + c.r.Method + " " + c.r.URL.Path + " is not simulated")
+	}
+	account := c.r.Header.Get("X-Amz-Account-Id")
+	action := "s3:PutAccountPublicAccessBlock"
+	switch c.r.Method {
+	case http.MethodGet:
+		c.op, action = "GetAccountPublicAccessBlock", "s3:GetAccountPublicAccessBlock"
+	case http.MethodPut:
+		c.op = "PutAccountPublicAccessBlock"
+	case http.MethodDelete:
+		c.op = "DeleteAccountPublicAccessBlock"
+	default:
+		return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+	}
+	if !isAccountID(account) {
+		return invalidRequest("x-amz-account-id must be a 12-digit account ID")
+	}
+	if c.body, err = readBody(c.r.Body, maxConfigBody); err != nil {
+		return err
+	}
+	if err := c.authorizeControl(action, account); err != nil {
+		return err
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	a := c.s.m.accounts[account]
+	if a == nil {
+		return accessDenied("Access Denied")
+	}
+	switch c.r.Method {
+	case http.MethodGet:
+		if a.pab == nil {
+			return noSuchPAB()
+		}
+		v := pabDoc(a.pab)
+		v.Xmlns = controlNS
+		return c.writeXML(v)
+	case http.MethodPut:
+		p, err := parsePAB(c.body)
+		if err != nil {
+			return err
+		}
+		a.pab = p
+		return c.done()
+	}
+	a.pab = nil
+	return c.noContent()
+}
+
+// authorizeControl decides an account-level action: the caller's own
+// account must allow it, and only its principals may act on it.
+func (c *call) authorizeControl(action, account string) error {
+	p := c.caller.principal
+	ctx := map[string][]string{
+		"aws:SecureTransport": {strconv.FormatBool(c.r.TLS != nil)},
+		"aws:CurrentTime":     {c.now.UTC().Format(time.RFC3339)},
+		"aws:EpochTime":       {strconv.FormatInt(c.now.Unix(), 10)},
+	}
+	if ip := sourceIP(c.r); ip != "" {
+		ctx["aws:SourceIp"] = []string{ip}
+	}
+	r := &policy.Request{Principal: p, Action: action, Resource: "*", ResourceAccount: account, Context: policy.NewContext(ctx)}
+	set := &policy.Set{Identity: c.caller.policies, Boundary: c.caller.boundary, Session: c.caller.session}
+	c.s.mu.RLock()
+	if c.s.m.org[p.Account] {
+		set.SCPs = c.s.m.scps
+	}
+	c.s.mu.RUnlock()
+	ex := set.Explain(r)
+	d := Decision{Allowed: ex.Decision == policy.Allowed, Explained: ex.Result.Message(r)}
+	d.Explanation = ex
+	if p.Account != account {
+		d.Allowed = false
+		d.Explained = "User: " + p.ARN + " is not authorized to perform: " + action + " on the account " + account + ": it belongs to another account"
+	}
+	c.decision = &d
+	if !d.Allowed {
+		c.explain = d.Explained
+		msg := "Access Denied"
+		if p.Account == account {
+			msg = d.Explained
+		}
+		return accessDenied(msg)
+	}
+	return nil
+}
+
+// writeControlError writes an error of the S3 Control API: the Error
+// element wrapped in ErrorResponse.
+func writeControlError(w http.ResponseWriter, r *http.Request, e *s3Error, requestID, hostID string) {
+	type errorXML struct {
+		XMLName xml.Name `xml:"ErrorResponse"`
+		Error   struct {
+			Code    string
+			Message string
+		}
+		RequestID string `xml:"RequestId"`
+		HostID    string `xml:"HostId"`
+	}
+	v := errorXML{RequestID: requestID, HostID: hostID}
+	v.Error.Code, v.Error.Message = e.code, e.message
+	body, _ := xml.Marshal(v)
+	body = append([]byte(xml.Header), body...)
+	w.Header().Set("Content-Type", "application/xml")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(e.status)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}

@@ -1,0 +1,358 @@
+package simulate
+
+import (
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/s3vet/s3vet/policy/s3op"
+)
+
+// maxConfigBody is the largest body the simulator reads for a request
+// that is not an upload.
+const maxConfigBody = 1 << 20
+
+// maxObjectSize is S3's limit on a single PUT: 5 GiB.
+const maxObjectSize = 5 << 30
+
+// call is one request on its way through the simulator.
+type call struct {
+	s         *Simulator
+	w         *statusWriter
+	r         *http.Request
+	id, host  string // x-amz-request-id, x-amz-id-2
+	now       time.Time
+	sig       signature
+	principal string // ARN, or "anonymous"
+	caller    *caller
+	bucket    string
+	key       string
+	op        string
+	body      []byte
+	req       *s3op.Request
+	decision  *Decision
+	// form is the form of a browser upload (PostObject).
+	form *postForm
+	// deniedKeys are the keys of DeleteObjects the caller may not delete,
+	// with the message of each refusal.
+	deniedKeys map[s3op.ObjectID]string
+	// control and sts are set for the S3 Control API and STS, whose
+	// errors are written differently.
+	control, sts bool
+	// session is the role session that signed the request, if one did.
+	session *session
+	// explain is what the record says beyond the error: why the request
+	// was refused, in more detail than the client is told.
+	explain string
+}
+
+// ServeHTTP answers an S3 request as S3 would.
+func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := &call{s: s, w: &statusWriter{ResponseWriter: w}, r: r, id: newRequestID(), now: s.now()}
+	c.host = base64.StdEncoding.EncodeToString([]byte(c.id + c.id + c.id))
+	h := w.Header()
+	h.Set("x-amz-request-id", c.id)
+	h.Set("x-amz-id-2", c.host)
+	h.Set("Server", "AmazonS3")
+	h.Set("Date", formatHTTPTime(c.now))
+	defer func() {
+		if v := recover(); v != nil {
+			c.explain = fmt.Sprint("panic: ", v)
+			if !c.w.wrote {
+				c.fail(errInternal)
+			}
+		}
+		s.record(c)
+	}()
+	if err := c.serve(); err != nil {
+		c.fail(err)
+	}
+}
+
+// fail answers the request with an error.
+func (c *call) fail(err error) {
+	e := asS3Error(err)
+	if e == errInternal && c.explain == "" {
+		c.explain = err.Error()
+	}
+	if e.resource == "" {
+		e2 := *e
+		e2.resource = c.r.URL.EscapedPath()
+		e = &e2
+	}
+	c.w.code, c.w.message = e.code, e.message
+	if c.w.wrote {
+		return
+	}
+	if c.control {
+		writeControlError(c.w, c.r, e, c.id, c.host)
+		return
+	}
+	if c.sts {
+		writeSTSError(c.w, e, c.id)
+		return
+	}
+	writeError(c.w, c.r, e, c.id, c.host)
+}
+
+func (c *call) serve() error {
+	r := c.r
+	if strings.HasPrefix(r.URL.Path, controlPrefix) {
+		return c.serveControl()
+	}
+	if isSTS(r) {
+		return c.serveSTS()
+	}
+	sig, err := c.s.auth.authenticate(r)
+	if err != nil {
+		return err
+	}
+	c.sig = sig
+	if err := c.identify(); err != nil {
+		return err
+	}
+	c.bucket, c.key = target(r)
+	if c.op, err = s3op.Classify(r.Method, c.bucket, c.key, r.URL.Query(), r.Header); err != nil {
+		return classifyError(r.Method, err)
+	}
+	h := handlers[c.op]
+	if h == nil {
+		return notImplemented("operation " + c.op + " is not simulated")
+	}
+	if c.op == "PostObject" {
+		if err := c.authenticatePost(); err != nil {
+			return err
+		}
+	}
+	if !uploads[c.op] {
+		if c.body, err = readBody(r.Body, maxConfigBody); err != nil {
+			return err
+		}
+	}
+	if err := c.authorize(); err != nil {
+		return err
+	}
+	return h(c)
+}
+
+// identify finds the principal behind the request's signature.
+func (c *call) identify() error {
+	c.principal = "anonymous"
+	if c.sig.accessKey != "" {
+		c.principal = c.sig.principal
+	}
+	c.s.mu.RLock()
+	defer c.s.mu.RUnlock()
+	caller, err := c.s.m.resolve(c.principal)
+	if err != nil {
+		return errorf(http.StatusForbidden, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
+	}
+	if sess := c.s.sessions[c.sig.accessKey]; sess != nil {
+		c.session = sess
+		sess.apply(caller)
+	}
+	c.caller = caller
+	return nil
+}
+
+// authorize decides the request, and refuses it if S3 would.
+func (c *call) authorize() error {
+	r := c.r
+	req, wr, err := c.s3Request()
+	if err != nil {
+		return err
+	}
+	c.req = req
+	c.s.mu.RLock()
+	b := c.s.m.buckets[c.bucket]
+	if c.op != "CreateBucket" && c.op != "ListBuckets" && b == nil {
+		c.s.mu.RUnlock()
+		return noSuchBucket(c.bucket)
+	}
+	if exp := r.Header.Get("X-Amz-Expected-Bucket-Owner"); exp != "" && b != nil && exp != b.owner {
+		c.s.mu.RUnlock()
+		c.explain = "x-amz-expected-bucket-owner " + exp + " is not the bucket owner"
+		return accessDenied("Access Denied")
+	}
+	var d Decision
+	if c.op == "DeleteObjects" {
+		d, err = c.authorizeKeys(req)
+	} else {
+		d, err = c.s.m.authorize(c.caller, req, wr)
+	}
+	c.s.mu.RUnlock()
+	if errors.Is(err, ErrNoSuchBucket) {
+		// The source of a copy.
+		return noSuchBucket(c.bucket)
+	}
+	if err != nil {
+		return invalidRequest(strings.TrimPrefix(err.Error(), "s3op: "))
+	}
+	c.decision = &d
+	if !d.Allowed {
+		c.explain = d.Explained
+		if c.op == "CreateBucket" && d.Setting == "BlockPublicAcls" {
+			return errorf(http.StatusBadRequest, "InvalidBucketAclWithBlockPublicAccessError",
+				"Bucket cannot have public ACLs set with BlockPublicAccess enabled")
+		}
+		return accessDenied(d.Message)
+	}
+	return nil
+}
+
+// s3Request describes the request for package s3op, with what it would
+// write that Block Public Access inspects.
+func (c *call) s3Request() (*s3op.Request, writes, error) {
+	r := c.r
+	req := &s3op.Request{Operation: c.op, Bucket: c.bucket, Key: c.key, Query: r.URL.Query(), Header: r.Header}
+	req.Conn = s3op.Conn{SourceIP: sourceIP(r), Time: c.now, AuthType: c.sig.authType, SignatureVersion: c.sig.version}
+	if r.TLS != nil {
+		req.Conn.TLSVersion = tls.VersionName(r.TLS.Version)
+		if !strings.HasPrefix(req.Conn.TLSVersion, "TLS ") {
+			req.Conn.TLSVersion = ""
+		}
+	}
+	req.Conn.SignatureAge = c.sig.age
+	var wr writes
+	var err error
+	switch c.op {
+	case "PutObjectTagging":
+		req.Body.Tags, _ = parseTagging(c.body)
+	case "CreateBucket":
+		req.Body.LocationConstraint, _ = parseLocation(c.body)
+	case "DeleteObjects":
+		var keys []s3op.ObjectID
+		if keys, err = parseDelete(c.body); err != nil {
+			return nil, wr, err
+		}
+		req.Keys = keys
+	case "PutObjectRetention":
+		req.Body.RetentionMode, req.Body.RetainUntil, _ = parseRetention(c.body)
+	case "PutObjectLegalHold":
+		req.Body.LegalHold, _ = parseLegalHold(c.body)
+	case "PutBucketPolicy":
+		wr.policy, _ = parseBucketPolicy(c.bucket, c.body)
+	case "PutBucketAcl", "PutObjectAcl":
+		if len(c.body) > 0 {
+			wr.acl, _ = c.s.parseACL(c.body)
+		}
+	}
+	return req, wr, nil
+}
+
+// target returns the bucket and key a request names: from a virtual host
+// (bucket.127.0.0.1, bucket.localhost, bucket.s3.amazonaws.com) or else
+// from the path.
+func target(r *http.Request) (bucket, key string) {
+	path := strings.TrimPrefix(r.URL.Path, "/")
+	if b := hostBucket(r.Host); b != "" {
+		return b, path
+	}
+	bucket, key, _ = strings.Cut(path, "/")
+	return bucket, key
+}
+
+func hostBucket(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	first, rest, ok := strings.Cut(host, ".")
+	if !ok || first == "" {
+		return ""
+	}
+	if _, err := netip.ParseAddr(rest); err == nil || rest == "localhost" {
+		return first
+	}
+	if strings.HasPrefix(rest, "s3.") && strings.HasSuffix(rest, ".amazonaws.com") {
+		return first
+	}
+	// A bucket name with dots, before an address.
+	if i := strings.LastIndex(host, ".s3."); i > 0 && strings.HasSuffix(host, ".amazonaws.com") {
+		return host[:i]
+	}
+	return ""
+}
+
+func sourceIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if a, err := netip.ParseAddr(host); err == nil && a.Zone() == "" {
+		return a.Unmap().String()
+	}
+	return ""
+}
+
+// classifyError is S3's answer to a request that names no operation.
+func classifyError(method string, err error) *s3Error {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPost, http.MethodDelete:
+		return invalidRequest(strings.TrimPrefix(err.Error(), "s3op: "))
+	}
+	return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+}
+
+// readBody reads a request body of at most limit bytes.
+func readBody(body io.Reader, limit int64) ([]byte, error) {
+	if body == nil {
+		return nil, nil
+	}
+	data, err := io.ReadAll(io.LimitReader(body, limit+1))
+	if err != nil {
+		if e := fromPresign(err); e != err {
+			return nil, e
+		}
+		return nil, errorf(http.StatusBadRequest, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
+	}
+	if int64(len(data)) > limit {
+		return nil, errorf(http.StatusBadRequest, "MaxMessageLengthExceeded", "Your request was too big.")
+	}
+	return data, nil
+}
+
+func newRequestID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return strings.ToUpper(hex.EncodeToString(b[:]))
+}
+
+// statusWriter remembers the status of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+	code   string // S3 error code
+	// message is the error's message.
+	message string
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.wrote {
+		return
+	}
+	w.status, w.wrote = code, true
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}

@@ -1,0 +1,295 @@
+package simulate
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3vet/s3vet/policy"
+)
+
+// A Server is a Simulator serving HTTP or HTTPS on a loopback port, like
+// net/http/httptest's Server. Its methods are safe for concurrent use.
+type Server struct {
+	*Simulator
+
+	// URL is the base URL, of the form http://127.0.0.1:PORT, without a
+	// trailing slash. It is set by Start and StartTLS.
+	URL string
+	// Listener is where the server listens. NewUnstartedServer sets one
+	// on 127.0.0.1 and a free port; replace it before Start to serve
+	// elsewhere.
+	Listener net.Listener
+	// TLS is the TLS configuration of StartTLS. Left nil, StartTLS uses a
+	// self-signed certificate for 127.0.0.1, ::1, localhost and
+	// *.localhost, which HTTPClient trusts.
+	TLS *tls.Config
+
+	mu        sync.Mutex
+	srv       *http.Server
+	transport *http.Transport
+	started   bool
+	closed    bool
+}
+
+// NewUnstartedServer returns a server that is not yet listening: set its
+// fields, then call Start or StartTLS.
+func NewUnstartedServer(w *World, opts ...Option) (*Server, error) {
+	sim, err := New(w, opts...)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		if ln, err = net.Listen("tcp6", "[::1]:0"); err != nil {
+			return nil, fmt.Errorf("simulate: listen on a loopback port: %w", err)
+		}
+	}
+	return &Server{Simulator: sim, Listener: ln}, nil
+}
+
+// NewServer returns a server for the world, started over HTTP.
+func NewServer(w *World, opts ...Option) (*Server, error) {
+	s, err := NewUnstartedServer(w, opts...)
+	if err != nil {
+		return nil, err
+	}
+	s.Start()
+	return s, nil
+}
+
+// NewTLSServer returns a server for the world, started over HTTPS.
+func NewTLSServer(w *World, opts ...Option) (*Server, error) {
+	s, err := NewUnstartedServer(w, opts...)
+	if err != nil {
+		return nil, err
+	}
+	s.StartTLS()
+	return s, nil
+}
+
+// NewTestServer starts a server over HTTP for a test, which fails if the
+// world is malformed; the server is closed when the test and its subtests
+// end.
+func NewTestServer(t testing.TB, w *World, opts ...Option) *Server {
+	t.Helper()
+	s, err := NewServer(w, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// NewTestTLSServer is NewTestServer over HTTPS.
+func NewTestTLSServer(t testing.TB, w *World, opts ...Option) *Server {
+	t.Helper()
+	s, err := NewTLSServer(w, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts serving HTTP. It panics if the server was started already.
+func (s *Server) Start() { s.start(false) }
+
+// StartTLS starts serving HTTPS. It panics if the server was started
+// already.
+func (s *Server) StartTLS() { s.start(true) }
+
+func (s *Server) start(useTLS bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		panic("simulate: Server started twice")
+	}
+	s.started = true
+	ln := s.Listener
+	pool := x509.NewCertPool()
+	scheme := "http"
+	if useTLS {
+		scheme = "https"
+		cfg := s.TLS.Clone()
+		if cfg == nil {
+			cfg = &tls.Config{MinVersion: tls.VersionTLS12}
+		}
+		if len(cfg.Certificates) == 0 && cfg.GetCertificate == nil {
+			cert, err := loopbackCert()
+			if err != nil {
+				panic("simulate: " + err.Error())
+			}
+			cfg.Certificates = []tls.Certificate{cert}
+		}
+		for _, c := range cfg.Certificates {
+			if leaf, err := x509.ParseCertificate(c.Certificate[0]); err == nil {
+				pool.AddCert(leaf)
+			}
+		}
+		s.TLS = cfg
+		ln = tls.NewListener(ln, cfg)
+	}
+	s.URL = scheme + "://" + s.Listener.Addr().String()
+	addr := s.Listener.Addr().String()
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	s.transport = &http.Transport{
+		// Every host name reaches the simulator: bucket.127.0.0.1 for
+		// virtual-hosted style, ACCOUNT.127.0.0.1 for S3 Control.
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return dialer.DialContext(ctx, network, addr)
+		},
+		TLSClientConfig:     &tls.Config{RootCAs: pool, ServerName: "localhost", MinVersion: tls.VersionTLS12},
+		MaxIdleConnsPerHost: 128,
+		IdleConnTimeout:     30 * time.Second,
+	}
+	s.srv = &http.Server{
+		Handler:           s.Simulator,
+		ReadHeaderTimeout: 30 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
+	go s.srv.Serve(ln)
+}
+
+// Close stops the server: it stops listening, waits for the requests in
+// flight to be answered, and closes the connections.
+func (s *Server) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	srv, tr := s.srv, s.transport
+	s.mu.Unlock()
+	if srv != nil {
+		srv.Shutdown(context.Background())
+	} else if s.Listener != nil {
+		s.Listener.Close()
+	}
+	if tr != nil {
+		tr.CloseIdleConnections()
+	}
+}
+
+// HTTPClient returns an HTTP client that reaches the server whatever the
+// host name of a URL, and trusts its certificate.
+func (s *Server) HTTPClient() *http.Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.transport == nil {
+		panic("simulate: HTTPClient called before Start")
+	}
+	return &http.Client{Transport: s.transport}
+}
+
+// Config returns an SDK configuration that reaches the server as
+// principal: an IAM user or root ARN of the world (signing with its first
+// access key), a role session ARN such as
+// arn:aws:sts::111122223333:assumed-role/ROLE/SESSION (a session of an
+// hour is issued without consulting the trust policy: use the sts client
+// for that), or "anonymous" (unsigned requests). It is built from nothing
+// in the environment. It panics if the world has no such principal.
+func (s *Server) Config(principal string) aws.Config {
+	var creds aws.CredentialsProvider = aws.AnonymousCredentials{}
+	if principal != "anonymous" {
+		c, ok := s.credentialsOf(principal)
+		if !ok {
+			panic(fmt.Sprintf("simulate: the world has no access key for %q", principal))
+		}
+		creds = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return c, nil })
+	}
+	return aws.Config{
+		Region:       s.m.region,
+		Credentials:  creds,
+		HTTPClient:   s.HTTPClient(),
+		BaseEndpoint: aws.String(s.URL),
+	}
+}
+
+// Client returns an S3 client that reaches the server as principal (see
+// Config), with path-style addressing.
+func (s *Server) Client(principal string, optFns ...func(*s3.Options)) *s3.Client {
+	opts := append([]func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true }}, optFns...)
+	return s3.NewFromConfig(s.Config(principal), opts...)
+}
+
+// credentialsOf returns the first access key of a principal, or a new
+// session for a role session ARN.
+func (s *Simulator) credentialsOf(arn string) (aws.Credentials, bool) {
+	if p, err := policy.ParsePrincipal(arn); err == nil && p.Kind == policy.AssumedRole {
+		s.mu.RLock()
+		role := s.m.roles[p.Account+"/"+p.Name]
+		s.mu.RUnlock()
+		if role == nil {
+			return aws.Credentials{}, false
+		}
+		sess := &session{role: role, expires: s.now().Add(time.Hour)}
+		key := s.issue(sess, p.Session)
+		return aws.Credentials{AccessKeyID: key, SecretAccessKey: sess.secret, SessionToken: sess.token, CanExpire: true,
+			Expires: sess.expires, Source: "s3vet simulator"}, true
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, k := range s.m.keyOrder[arn] {
+		if id := s.m.keys[k]; id != nil {
+			return aws.Credentials{AccessKeyID: k, SecretAccessKey: id.secret, Source: "s3vet simulator"}, true
+		}
+	}
+	return aws.Credentials{}, false
+}
+
+var (
+	certOnce sync.Once
+	certVal  tls.Certificate
+	certErr  error
+)
+
+// loopbackCert returns a self-signed certificate for the loopback
+// addresses, made once per process.
+func loopbackCert() (tls.Certificate, error) {
+	certOnce.Do(func() {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			certErr = err
+			return
+		}
+		now := time.Now()
+		tmpl := &x509.Certificate{
+			SerialNumber:          big.NewInt(1),
+			Subject:               pkix.Name{CommonName: "s3vet simulator"},
+			NotBefore:             now.Add(-time.Hour),
+			NotAfter:              now.Add(10 * 365 * 24 * time.Hour),
+			KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+			ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+			BasicConstraintsValid: true,
+			IsCA:                  true,
+			DNSNames:              []string{"localhost", "*.localhost"},
+			IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+		if err != nil {
+			certErr = err
+			return
+		}
+		certVal = tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+	})
+	return certVal, certErr
+}

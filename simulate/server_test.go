@@ -1,0 +1,256 @@
+package simulate_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/s3vet/s3vet/simulate"
+)
+
+const (
+	alice = "arn:aws:iam::111111111111:user/alice"
+	bob   = "arn:aws:iam::111111111111:user/ops/bob"
+	carol = "arn:aws:iam::222222222222:user/carol"
+	root1 = "arn:aws:iam::111111111111:root"
+	anon  = "anonymous"
+)
+
+func testWorld(t testing.TB) *simulate.World {
+	t.Helper()
+	f, err := os.Open("testdata/world.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w, err := simulate.LoadWorld(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// apiError returns the S3 error code, message and HTTP status of err.
+func apiError(t testing.TB, err error) (code, msg string, status int) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("no error")
+	}
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("error %v is not an API error", err)
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		status = re.HTTPStatusCode()
+	}
+	return ae.ErrorCode(), ae.ErrorMessage(), status
+}
+
+// wantError checks that err is the S3 error code, with a message holding
+// msg.
+func wantError(t testing.TB, err error, code, msg string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want %s", code)
+	}
+	got, gotMsg, _ := apiError(t, err)
+	if got != code || !strings.Contains(gotMsg, msg) {
+		t.Fatalf("error %s %q, want %s %q", got, gotMsg, code, msg)
+	}
+}
+
+func get(ctx context.Context, c *s3.Client, bucket, key string) (string, error) {
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		return "", err
+	}
+	defer out.Body.Close()
+	b, err := io.ReadAll(out.Body)
+	return string(b), err
+}
+
+func put(ctx context.Context, c *s3.Client, bucket, key, body string) error {
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)})
+	return err
+}
+
+// servers runs f against the world over HTTP and over HTTPS.
+func servers(t *testing.T, w func(testing.TB) *simulate.World, f func(t *testing.T, srv *simulate.Server)) {
+	t.Run("http", func(t *testing.T) {
+		t.Parallel()
+		f(t, simulate.NewTestServer(t, w(t)))
+	})
+	t.Run("https", func(t *testing.T) {
+		t.Parallel()
+		f(t, simulate.NewTestTLSServer(t, w(t)))
+	})
+}
+
+// The world of testdata/world.json, through the SDK: group policies with a
+// tag variable, a permissions boundary, an SCP, cross-account callers,
+// Block Public Access.
+func TestReadsAndWrites(t *testing.T) {
+	tests := []struct {
+		name, principal, op, bucket, key string
+		code, msg                        string // "" when allowed
+	}{
+		{"group policy allows eng/", alice, "get", "reports", "eng/q1.csv", "", ""},
+		{"no identity policy for hr/", alice, "get", "reports", "hr/pay.csv", "AccessDenied",
+			`User: arn:aws:iam::111111111111:user/alice is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::reports/hr/pay.csv" because no identity-based policy allows the s3:GetObject action`},
+		{"group grants no write", alice, "put", "reports", "eng/new.csv", "AccessDenied", "because no identity-based policy allows the s3:PutObject action"},
+		{"boundary allows reads", bob, "get", "reports", "hr/pay.csv", "", ""},
+		{"boundary stops writes", bob, "put", "reports", "x.csv", "AccessDenied", "because no permissions boundary allows the s3:PutObject action"},
+		{"root writes", root1, "put", "reports", "root.csv", "", ""},
+		{"cross account: plain Access Denied", carol, "get", "reports", "eng/q1.csv", "AccessDenied", "Access Denied"},
+		{"cross account write", carol, "put", "reports", "c.csv", "AccessDenied", "Access Denied"},
+		{"anonymous reads a public bucket", anon, "get", "site", "index.html", "", ""},
+		{"anonymous cannot write it", anon, "put", "site", "index.html", "AccessDenied", "Access Denied"},
+		{"Block Public Access by default", anon, "get", "locked-site", "index.html", "AccessDenied", "Access Denied"},
+		{"no such bucket", alice, "get", "nope-bucket", "k", "NoSuchBucket", "The specified bucket does not exist"},
+		{"missing key, with s3:ListBucket", alice, "get", "reports", "eng/missing", "NoSuchKey", ""},
+		{"missing key: 403 without s3:ListBucket", anon, "get", "site", "missing.html", "AccessDenied", "Access Denied"},
+	}
+	servers(t, testWorld, func(t *testing.T, srv *simulate.Server) {
+		ctx := context.Background()
+		for _, tt := range tests {
+			var err error
+			c := srv.Client(tt.principal)
+			switch tt.op {
+			case "get":
+				_, err = get(ctx, c, tt.bucket, tt.key)
+			case "put":
+				err = put(ctx, c, tt.bucket, tt.key, "data")
+			}
+			if tt.code == "" {
+				if err != nil {
+					t.Errorf("%s: %v", tt.name, err)
+				}
+				continue
+			}
+			if err == nil {
+				t.Errorf("%s: allowed, want %s", tt.name, tt.code)
+				continue
+			}
+			code, msg, status := apiError(t, err)
+			if code != tt.code || !strings.Contains(msg, tt.msg) || tt.msg == "Access Denied" && msg != tt.msg {
+				t.Errorf("%s: %s %q, want %s %q", tt.name, code, msg, tt.code, tt.msg)
+			}
+			if code == "AccessDenied" && status != http.StatusForbidden {
+				t.Errorf("%s: status %d", tt.name, status)
+			}
+		}
+	})
+}
+
+// A write round-trips byte for byte, with its metadata; what the
+// simulator does not store as metadata (credentials, SSE, checksums) does
+// not come back.
+func TestPutGetRoundTrip(t *testing.T) {
+	servers(t, testWorld, func(t *testing.T, srv *simulate.Server) {
+		ctx := context.Background()
+		c := srv.Client(root1)
+		body := bytes.Repeat([]byte("0123456789abcdef"), 4096+7)
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("dir/a b+c.bin"),
+			Body: bytes.NewReader(body), ContentType: aws.String("application/x-test"), Metadata: map[string]string{"color": "blue"},
+			Tagging: aws.String("team=eng&env=prod")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("reports"), Key: aws.String("dir/a b+c.bin")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(out.Body)
+		out.Body.Close()
+		if !bytes.Equal(got, body) {
+			t.Fatalf("got %d bytes, want %d", len(got), len(body))
+		}
+		if aws.ToString(out.ContentType) != "application/x-test" || out.Metadata["color"] != "blue" || len(out.Metadata) != 1 {
+			t.Errorf("content type %q, metadata %v", aws.ToString(out.ContentType), out.Metadata)
+		}
+		if out.ServerSideEncryption != types.ServerSideEncryptionAes256 || aws.ToInt32(out.TagCount) != 2 {
+			t.Errorf("SSE %q, tag count %d", out.ServerSideEncryption, aws.ToInt32(out.TagCount))
+		}
+		if out.VersionId != nil {
+			t.Errorf("version ID %q on a bucket never versioned", *out.VersionId)
+		}
+		// An overwrite replaces the metadata.
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("dir/a b+c.bin"),
+			Body: strings.NewReader("v2")}); err != nil {
+			t.Fatal(err)
+		}
+		head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("reports"), Key: aws.String("dir/a b+c.bin")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(head.Metadata) != 0 || aws.ToString(head.ContentType) != "application/octet-stream" || aws.ToInt64(head.ContentLength) != 2 {
+			t.Errorf("after overwrite: metadata %v, type %q, length %d", head.Metadata, aws.ToString(head.ContentType), aws.ToInt64(head.ContentLength))
+		}
+	})
+}
+
+// Every request is recorded: the caller is told "Access Denied" across
+// accounts, the record says why.
+func TestRequests(t *testing.T) {
+	var logged []simulate.Record
+	var mu sync.Mutex
+	srv := simulate.NewTestServer(t, testWorld(t), simulate.WithRequestLog(func(r simulate.Record) {
+		mu.Lock()
+		logged = append(logged, r)
+		mu.Unlock()
+	}))
+	ctx := context.Background()
+	get(ctx, srv.Client(carol), "reports", "eng/q1.csv")
+	get(ctx, srv.Client(alice), "reports", "eng/q1.csv")
+	recs := srv.Requests()
+	if len(recs) != 2 {
+		t.Fatalf("%d records", len(recs))
+	}
+	r := recs[0]
+	if r.Principal != carol || r.Operation != "GetObject" || r.Bucket != "reports" || r.Key != "eng/q1.csv" || r.Allowed() ||
+		r.Status != 403 || r.Code != "AccessDenied" || r.Decision.Need.Action != "s3:GetObject" ||
+		r.Explanation != `User: arn:aws:iam::222222222222:user/carol is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::reports/eng/q1.csv" because no resource-based policy allows the s3:GetObject action` {
+		t.Errorf("denied record: %+v", r)
+	}
+	if r := recs[1]; !r.Allowed() || r.Status != 200 || r.Code != "" || !strings.Contains(r.Explanation, "is authorized to perform: s3:GetObject") {
+		t.Errorf("allowed record: %+v", r)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(logged) != 2 || logged[0].RequestID != recs[0].RequestID {
+		t.Errorf("request log: %d records", len(logged))
+	}
+	srv.ResetRequests()
+	if len(srv.Requests()) != 0 {
+		t.Error("ResetRequests kept records")
+	}
+}
+
+// Virtual-hosted-style requests (bucket.localhost) reach the simulator
+// through the client Config gives.
+func TestVirtualHostedStyle(t *testing.T) {
+	srv := simulate.NewTestServer(t, testWorld(t))
+	c := srv.Client(alice, func(o *s3.Options) {
+		o.UsePathStyle = false
+		o.BaseEndpoint = aws.String(strings.Replace(srv.URL, "127.0.0.1", "localhost", 1))
+	})
+	if body, err := get(context.Background(), c, "reports", "eng/q1.csv"); err != nil || body != "a,b" {
+		t.Fatalf("%q %v", body, err)
+	}
+	if r := srv.Requests()[0]; r.Bucket != "reports" || r.Key != "eng/q1.csv" {
+		t.Errorf("routed to %s/%s", r.Bucket, r.Key)
+	}
+}
