@@ -6,7 +6,7 @@
 //	s3vet eval -f FILE     answer the authorization scenarios in FILE (JSON)
 //	s3vet public -f FILE   say whether a bucket policy is public, and why
 //	s3vet lint -f FILE     validate a policy as IAM Access Analyzer does
-//	s3vet serve            run the simulator for other tools (--config FILE)
+//	s3vet scan             check the posture of an account's S3 buckets
 //	s3vet demo             show what s3vet does, with built-in scenarios
 //
 // See docs/scenario.md for the scenario format.
@@ -29,7 +29,7 @@ commands:
   eval -f FILE     answer the authorization scenarios in FILE ("-" for standard input)
   public -f FILE   say whether a bucket policy is public, and why
   lint -f FILE     validate a policy as IAM Access Analyzer does (--json for JSON)
-  serve            run the S3 simulator (--config FILE --addr 127.0.0.1:9000)
+  scan             check the posture of an account's S3 buckets (--snapshot FILE offline)
   demo             show what s3vet does, with built-in scenarios
 `
 
@@ -46,6 +46,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return publicCmd(ctx, args[1:], stdin, stdout, stderr)
 	case "lint":
 		return lintCmd(ctx, args[1:], stdin, stdout, stderr)
+	case "scan":
+		return scanCmd(ctx, args[1:], stdout, stderr)
 	case "serve":
 		return serveCmd(ctx, args[1:], stdout, stderr)
 	case "demo":

@@ -1,0 +1,102 @@
+// Package checks judges the security posture of an AWS account's S3
+// buckets: [Collect] reads a [Snapshot] through the AWS SDK, and [Run]
+// turns a Snapshot into [Finding]s, each with its evidence, why it
+// matters, the fix, and the compliance controls it maps to.
+//
+// # Collect, then judge
+//
+// Collect reads the account's Block Public Access settings and, for each
+// bucket, its Region, policy and policy status, ACL, Block Public Access,
+// Object Ownership, default encryption, versioning and MFA Delete,
+// logging, lifecycle rules, Object Lock, replication, notifications,
+// website and tags. It makes its calls through [Clients], narrow
+// interfaces that *s3.Client, *s3control.Client and *sts.Client implement
+// ([NewClients]), against AWS or the simulator of package
+// [github.com/s3vet/s3vet/simulate] alike. Buckets are read concurrently,
+// as many at once as [CollectOptions].Concurrency says; a bucket in another
+// Region is followed there through [CollectOptions].Regional. A call that
+// fails (access denied, a redirect that cannot be followed, throttling once
+// the SDK's retries are spent) is recorded in the snapshot, and the scan
+// goes on: the read-error check reports it, and the checks that need what
+// it would have read do not run.
+//
+// A Snapshot is plain data: it marshals to JSON and back ([ReadSnapshot],
+// [Snapshot.WriteTo]), so a scan can be saved and judged again offline,
+// and a test can write one by hand.
+//
+// # The checks
+//
+// Run is pure: the same snapshot and [Options] give the same findings.
+// The built-in checks cover the AWS Security Hub controls for S3 that S3's
+// own APIs can show (Security Hub User Guide, "Security Hub controls for
+// Amazon S3", https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html),
+// with their IDs, severities and AWS Config rules:
+//
+//	S3.1   account Block Public Access         S3.10  lifecycle on versioned buckets
+//	S3.2   public read                         S3.11  event notifications
+//	S3.3   public write                        S3.12  ACLs disabled
+//	S3.5   requests over TLS only              S3.13  lifecycle rules
+//	S3.6   actions granted to other accounts   S3.14  versioning
+//	S3.7   cross-Region replication            S3.15  Object Lock
+//	S3.8   bucket Block Public Access          S3.17  SSE-KMS default encryption
+//	S3.9   server access logging               S3.20  MFA Delete
+//
+// and beyond them:
+//
+//	read-error                     a configuration that could not be read
+//	external-access                access from outside the zone of trust (IAM Access Analyzer's findings)
+//	acl-grants                     ACL grants to everyone or to other accounts while ACLs are enabled
+//	tls-minimum                    a Deny of TLS versions below Params.MinTLSVersion
+//	least-privilege                s3:*, policy, ACL and Block Public Access changes granted beyond the owner
+//	allow-not-principal-or-action  Allow with NotPrincipal or NotAction
+//	policy-lint                    every finding of package [github.com/s3vet/s3vet/policy/lint]
+//	kms-customer-key               SSE-KMS with a customer managed key, not aws/s3
+//	kms-bucket-key                 SSE-KMS with an S3 Bucket Key
+//	sse-c-blocked                  SSE-C blocked where it is not used
+//	encryption-bypass              uploads that could choose other encryption than the default
+//	presign-lifetime               presigned URL lifetime capped by s3:signatureAge (when asked)
+//	logging-target                 access logs kept in a private bucket of the account
+//
+// Public access is decided as S3 decides it: the policy by package
+// [github.com/s3vet/s3vet/policy/public] (S3 Block Public Access's meaning
+// of public, so a "*" fixed by aws:SourceVpce, aws:PrincipalOrgID or
+// s3:DataAccessPointAccount is not public), ACLs by their grants to
+// AllUsers and AuthenticatedUsers, and each after the Block Public Access
+// settings in force, the bucket's and the account's combined setting by
+// setting (package [github.com/s3vet/s3vet/policy/access]). For the same
+// reason S3.8 passes a bucket without settings of its own when the
+// account's settings cover it. Where the policy engine refuses a policy,
+// the public checks fall back on S3's own GetBucketPolicyStatus.
+//
+// S3.5 and tls-minimum find the Deny however it is written: Bool
+// aws:SecureTransport as "false" or false, with or without IfExists (and,
+// for S3.5, NumericLessThanIfExists on s3:TlsVersion, which a request over
+// HTTP lacks); NumericLessThan or NumericLessThanEquals on s3:TlsVersion
+// for tls-minimum; Principal "*" or {"AWS": "*"}; Action s3:*, * or
+// patterns that cover every S3 action; Resource naming the bucket and all
+// its objects in any form; anywhere among the statements. A Deny narrowed
+// by another condition does not count. presign-lifetime, encryption-bypass and sse-c-blocked ask the
+// policy engine (package [github.com/s3vet/s3vet/policy]) whether the bucket
+// policy denies a probing request, so every form of the Deny counts.
+//
+// Where Security Hub and s3vet read a rule differently, s3vet says so in
+// the check: S3.6, like Security Hub, counts the Principal element only,
+// not the conditions; least-privilege and external-access weigh the
+// conditions, as IAM Access Analyzer does.
+//
+// # Registry and parameters
+//
+// The checks are a [Registry]. [NewRegistry] returns one holding the
+// built-in checks; a caller adds its own with [Registry.Add]. [Options]
+// select checks by ID (Only, Skip), override their severities, and carry
+// the [Params]: trusted accounts and organization, required KMS keys,
+// lifecycle days, the minimum TLS version, the longest presigned URL
+// lifetime, and the rest. [Registry.Validate] reports unknown IDs and
+// malformed parameters.
+//
+// # Output
+//
+// [WriteJSON] writes a [Report], [WriteSARIF] a SARIF 2.1.0 log for code
+// scanning tools, and [WriteTable] a table for people. The command
+// `s3vet scan` puts Collect, Run and these together.
+package checks

@@ -1,0 +1,51 @@
+package checks_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/s3vet/s3vet/checks"
+)
+
+// FuzzSnapshot decodes arbitrary bytes as a snapshot. Whatever decodes
+// must judge without panicking, and survive a JSON round trip unchanged
+// with the same findings.
+func FuzzSnapshot(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.json")
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"version":1,"account":{"id":"111122223333"},"buckets":[{"name":"b","policy":"{\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"arn:aws:s3:::b*?\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":false}}}}"}]}`))
+	f.Add([]byte(`{"version":1,"account":{},"buckets":[{"name":"","logging":{"targetBucket":""},"replication":{"rules":[{"status":"Enabled","destination":""}]}}]}`))
+	opts := checks.Options{Params: checks.Params{MaxSignatureAge: time.Hour, RequiredKMSKeys: []string{"k"}, NotificationEvents: []string{"s3:*"},
+		LifecycleExpirationDays: 1, LifecycleStorageClass: "GLACIER", ObjectLockMode: "COMPLIANCE", MinTLSVersion: "1.3"}}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := checks.ReadSnapshot(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		fs := checks.Run(s, opts)
+		var b bytes.Buffer
+		if _, err := s.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		back, err := checks.ReadSnapshot(&b)
+		if err != nil {
+			t.Fatalf("written snapshot does not read back: %v\n%s", err, b.String())
+		}
+		if !reflect.DeepEqual(checks.Run(back, opts), fs) {
+			t.Fatalf("findings differ after a round trip")
+		}
+		if err := checks.WriteSARIF(&b, fs, nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -1,0 +1,488 @@
+package checks_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
+
+	"github.com/s3vet/s3vet/checks"
+	"github.com/s3vet/s3vet/simulate"
+)
+
+// The fixtures again, built in the simulator through the SDK and read
+// back by Collect through the SDK: the same path as a scan of AWS.
+
+const (
+	simAccount = "111122223333"
+	simRoot    = "arn:aws:iam::111122223333:root"
+	simScanner = "arn:aws:iam::111122223333:user/scanner"
+)
+
+// simWorld is one account with its root keys, a read-only scanner, the KMS
+// key of the fixtures, and the buckets whose MFA Delete only the world can
+// turn on (the API needs the root user's MFA device).
+func simWorld(s *checks.Snapshot) *simulate.World {
+	a := &simulate.Account{
+		ID:             simAccount,
+		RootAccessKeys: []simulate.AccessKey{{ID: "AKIAROOTEXAMPLE00001", Secret: "root-secret"}},
+		Users: []*simulate.User{{
+			Name: "scanner", AccessKeys: []simulate.AccessKey{{ID: "AKIASCANNEREXAMPLE01", Secret: "scanner-secret"}},
+			Policies: []json.RawMessage{json.RawMessage(`{"Version":"2012-10-17","Statement":[
+				{"Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"*"},
+				{"Effect":"Deny","Action":"s3:GetBucketPolicy","Resource":"arn:aws:s3:::fail-denied"}]}`)},
+		}},
+		KMSKeys: []simulate.KMSKey{{ID: "1234abcd-12ab-34cd-56ef-1234567890ab"}},
+		Roles:   []*simulate.Role{{Name: "app"}, {Name: "admin"}, {Name: "replication"}},
+	}
+	for _, b := range s.Buckets {
+		if b.Versioning.MFADelete == "Enabled" {
+			a.Buckets = append(a.Buckets, &simulate.Bucket{Name: b.Name, Versioning: "Enabled", MFADelete: true})
+		}
+	}
+	// The other accounts the fixtures' policies name.
+	other := &simulate.Account{ID: "444455556666", Roles: []*simulate.Role{{Name: "x"}, {Name: "admin"}}}
+	trusted := &simulate.Account{ID: "555555555555"}
+	return &simulate.World{Accounts: []*simulate.Account{a, other, trusted}}
+}
+
+// build sets up the snapshot's account and buckets in the simulator, in
+// the order S3 allows, and returns the buckets S3 refused to set up as the
+// snapshot says, with S3's error.
+func build(ctx context.Context, t *testing.T, srv *simulate.Server, s *checks.Snapshot, check string) map[string]error {
+	t.Helper()
+	c := srv.Client(simRoot)
+	refused := map[string]error{}
+	for _, b := range s.Buckets {
+		in := &s3.CreateBucketInput{Bucket: aws.String(b.Name)}
+		if b.ObjectLock != nil && b.ObjectLock.Enabled {
+			in.ObjectLockEnabledForBucket = aws.Bool(true)
+		}
+		if b.Region != "" && b.Region != "us-east-1" {
+			refused[b.Name] = fmt.Errorf("the simulator serves one Region, not %s", b.Region)
+			continue
+		}
+		if len(b.Errors) > 0 {
+			refused[b.Name] = fmt.Errorf("read errors are made by TestSimulatorReadError")
+			continue
+		}
+		if _, err := c.CreateBucket(ctx, in); err != nil {
+			t.Fatalf("CreateBucket %s: %v", b.Name, err)
+		}
+	}
+	for _, b := range s.Buckets {
+		if refused[b.Name] != nil {
+			continue
+		}
+		if err := configure(ctx, c, b, encryptionChecks[check]); err != nil {
+			refused[b.Name] = err
+		}
+	}
+	if p := s.Account.PublicAccessBlock; p != nil {
+		ctl := s3control.NewFromConfig(srv.Config(simRoot))
+		_, err := ctl.PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{AccountId: aws.String(simAccount),
+			PublicAccessBlockConfiguration: &s3ctltypes.PublicAccessBlockConfiguration{
+				BlockPublicAcls: aws.Bool(p.BlockPublicAcls), IgnorePublicAcls: aws.Bool(p.IgnorePublicAcls),
+				BlockPublicPolicy: aws.Bool(p.BlockPublicPolicy), RestrictPublicBuckets: aws.Bool(p.RestrictPublicBuckets)}})
+		if err != nil {
+			t.Fatalf("S3 Control PutPublicAccessBlock: %v", err)
+		}
+	}
+	return refused
+}
+
+// encryptionChecks are the checks that read the default encryption: for
+// them a bucket without one cannot be built (see configureEncryption).
+var encryptionChecks = map[string]bool{"S3.17": true, "kms-customer-key": true, "kms-bucket-key": true, "sse-c-blocked": true, "encryption-bypass": true}
+
+// configure makes one bucket's configuration what the snapshot says.
+func configure(ctx context.Context, c *s3.Client, b checks.Bucket, strictEncryption bool) error {
+	name := aws.String(b.Name)
+	step := func(what string, err error) error {
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
+	// New buckets block public access and disable ACLs: lift both while
+	// the policy and the ACL are written, then set them as the snapshot says.
+	if _, err := c.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: name}); err != nil {
+		return step("DeletePublicAccessBlock", err)
+	}
+	if b.ACL != nil && len(b.ACL.Grants) > 1 {
+		if _, err := c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: name,
+			OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipObjectWriter}}}}); err != nil {
+			return step("PutBucketOwnershipControls", err)
+		}
+		cur, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: name})
+		if err != nil {
+			return step("GetBucketAcl", err)
+		}
+		acp := &types.AccessControlPolicy{Owner: cur.Owner}
+		for _, g := range b.ACL.Grants {
+			ge := &types.Grantee{Type: types.TypeCanonicalUser, ID: aws.String(g.Grantee)}
+			switch g.Grantee {
+			case b.ACL.Owner:
+				ge.ID = cur.Owner.ID
+			case "AllUsers", "AuthenticatedUsers":
+				ge = &types.Grantee{Type: types.TypeGroup, URI: aws.String("http://acs.amazonaws.com/groups/global/" + g.Grantee)}
+			case "LogDelivery":
+				ge = &types.Grantee{Type: types.TypeGroup, URI: aws.String("http://acs.amazonaws.com/groups/s3/LogDelivery")}
+			}
+			acp.Grants = append(acp.Grants, types.Grant{Grantee: ge, Permission: types.Permission(g.Permission)})
+		}
+		if _, err := c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: name, AccessControlPolicy: acp}); err != nil {
+			return step("PutBucketAcl", err)
+		}
+	}
+	if b.Policy != "" {
+		if _, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: name, Policy: aws.String(b.Policy)}); err != nil {
+			return step("PutBucketPolicy", err)
+		}
+	}
+	var err error
+	if b.ObjectOwnership == "" {
+		_, err = c.DeleteBucketOwnershipControls(ctx, &s3.DeleteBucketOwnershipControlsInput{Bucket: name})
+	} else {
+		_, err = c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: name,
+			OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnership(b.ObjectOwnership)}}}})
+	}
+	if err != nil {
+		return step("ownership controls", err)
+	}
+	if p := b.PublicAccessBlock; p != nil {
+		if _, err := c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: name, PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
+			BlockPublicAcls: aws.Bool(p.BlockPublicAcls), IgnorePublicAcls: aws.Bool(p.IgnorePublicAcls),
+			BlockPublicPolicy: aws.Bool(p.BlockPublicPolicy), RestrictPublicBuckets: aws.Bool(p.RestrictPublicBuckets)}}); err != nil {
+			return step("PutPublicAccessBlock", err)
+		}
+	}
+	if err := configureEncryption(ctx, c, b, strictEncryption); err != nil {
+		return err
+	}
+	if v := b.Versioning; v.Status != "" && v.MFADelete != "Enabled" {
+		if _, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: name,
+			VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatus(v.Status)}}); err != nil {
+			return step("PutBucketVersioning", err)
+		}
+	}
+	if ol := b.ObjectLock; ol != nil && ol.Enabled {
+		olc := &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled}
+		if ol.Mode != "" {
+			d := &types.DefaultRetention{Mode: types.ObjectLockRetentionMode(ol.Mode)}
+			if ol.Days > 0 {
+				d.Days = aws.Int32(int32(ol.Days))
+			}
+			if ol.Years > 0 {
+				d.Years = aws.Int32(int32(ol.Years))
+			}
+			olc.Rule = &types.ObjectLockRule{DefaultRetention: d}
+		}
+		if _, err := c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: name, ObjectLockConfiguration: olc}); err != nil {
+			return step("PutObjectLockConfiguration", err)
+		}
+	}
+	return configureData(ctx, c, b)
+}
+
+func configureEncryption(ctx context.Context, c *s3.Client, b checks.Bucket, strict bool) error {
+	name := aws.String(b.Name)
+	e := b.Encryption
+	if e == nil {
+		if _, err := c.DeleteBucketEncryption(ctx, &s3.DeleteBucketEncryptionInput{Bucket: name}); err != nil {
+			return fmt.Errorf("DeleteBucketEncryption: %w", err)
+		}
+		// Every bucket has a default encryption since 2023: deleting it
+		// resets it to SSE-S3.
+		if out, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: name}); strict && err == nil && out.ServerSideEncryptionConfiguration != nil {
+			return fmt.Errorf("DeleteBucketEncryption leaves a default encryption, so a bucket without one cannot be built")
+		}
+		return nil
+	}
+	rule := types.ServerSideEncryptionRule{
+		ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryption(e.Algorithm)},
+		BucketKeyEnabled:                   aws.Bool(e.BucketKey),
+		BlockedEncryptionTypes:             &types.BlockedEncryptionTypes{EncryptionType: []types.EncryptionType{types.EncryptionTypeNone}},
+	}
+	if e.KMSKeyID != "" {
+		rule.ApplyServerSideEncryptionByDefault.KMSMasterKeyID = aws.String(e.KMSKeyID)
+	}
+	if len(e.BlockedEncryptionTypes) > 0 {
+		rule.BlockedEncryptionTypes.EncryptionType = nil
+		for _, t := range e.BlockedEncryptionTypes {
+			rule.BlockedEncryptionTypes.EncryptionType = append(rule.BlockedEncryptionTypes.EncryptionType, types.EncryptionType(t))
+		}
+	}
+	_, err := c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: name,
+		ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{Rules: []types.ServerSideEncryptionRule{rule}}})
+	if err != nil {
+		return fmt.Errorf("PutBucketEncryption: %w", err)
+	}
+	return nil
+}
+
+func configureData(ctx context.Context, c *s3.Client, b checks.Bucket) error {
+	name := aws.String(b.Name)
+	if lg := b.Logging; lg != nil {
+		if _, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: name, BucketLoggingStatus: &types.BucketLoggingStatus{
+			LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String(lg.TargetBucket), TargetPrefix: aws.String(lg.TargetPrefix)}}}); err != nil {
+			return fmt.Errorf("PutBucketLogging: %w", err)
+		}
+	}
+	if len(b.Lifecycle) > 0 {
+		var rules []types.LifecycleRule
+		for _, r := range b.Lifecycle {
+			lr := types.LifecycleRule{ID: aws.String(r.ID), Status: types.ExpirationStatus(r.Status), Filter: &types.LifecycleRuleFilter{Prefix: aws.String(r.Filter)}}
+			if r.ExpirationDays > 0 {
+				lr.Expiration = &types.LifecycleExpiration{Days: aws.Int32(int32(r.ExpirationDays))}
+			}
+			if r.NoncurrentExpirationDays > 0 {
+				lr.NoncurrentVersionExpiration = &types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(int32(r.NoncurrentExpirationDays))}
+			}
+			if r.AbortIncompleteUploadDays > 0 {
+				lr.AbortIncompleteMultipartUpload = &types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(int32(r.AbortIncompleteUploadDays))}
+			}
+			for _, tr := range r.Transitions {
+				lr.Transitions = append(lr.Transitions, types.Transition{Days: aws.Int32(int32(tr.Days)), StorageClass: types.TransitionStorageClass(tr.StorageClass)})
+			}
+			rules = append(rules, lr)
+		}
+		if _, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: name,
+			LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: rules}}); err != nil {
+			return fmt.Errorf("PutBucketLifecycleConfiguration: %w", err)
+		}
+	}
+	if r := b.Replication; r != nil {
+		rc := &types.ReplicationConfiguration{Role: aws.String(r.Role)}
+		for i, rule := range r.Rules {
+			rc.Rules = append(rc.Rules, types.ReplicationRule{ID: aws.String(rule.ID), Status: types.ReplicationRuleStatus(rule.Status), Priority: aws.Int32(int32(i + 1)),
+				Filter: &types.ReplicationRuleFilter{Prefix: aws.String("")}, DeleteMarkerReplication: &types.DeleteMarkerReplication{Status: types.DeleteMarkerReplicationStatusDisabled},
+				Destination: &types.Destination{Bucket: aws.String(rule.Destination)}})
+		}
+		if _, err := c.PutBucketReplication(ctx, &s3.PutBucketReplicationInput{Bucket: name, ReplicationConfiguration: rc}); err != nil {
+			return fmt.Errorf("PutBucketReplication: %w", err)
+		}
+	}
+	if n := b.Notifications; n != nil {
+		nc := &types.NotificationConfiguration{}
+		if n.EventBridge {
+			nc.EventBridgeConfiguration = &types.EventBridgeConfiguration{}
+		}
+		for _, tg := range n.Targets {
+			var events []types.Event
+			for _, e := range tg.Events {
+				events = append(events, types.Event(e))
+			}
+			switch tg.Type {
+			case "topic":
+				nc.TopicConfigurations = append(nc.TopicConfigurations, types.TopicConfiguration{TopicArn: aws.String(tg.ARN), Events: events})
+			case "queue":
+				nc.QueueConfigurations = append(nc.QueueConfigurations, types.QueueConfiguration{QueueArn: aws.String(tg.ARN), Events: events})
+			case "lambda":
+				nc.LambdaFunctionConfigurations = append(nc.LambdaFunctionConfigurations, types.LambdaFunctionConfiguration{LambdaFunctionArn: aws.String(tg.ARN), Events: events})
+			}
+		}
+		if _, err := c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: name, NotificationConfiguration: nc}); err != nil {
+			return fmt.Errorf("PutBucketNotificationConfiguration: %w", err)
+		}
+	}
+	if w := b.Website; w != nil {
+		wc := &types.WebsiteConfiguration{IndexDocument: &types.IndexDocument{Suffix: aws.String(w.IndexDocument)}}
+		if _, err := c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: name, WebsiteConfiguration: wc}); err != nil {
+			return fmt.Errorf("PutBucketWebsite: %w", err)
+		}
+	}
+	if len(b.Tags) > 0 {
+		var tags []types.Tag
+		for k, v := range b.Tags {
+			tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(v)})
+		}
+		if _, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: name, Tagging: &types.Tagging{TagSet: tags}}); err != nil {
+			return fmt.Errorf("PutBucketTagging: %w", err)
+		}
+	}
+	return nil
+}
+
+// closeIdle closes the clients' idle connections before the server
+// closes, so that its graceful shutdown need not wait for connections the
+// SDK opened and never used.
+func closeIdle(t *testing.T, srv *simulate.Server) {
+	t.Cleanup(func() {
+		if tr, ok := srv.HTTPClient().Transport.(interface{ CloseIdleConnections() }); ok {
+			tr.CloseIdleConnections()
+		}
+	})
+}
+
+// TestSimulatorFixtures builds each fixture in the simulator, scans it
+// through the SDK as s3vet scan does, and expects the verdicts of the
+// offline fixtures: every check has a passing and a failing bucket built
+// in the simulator.
+func TestSimulatorFixtures(t *testing.T) {
+	var (
+		mu         sync.Mutex
+		pass, fail = map[string]bool{}, map[string]bool{}
+		refusedAll []string
+	)
+	t.Run("fixtures", func(t *testing.T) {
+		for _, fx := range fixtures {
+			if strings.HasPrefix(fx.file, "read-error") {
+				continue // TestSimulatorReadError
+			}
+			t.Run(fx.check+"/"+fx.file, func(t *testing.T) {
+				t.Parallel()
+				ctx := context.Background()
+				want := readFixture(t, fx.file)
+				// Over HTTPS: the fixtures' policies deny plain HTTP.
+				srv := simulate.NewTestTLSServer(t, simWorld(want))
+				closeIdle(t, srv)
+				refused := build(ctx, t, srv, want, fx.check)
+				got, err := checks.Collect(ctx, checks.NewClients(srv.Client(simRoot), s3control.NewFromConfig(srv.Config(simRoot)), nil),
+					checks.CollectOptions{AccountID: simAccount, Region: "us-east-1", Concurrency: 4})
+				if err != nil {
+					t.Fatal(err)
+				}
+				byBucket := map[string][]checks.Finding{}
+				var account []checks.Finding
+				for _, f := range checks.Run(got, checks.Options{Only: []string{fx.check}, Params: fx.params}) {
+					if f.Bucket == "" {
+						account = append(account, f)
+					}
+					byBucket[f.Bucket] = append(byBucket[f.Bucket], f)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				for name, err := range refused {
+					refusedAll = append(refusedAll, fx.file+" "+name+": "+err.Error())
+				}
+				for _, b := range got.Buckets {
+					if refused[b.Name] != nil {
+						continue
+					}
+					if len(b.Errors) > 0 {
+						t.Errorf("%s: read errors %v", b.Name, b.Errors)
+					}
+					fs := byBucket[b.Name]
+					switch {
+					case strings.HasPrefix(b.Name, "fail") && len(fs) == 0:
+						t.Errorf("%s: no %s finding (%s)", b.Name, fx.check, fx.doc)
+					case strings.HasPrefix(b.Name, "pass") && len(fs) > 0:
+						t.Errorf("%s: unexpected finding: %s", b.Name, fs[0].Evidence)
+					case strings.HasPrefix(b.Name, "fail"):
+						fail[fx.check] = true
+					case strings.HasPrefix(b.Name, "pass"):
+						pass[fx.check] = true
+					}
+				}
+				if (fx.account == "fail") != (len(account) > 0) {
+					t.Errorf("account: %d findings, want account %q", len(account), fx.account)
+				}
+				pass[fx.check] = pass[fx.check] || fx.account == "pass" && len(account) == 0
+				fail[fx.check] = fail[fx.check] || fx.account == "fail" && len(account) > 0
+			})
+		}
+	})
+	slices.Sort(refusedAll)
+	for _, r := range refusedAll {
+		t.Logf("not built, as S3 refuses it: %s", r)
+	}
+	for _, c := range checks.NewRegistry().Checks() {
+		if c.ID == "read-error" {
+			continue
+		}
+		if !pass[c.ID] || !fail[c.ID] {
+			t.Errorf("check %s: passing bucket in the simulator %t, failing %t", c.ID, pass[c.ID], fail[c.ID])
+		}
+	}
+}
+
+// TestSimulatorReadError: a bucket the scanner may not read is a finding
+// of its own, and the scan of the others goes on.
+func TestSimulatorReadError(t *testing.T) {
+	s := &checks.Snapshot{Buckets: []checks.Bucket{{Name: "fail-denied"}, {Name: "pass-clean"}}}
+	w := simWorld(s)
+	w.Accounts[0].Buckets = []*simulate.Bucket{{Name: "fail-denied"}, {Name: "pass-clean"}}
+	srv := simulate.NewTestTLSServer(t, w)
+	closeIdle(t, srv)
+	got, err := checks.Collect(context.Background(), checks.NewClients(srv.Client(simScanner), s3control.NewFromConfig(srv.Config(simScanner)), nil),
+		checks.CollectOptions{AccountID: simAccount, Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := checks.Run(got, checks.Options{Only: []string{"read-error"}})
+	if len(fs) != 1 || fs[0].Bucket != "fail-denied" || !strings.HasPrefix(fs[0].Evidence, "GetBucketPolicy: AccessDenied") ||
+		!strings.Contains(fs[0].Fix, "s3:GetBucketPolicy") {
+		t.Fatalf("findings %+v", fs)
+	}
+	// What could be read was: the default encryption of a new bucket.
+	if e := got.Buckets[0].Encryption; e == nil || e.Algorithm != "AES256" {
+		t.Errorf("encryption of the unreadable bucket: %+v", e)
+	}
+}
+
+// BenchmarkCollect scans 1,000 buckets in the simulator through the SDK,
+// as s3vet scan --endpoint does, and judges them: buckets per second, and
+// the peak heap while it runs.
+func BenchmarkCollect(b *testing.B) {
+	const n = 1000
+	s := &checks.Snapshot{}
+	w := simWorld(s)
+	for i := range n {
+		bk := &simulate.Bucket{Name: fmt.Sprintf("bucket-%04d", i), Versioning: "Enabled", Tags: map[string]string{"n": fmt.Sprint(i)}}
+		if i%3 == 0 {
+			bk.Policy = json.RawMessage(fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*",`+
+				`"Resource":["arn:aws:s3:::%[1]s","arn:aws:s3:::%[1]s/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`, bk.Name))
+		}
+		w.Accounts[0].Buckets = append(w.Accounts[0].Buckets, bk)
+	}
+	srv, err := simulate.NewTLSServer(w)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	clients := checks.NewClients(srv.Client(simRoot), s3control.NewFromConfig(srv.Config(simRoot)), nil)
+	ctx := context.Background()
+	b.ReportAllocs()
+	var peak uint64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	for b.Loop() {
+		snap, err := checks.Collect(ctx, clients, checks.CollectOptions{AccountID: simAccount, Region: "us-east-1", Concurrency: 16})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(snap.Buckets) != n || len(snap.Buckets[n-1].Errors) != 0 {
+			b.Fatalf("%d buckets, errors %v", len(snap.Buckets), snap.Buckets[n-1].Errors)
+		}
+		checks.Run(snap, checks.Options{})
+	}
+	close(stop)
+	<-sampled
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "buckets/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}

@@ -1,0 +1,283 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/s3vet/s3vet/checks"
+)
+
+const scanUsage = `usage: s3vet scan [--snapshot FILE | --endpoint URL] [flags]
+
+Judges the S3 buckets of an account against the posture checks (Security
+Hub's S3 controls and s3vet's own; --list-checks names them). By default it
+scans the account the default AWS credentials reach (environment, shared
+config, SSO, instance role); --endpoint scans an S3-compatible endpoint
+such as the simulator of s3vet serve; --snapshot judges a snapshot saved
+earlier with --save, offline.
+
+Exits 1 if a finding is at least as severe as --fail-on, 0 otherwise, and
+2 on a usage error or when the scan cannot run.
+
+flags:
+  --snapshot FILE          judge this snapshot instead of scanning
+  --save FILE              write the snapshot that was scanned to FILE
+  --endpoint URL           send S3, S3 Control and STS requests to URL
+  --region REGION          the Region of the clients (default from the AWS config)
+  --profile NAME           the shared config profile to use
+  --account ID             the account's 12-digit ID (default: asked of STS)
+  --bucket NAMES           scan only these buckets (comma-separated)
+  --concurrency N          buckets read at once (default 8)
+  --format FORMAT          table (default), json or sarif
+  --fail-on SEVERITY       critical, high, medium, low or informational
+  --only IDS, --skip IDS   run only, or skip, these checks (comma-separated)
+  --list-checks            print the checks and exit
+parameters of the checks:
+  --trusted-accounts IDS   accounts besides the owner that may have access
+  --org-id ID              the organization of the zone of trust (o-...)
+  --kms-keys ARNS          KMS keys default encryption must use
+  --min-tls VERSION        TLS version bucket policies must require (default 1.2)
+  --max-signature-age D    longest presigned URL lifetime allowed, such as 15m
+  --public-buckets NAMES   buckets meant to be public
+  --sse-c-buckets NAMES    buckets whose uploads use SSE-C
+`
+
+// scanCmd collects or reads a snapshot, runs the checks and prints the
+// findings.
+func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, scanUsage) }
+	var (
+		snapshot    = fs.String("snapshot", "", "")
+		save        = fs.String("save", "", "")
+		endpoint    = fs.String("endpoint", "", "")
+		region      = fs.String("region", "", "")
+		profile     = fs.String("profile", "", "")
+		account     = fs.String("account", "", "")
+		buckets     = fs.String("bucket", "", "")
+		concurrency = fs.Int("concurrency", 8, "")
+		format      = fs.String("format", "table", "")
+		failOn      = fs.String("fail-on", "", "")
+		only        = fs.String("only", "", "")
+		skip        = fs.String("skip", "", "")
+		list        = fs.Bool("list-checks", false, "")
+		trusted     = fs.String("trusted-accounts", "", "")
+		orgID       = fs.String("org-id", "", "")
+		kmsKeys     = fs.String("kms-keys", "", "")
+		minTLS      = fs.String("min-tls", "", "")
+		maxAge      = fs.Duration("max-signature-age", 0, "")
+		publicB     = fs.String("public-buckets", "", "")
+		ssecB       = fs.String("sse-c-buckets", "", "")
+	)
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	reg := checks.NewRegistry()
+	if *list {
+		for _, c := range reg.Checks() {
+			fmt.Fprintf(stdout, "%-30s %-13s %s\n", c.ID, c.Severity, c.Title)
+		}
+		return 0
+	}
+	usage := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "s3vet scan: "+format+"\n", a...)
+		fmt.Fprint(stderr, scanUsage)
+		return 2
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usage("unexpected argument %q", fs.Arg(0))
+	case *snapshot != "" && *endpoint != "":
+		return usage("--snapshot and --endpoint cannot go together")
+	case *format != "table" && *format != "json" && *format != "sarif":
+		return usage("unknown --format %q", *format)
+	}
+	var threshold checks.Severity
+	if *failOn != "" {
+		var err error
+		if threshold, err = checks.ParseSeverity(*failOn); err != nil {
+			return usage("--fail-on: %v", err)
+		}
+	}
+	opts := checks.Options{Only: list2(*only), Skip: list2(*skip), Params: checks.Params{
+		TrustedAccounts: list2(*trusted), OrgID: *orgID, RequiredKMSKeys: list2(*kmsKeys),
+		MinTLSVersion: *minTLS, MaxSignatureAge: *maxAge, PublicBuckets: list2(*publicB), SSECBuckets: list2(*ssecB),
+	}}
+	if err := reg.Validate(opts); err != nil {
+		return usage("%v", err)
+	}
+
+	var (
+		snap *checks.Snapshot
+		err  error
+	)
+	if *snapshot != "" {
+		snap, err = readSnapshotFile(*snapshot)
+	} else {
+		snap, err = collectLive(ctx, liveOptions{
+			endpoint: *endpoint, region: *region, profile: *profile, account: *account,
+			buckets: list2(*buckets), concurrency: *concurrency,
+		}, stderr)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "s3vet scan: %v\n", err)
+		return 2
+	}
+	if *save != "" {
+		if err := writeSnapshotFile(*save, snap); err != nil {
+			fmt.Fprintf(stderr, "s3vet scan: %v\n", err)
+			return 2
+		}
+	}
+	findings := reg.Run(snap, opts)
+	switch *format {
+	case "json":
+		err = checks.WriteJSON(stdout, checks.NewReport(snap, findings))
+	case "sarif":
+		err = checks.WriteSARIF(stdout, findings, reg.Checks())
+	default:
+		err = checks.WriteTable(stdout, checks.NewReport(snap, findings))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "s3vet scan: %v\n", err)
+		return 2
+	}
+	if threshold != "" && len(checks.AtLeast(findings, threshold)) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// list2 splits a comma-separated flag value.
+func list2(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func readSnapshotFile(name string) (*checks.Snapshot, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return checks.ReadSnapshot(f)
+}
+
+func writeSnapshotFile(name string, s *checks.Snapshot) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if _, err := s.WriteTo(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+type liveOptions struct {
+	endpoint, region, profile, account string
+	buckets                            []string
+	concurrency                        int
+}
+
+// collectLive reads a snapshot through the SDK, with the default
+// credentials, or from an endpoint.
+func collectLive(ctx context.Context, o liveOptions, stderr io.Writer) (*checks.Snapshot, error) {
+	var loads []func(*config.LoadOptions) error
+	if o.region != "" {
+		loads = append(loads, config.WithRegion(o.region))
+	}
+	if o.profile != "" {
+		loads = append(loads, config.WithSharedConfigProfile(o.profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loads...)
+	if err != nil {
+		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if o.endpoint != "" {
+		u, err := url.Parse(o.endpoint)
+		if err != nil || u.Host == "" {
+			return nil, fmt.Errorf("--endpoint %q is not a URL", o.endpoint)
+		}
+		cfg.BaseEndpoint = aws.String(strings.TrimSuffix(o.endpoint, "/"))
+		cfg.HTTPClient = endpointClient(u)
+	}
+	s3opts := func(region string) func(*s3.Options) {
+		return func(so *s3.Options) {
+			so.Region = region
+			so.UsePathStyle = o.endpoint != ""
+		}
+	}
+	clients := checks.NewClients(s3.NewFromConfig(cfg, s3opts(cfg.Region)), s3control.NewFromConfig(cfg), sts.NewFromConfig(cfg))
+	opts := checks.CollectOptions{
+		AccountID: o.account, Region: cfg.Region, Concurrency: o.concurrency, Buckets: o.buckets,
+		Regional: func(region string) checks.Clients {
+			return checks.NewClients(s3.NewFromConfig(cfg, s3opts(region)), nil, nil)
+		},
+	}
+	if isTerminal(stderr) {
+		opts.Progress = func(done, total int, bucket string) {
+			fmt.Fprintf(stderr, "\r\x1b[Kscanning %d/%d %s", done, total, bucket)
+			if done == total {
+				fmt.Fprint(stderr, "\r\x1b[K")
+			}
+		}
+	}
+	return checks.Collect(ctx, clients, opts)
+}
+
+// endpointClient sends every request to the endpoint's host, whatever host
+// name the SDK puts in the URL: S3 Control prefixes it with the account ID.
+func endpointClient(u *url.URL) *http.Client {
+	addr := u.Host
+	if u.Port() == "" {
+		port := "80"
+		if u.Scheme == "https" {
+			port = "443"
+		}
+		addr = net.JoinHostPort(u.Hostname(), port)
+	}
+	d := &net.Dialer{Timeout: 30 * time.Second}
+	return &http.Client{Transport: &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return d.DialContext(ctx, network, addr)
+		},
+		TLSClientConfig: &tls.Config{ServerName: u.Hostname(), MinVersion: tls.VersionTLS12},
+	}}
+}
+
+// isTerminal reports whether w is a terminal, for the progress line.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/s3vet/s3vet/policy/access"
+	"github.com/s3vet/s3vet/simulate"
+)
+
+const fixtures = "../../checks/testdata/"
+
+func scan(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), append([]string{"scan"}, args...), nil, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestScanSnapshotTable(t *testing.T) {
+	code, out, errs := scan(t, "--snapshot", fixtures+"compliant.json", "--fail-on", "low", "--max-signature-age", "10m")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if out != "no findings in 2 buckets of account 111122223333\n" {
+		t.Errorf("got %q", out)
+	}
+	code, out, _ = scan(t, "--snapshot", fixtures+"S3.2.json", "--only", "S3.2,S3.3")
+	if code != 0 || !strings.HasPrefix(out, "SEVERITY") || !strings.Contains(out, "fail-policy-star") || strings.Contains(out, "pass-sourcevpce") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestScanJSONAndFailOn(t *testing.T) {
+	code, out, errs := scan(t, "--snapshot", fixtures+"S3.2.json", "--format", "json", "--only", "S3.2", "--fail-on", "high")
+	if code != 1 {
+		t.Errorf("exit %d, want 1 for critical findings with --fail-on high: %s", code, errs)
+	}
+	var r struct {
+		Account  string
+		Buckets  int
+		Findings []struct{ Check, Bucket, Severity, Fix string }
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if r.Account != "111122223333" || len(r.Findings) != 7 || r.Findings[0].Check != "S3.2" || r.Findings[0].Severity != "CRITICAL" {
+		t.Errorf("report %+v", r)
+	}
+	// Only low findings: below --fail-on high.
+	if code, _, _ := scan(t, "--snapshot", fixtures+"S3.14.json", "--only", "S3.14", "--fail-on", "high"); code != 0 {
+		t.Errorf("exit %d for low findings with --fail-on high", code)
+	}
+	if code, _, _ := scan(t, "--snapshot", fixtures+"S3.14.json", "--only", "S3.14", "--fail-on", "LOW"); code != 1 {
+		t.Errorf("exit %d for low findings with --fail-on LOW", code)
+	}
+}
+
+func TestScanSARIF(t *testing.T) {
+	code, out, errs := scan(t, "--snapshot", fixtures+"S3.5.json", "--format", "sarif", "--skip", "policy-lint")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct{ Name string }
+			}
+			Results []struct{ RuleID string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Version != "2.1.0" || len(log.Runs) != 1 || log.Runs[0].Tool.Driver.Name != "s3vet" || len(log.Runs[0].Results) == 0 {
+		t.Errorf("%+v", log)
+	}
+	for _, r := range log.Runs[0].Results {
+		if r.RuleID == "policy-lint" {
+			t.Error("skipped check in the results")
+		}
+	}
+}
+
+func TestScanParamsAndSave(t *testing.T) {
+	saved := filepath.Join(t.TempDir(), "snap.json")
+	code, out, errs := scan(t, "--snapshot", fixtures+"presign-lifetime.json", "--only", "presign-lifetime", "--max-signature-age", "10m", "--save", saved, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if n := strings.Count(out, `"check": "presign-lifetime"`); n != 3 {
+		t.Errorf("%d presign-lifetime findings, want 3:\n%s", n, out)
+	}
+	// The saved snapshot judges the same.
+	code, again, _ := scan(t, "--snapshot", saved, "--only", "presign-lifetime", "--max-signature-age", "10m", "--format", "json")
+	if code != 0 || again != out {
+		t.Errorf("saved snapshot judged differently:\n%s\n%s", out, again)
+	}
+	// Without the parameter, the check finds nothing.
+	if _, out, _ := scan(t, "--snapshot", saved, "--only", "presign-lifetime"); !strings.HasPrefix(out, "no findings") {
+		t.Errorf("without --max-signature-age: %s", out)
+	}
+	if _, out, _ := scan(t, "--snapshot", fixtures+"external-access.json", "--only", "external-access", "--trusted-accounts", "555555555555", "--org-id", "o-abc123"); strings.Contains(out, "pass-") {
+		t.Errorf("trusted accounts not applied:\n%s", out)
+	}
+}
+
+func TestScanListChecks(t *testing.T) {
+	code, out, _ := scan(t, "--list-checks")
+	if code != 0 || !strings.Contains(out, "S3.5") || !strings.Contains(out, "external-access") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestScanErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"version": 1, "acount": {}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"--snapshot", filepath.Join(dir, "missing.json")}, "missing.json"},
+		{[]string{"--snapshot", bad}, "acount"},
+		{[]string{"--snapshot", fixtures + "S3.2.json", "--format", "xml"}, "--format"},
+		{[]string{"--snapshot", fixtures + "S3.2.json", "--only", "S3.99"}, "S3.99"},
+		{[]string{"--snapshot", fixtures + "S3.2.json", "--fail-on", "severe"}, "severe"},
+		{[]string{"--snapshot", fixtures + "S3.2.json", "--min-tls", "x"}, "MinTLSVersion"},
+		{[]string{"--snapshot", fixtures + "S3.2.json", "--endpoint", "http://127.0.0.1:1"}, "cannot go together"},
+		{[]string{"--snapshot", fixtures + "S3.2.json", "extra"}, "unexpected argument"},
+		{[]string{"--no-such-flag"}, "no-such-flag"},
+	} {
+		code, _, errs := scan(t, tc.args...)
+		if code != 2 || !strings.Contains(errs, tc.err) {
+			t.Errorf("%v: exit %d, stderr %q, want 2 and %q", tc.args, code, errs, tc.err)
+		}
+	}
+}
+
+// TestScanEndpoint scans the simulator, on a loopback port, as s3vet scan
+// --endpoint does: default credentials from the environment, S3 and S3
+// Control through the endpoint.
+func TestScanEndpoint(t *testing.T) {
+	w := &simulate.World{Accounts: []*simulate.Account{{
+		ID:             "111122223333",
+		RootAccessKeys: []simulate.AccessKey{{ID: "AKIAROOTEXAMPLE00001", Secret: "root-secret"}},
+		Buckets:        []*simulate.Bucket{{Name: "reports", Versioning: "Enabled"}, {Name: "site", Policy: json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}]}`), PublicAccessBlock: &access.PublicAccessBlock{}}},
+	}}}
+	srv := simulate.NewTestServer(t, w)
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKIAROOTEXAMPLE00001", "AWS_SECRET_ACCESS_KEY": "root-secret", "AWS_SESSION_TOKEN": "",
+		"AWS_REGION": "us-east-1", "AWS_PROFILE": "", "AWS_EC2_METADATA_DISABLED": "true",
+		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+	} {
+		t.Setenv(k, v)
+	}
+	saved := filepath.Join(dir, "snap.json")
+	code, out, errs := scan(t, "--endpoint", srv.URL, "--account", "111122223333", "--format", "json", "--save", saved, "--fail-on", "critical")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (a public bucket): %s\n%s", code, errs, out)
+	}
+	if errs != "" {
+		t.Errorf("stderr is not a terminal, yet: %q", errs)
+	}
+	var r struct {
+		Buckets  int
+		Findings []struct{ Check, Bucket string }
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range r.Findings {
+		got[f.Check+" "+f.Bucket] = true
+		if f.Check == "read-error" {
+			t.Errorf("read error: %+v", f)
+		}
+	}
+	for _, want := range []string{"S3.2 site", "S3.8 site", "S3.14 site", "S3.1 "} {
+		if !got[want] {
+			t.Errorf("no finding %q in %v", want, got)
+		}
+	}
+	if got["S3.2 reports"] || got["S3.14 reports"] {
+		t.Errorf("findings for the private, versioned bucket: %v", got)
+	}
+	if r.Buckets != 2 {
+		t.Errorf("%d buckets", r.Buckets)
+	}
+	if code, _, _ := scan(t, "--snapshot", saved, "--only", "S3.2", "--fail-on", "critical"); code != 1 {
+		t.Errorf("saved snapshot: exit %d", code)
+	}
+}
