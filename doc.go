@@ -23,6 +23,13 @@
 //     of IAM Access Analyzer.
 //   - [github.com/s3vet/s3vet/policy/scenario]: authorization questions as
 //     JSON, the format `s3vet eval` reads.
+//   - [github.com/s3vet/s3vet/presign]: presigned URLs and POST forms with
+//     guardrails, and SigV4 verification as S3 does it.
+//   - [github.com/s3vet/s3vet/simulate]: an in-process S3 that
+//     authenticates and authorizes like AWS, for unit tests with the real
+//     SDK.
+//   - [github.com/s3vet/s3vet/checks]: posture checks of accounts and
+//     buckets, against AWS or the simulator.
 //
 // The command s3vet (cmd/s3vet) puts them on the command line.
 package s3vet
