@@ -179,6 +179,12 @@ func (s *Server) Close() {
 	s.closed = true
 	srv, tr := s.srv, s.transport
 	s.mu.Unlock()
+	// Close the clients' idle connections first: Shutdown waits for a
+	// connection that was opened but never used (as the SDK's TLS clients
+	// leave them) until it times out.
+	if tr != nil {
+		tr.CloseIdleConnections()
+	}
 	if srv != nil {
 		srv.Shutdown(context.Background())
 	} else if s.Listener != nil {
