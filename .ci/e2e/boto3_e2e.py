@@ -1,0 +1,98 @@
+"""End-to-end test of `s3vet serve` with a client nobody here wrote: boto3.
+
+Run by .ci/run: python3 boto3_e2e.py ENDPOINT (an https:// URL of a server
+started with --tls and world.json beside this file).
+"""
+import json
+import sys
+import urllib.request
+import ssl
+
+import boto3
+from botocore.client import Config
+from botocore.exceptions import ClientError
+
+endpoint = sys.argv[1]
+checks = {"passed": 0, "failed": 0}
+
+
+def client(key, secret):
+    return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                        aws_access_key_id=key, aws_secret_access_key=secret, verify=False,
+                        config=Config(s3={"addressing_style": "path"}, signature_version="s3v4"))
+
+
+def check(name, ok, detail=""):
+    checks["passed" if ok else "failed"] += 1
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + str(detail)))
+
+
+def denied(name, fn, code="AccessDenied"):
+    try:
+        fn()
+    except ClientError as e:
+        got = e.response["Error"]["Code"]
+        check(name, got == code, "got %s, want %s" % (got, code))
+        return
+    check(name, False, "no error, want " + code)
+
+
+alice = client("AKIAALICEEXAMPLE0001", "alice-secret-0001")
+bob = client("AKIABOBEXAMPLE000001", "bob-secret-0001")
+wrong = client("AKIABOBEXAMPLE000001", "not-the-secret")
+
+# Allowed and denied reads and writes.
+body = bob.get_object(Bucket="data", Key="hello.txt")["Body"].read()
+check("bob reads data/hello.txt", body == b"hello from s3vet", body)
+alice.put_object(Bucket="data", Key="new.txt", Body=b"written by alice")
+check("alice writes and reads back", alice.get_object(Bucket="data", Key="new.txt")["Body"].read() == b"written by alice")
+denied("bob cannot write", lambda: bob.put_object(Bucket="data", Key="x.txt", Body=b"x"))
+denied("bob cannot list another bucket", lambda: bob.list_objects_v2(Bucket="secrets"))
+denied("a wrong secret is refused", lambda: wrong.get_object(Bucket="data", Key="hello.txt"), "SignatureDoesNotMatch")
+
+# Presigned URLs.
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+url = bob.generate_presigned_url("get_object", Params={"Bucket": "data", "Key": "hello.txt"}, ExpiresIn=300)
+check("presigned GET works", urllib.request.urlopen(url, context=ctx).read() == b"hello from s3vet")
+try:
+    urllib.request.urlopen(url.replace("Signature=", "Signature=0"), context=ctx)
+    check("tampered presigned GET refused", False, "accepted")
+except urllib.error.HTTPError as e:
+    check("tampered presigned GET refused", e.code == 403, e.code)
+
+# Bucket policy round trip; Block Public Access (on by default) refuses a public one.
+pol = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:user/bob"},
+                                               "Action": "s3:PutObject", "Resource": "arn:aws:s3:::data/bob/*"}]}
+alice.put_bucket_policy(Bucket="data", Policy=json.dumps(pol))
+got = json.loads(alice.get_bucket_policy(Bucket="data")["Policy"])
+check("bucket policy round trip", got["Statement"][0]["Resource"] == "arn:aws:s3:::data/bob/*", got)
+bob.put_object(Bucket="data", Key="bob/ok.txt", Body=b"via the bucket policy")
+check("the bucket policy lets bob write under bob/", True)
+public = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/*"}]}
+denied("BlockPublicPolicy refuses a public policy", lambda: alice.put_bucket_policy(Bucket="data", Policy=json.dumps(public)))
+try:
+    urllib.request.urlopen(endpoint + "/site/index.html", context=ctx)
+    check("anonymous read of a public bucket under Block Public Access refused", False, "accepted")
+except urllib.error.HTTPError as e:
+    check("anonymous read of a public bucket under Block Public Access refused", e.code == 403, e.code)
+
+# SSE-C: allowed where the bucket does not block it, the same key needed to read.
+key = b"k" * 32
+alice.put_object(Bucket="secrets", Key="s.txt", Body=b"top secret", SSECustomerAlgorithm="AES256", SSECustomerKey=key)
+got = alice.get_object(Bucket="secrets", Key="s.txt", SSECustomerAlgorithm="AES256", SSECustomerKey=key)["Body"].read()
+check("SSE-C round trip", got == b"top secret", got)
+try:
+    alice.get_object(Bucket="secrets", Key="s.txt")
+    check("SSE-C object without its key refused", False, "accepted")
+except ClientError as e:
+    check("SSE-C object without its key refused", e.response["ResponseMetadata"]["HTTPStatusCode"] == 400, e.response["Error"])
+try:
+    alice.put_object(Bucket="data", Key="c.txt", Body=b"x", SSECustomerAlgorithm="AES256", SSECustomerKey=key)
+    check("SSE-C blocked by default", False, "accepted")
+except ClientError as e:
+    check("SSE-C blocked by default", e.response["ResponseMetadata"]["HTTPStatusCode"] in (400, 403), e.response["Error"])
+
+print("e2e: %d passed, %d failed" % (checks["passed"], checks["failed"]))
+sys.exit(1 if checks["failed"] else 0)
