@@ -25,6 +25,9 @@
 //     JSON, the format `s3vet eval` reads.
 //   - [github.com/s3vet/s3vet/presign]: presigned URLs and POST forms with
 //     guardrails, and SigV4 verification as S3 does it.
+//   - [github.com/s3vet/s3vet/encrypt]: SSE-S3, SSE-KMS, DSSE-KMS and SSE-C
+//     request helpers, and streaming client-side envelope encryption in the
+//     Amazon S3 Encryption Client's object format.
 //   - [github.com/s3vet/s3vet/simulate]: an in-process S3 that
 //     authenticates and authorizes like AWS, for unit tests with the real
 //     SDK.
