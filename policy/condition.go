@@ -536,3 +536,12 @@ func matchARN(ps []pattern, v string, r *Request) bool {
 	}
 	return ps[5].match(v, false, r)
 }
+
+// ParseDate parses a date condition value the way the Date operators do:
+// one of the W3C profiles of ISO 8601, or epoch seconds. Tools that check
+// policies use it to agree with the engine.
+func ParseDate(s string) (time.Time, bool) { return parseDate(s) }
+
+// ParseCIDR parses an IpAddress condition value the way the engine does:
+// an IPv4 or IPv6 address or CIDR block, returned masked.
+func ParseCIDR(s string) (netip.Prefix, bool) { return parseCIDR(s) }

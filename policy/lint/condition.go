@@ -315,7 +315,7 @@ func (l *linter) ipValues(s *policy.Statement, el string, c *policy.Condition, o
 	var priv, pub int
 	var wide []string
 	for _, v := range c.Values {
-		p, ok := parseCIDR(v)
+		p, ok := policy.ParseCIDR(v)
 		if !ok {
 			continue
 		}

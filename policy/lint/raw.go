@@ -5,11 +5,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"math"
-	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/s3vet/s3vet/policy"
 )
@@ -670,7 +668,7 @@ func (l *linter) valueIssue(op opInfo, v string) (code, msg string) {
 			return "TYPE_MISMATCH_STRING", "Add a valid base64-encoded string value for the condition operator: " + q + "."
 		}
 	case "IpAddress":
-		if _, ok := parseCIDR(v); !ok {
+		if _, ok := policy.ParseCIDR(v); !ok {
 			if hasVar {
 				return "INVALID_VARIABLE_FOR_OPERATOR", "Policy variables can only be used with String and ARN operators: " + q + "."
 			}
@@ -680,28 +678,9 @@ func (l *linter) valueIssue(op opInfo, v string) (code, msg string) {
 	return "", ""
 }
 
-// dateLayouts are those policy.Parse accepts.
-var dateLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02T15:04",
-	"2006-01-02",
-	"2006-01",
-	"2006",
-}
-
 func validDate(s string) bool {
-	if len(s) > 4 && isDigits(s) {
-		n, err := strconv.ParseInt(s, 10, 64)
-		return err == nil && n <= 253402300799
-	}
-	for _, layout := range dateLayouts {
-		if _, err := time.Parse(layout, s); err == nil {
-			return true
-		}
-	}
-	return false
+	_, ok := policy.ParseDate(s)
+	return ok
 }
 
 func isDigits(s string) bool {
@@ -711,17 +690,4 @@ func isDigits(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// parseCIDR parses an IP address or CIDR block as policy.Parse does.
-func parseCIDR(s string) (netip.Prefix, bool) {
-	if strings.Contains(s, "/") {
-		p, err := netip.ParsePrefix(s)
-		return p, err == nil
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil || a.Zone() != "" {
-		return netip.Prefix{}, false
-	}
-	return netip.PrefixFrom(a, a.BitLen()), true
 }
