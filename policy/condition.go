@@ -181,9 +181,12 @@ func parseCondition(opName, key string, raw json.RawMessage, vars bool) (Conditi
 	if op == opNull && (c.ifExists || c.set != setNone) {
 		return c, fmt.Errorf("operator %q: Null takes neither IfExists nor a set qualifier", opName)
 	}
-	values, err := conditionValues(raw)
+	values, err := ConditionValues(raw)
 	if err != nil {
 		return c, err
+	}
+	if len(values) == 0 {
+		return c, errors.New("has no values")
 	}
 	c.Values = values
 	for _, v := range values {
@@ -194,9 +197,10 @@ func parseCondition(opName, key string, raw json.RawMessage, vars bool) (Conditi
 	return c, nil
 }
 
-// conditionValues decodes a condition value: a string, number or boolean,
-// or a non-empty array of them.
-func conditionValues(raw json.RawMessage) ([]string, error) {
+// ConditionValues decodes a condition value as the grammar allows it: a
+// JSON string, number or boolean, or an array of them (possibly empty),
+// with numbers and booleans as their JSON text.
+func ConditionValues(raw json.RawMessage) ([]string, error) {
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.UseNumber()
 	var v any
@@ -220,9 +224,6 @@ func conditionValues(raw json.RawMessage) ([]string, error) {
 	list, ok := v.([]any)
 	if !ok {
 		return nil, errors.New("value must be a string, number or boolean, or an array of them")
-	}
-	if len(list) == 0 {
-		return nil, errors.New("has no values")
 	}
 	out := make([]string, len(list))
 	for i, e := range list {

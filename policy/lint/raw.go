@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"math"
@@ -587,39 +586,8 @@ func (l *linter) rawConditions(i int, sid string, raw json.RawMessage) map[strin
 // string, number or Boolean, or an array of them (numbers and Booleans as
 // their text).
 func conditionValues(raw json.RawMessage) ([]string, bool) {
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		return nil, false
-	}
-	scalar := func(v any) (string, bool) {
-		switch x := v.(type) {
-		case string:
-			return x, true
-		case json.Number:
-			return x.String(), true
-		case bool:
-			return strconv.FormatBool(x), true
-		}
-		return "", false
-	}
-	if s, ok := scalar(v); ok {
-		return []string{s}, true
-	}
-	list, ok := v.([]any)
-	if !ok {
-		return nil, false
-	}
-	out := make([]string, 0, len(list))
-	for _, e := range list {
-		s, ok := scalar(e)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, s)
-	}
-	return out, true
+	v, err := policy.ConditionValues(raw)
+	return v, err == nil
 }
 
 // valueIssue checks a condition value against its operator as

@@ -11,10 +11,8 @@ package scenario
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"strconv"
 
 	"github.com/s3vet/s3vet/policy"
 	"github.com/s3vet/s3vet/policy/access"
@@ -50,40 +48,11 @@ type Values []string
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (v *Values) UnmarshalJSON(b []byte) error {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var x any
-	if err := d.Decode(&x); err != nil {
-		return err
+	vals, err := policy.ConditionValues(b)
+	if err != nil {
+		return fmt.Errorf("context value: %w", err)
 	}
-	scalar := func(x any) (string, bool) {
-		switch t := x.(type) {
-		case string:
-			return t, true
-		case json.Number:
-			return t.String(), true
-		case bool:
-			return strconv.FormatBool(t), true
-		}
-		return "", false
-	}
-	if s, ok := scalar(x); ok {
-		*v = Values{s}
-		return nil
-	}
-	list, ok := x.([]any)
-	if !ok {
-		return errors.New("context value must be a string or an array of strings")
-	}
-	out := make(Values, len(list))
-	for i, e := range list {
-		s, ok := scalar(e)
-		if !ok {
-			return errors.New("context value must be a string or an array of strings")
-		}
-		out[i] = s
-	}
-	*v = out
+	*v = vals
 	return nil
 }
 
