@@ -278,6 +278,12 @@ func cmpFold(a, b string) int {
 
 func equalFold(a, b string) bool { return len(a) == len(b) && cmpFold(a, b) == 0 }
 
+// Match reports whether action (such as "s3:GetObject") matches the IAM
+// action pattern (such as "s3:Get*"): * and ? wildcards, ASCII letters
+// compared case-insensitively, as IAM compares action names. It does not
+// allocate.
+func Match(pattern, action string) bool { return match(pattern, action) }
+
 // match reports whether s matches the IAM wildcard pattern p, ASCII letters
 // matched case-insensitively. It runs in O(len(p)·len(s)) time and does not
 // allocate: on a mismatch it backtracks only to the last star, which is

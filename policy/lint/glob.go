@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"github.com/s3vet/s3vet/policy/catalog"
+
 	"slices"
 	"strings"
 )
@@ -208,41 +210,9 @@ func hasWildcard(s string) bool {
 }
 
 // matchFold reports whether name matches the IAM action pattern p
-// (* and ?), ASCII letters compared case-insensitively.
-func matchFold(p, name string) bool {
-	p, name = strings.ToLower(p), strings.ToLower(name)
-	pi, si := 0, 0
-	star, next := -1, 0
-	for si < len(name) {
-		if pi < len(p) {
-			switch c := p[pi]; c {
-			case '*':
-				star, next = pi, si
-				pi++
-				continue
-			case '?':
-				pi++
-				si++
-				continue
-			default:
-				if c == name[si] {
-					pi++
-					si++
-					continue
-				}
-			}
-		}
-		if star < 0 {
-			return false
-		}
-		next++
-		pi, si = star+1, next
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
-}
+// (* and ?), ASCII letters compared case-insensitively: the catalog's
+// matcher, so that lint and Expand agree.
+func matchFold(p, name string) bool { return catalog.Match(p, name) }
 
 // patternCovers reports whether every string that b matches is matched by
 // a, for two patterns of the same element. It answers exactly for a
