@@ -1,10 +1,10 @@
 package lint
 
 import (
-	"github.com/s3vet/s3vet/policy/catalog"
-
 	"slices"
 	"strings"
+
+	"github.com/s3vet/s3vet/policy/catalog"
 )
 
 // This file decides questions about IAM wildcard patterns that the policy
