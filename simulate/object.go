@@ -214,19 +214,35 @@ func putObject(c *call) error {
 	if err != nil {
 		return err
 	}
-	alg, sum, err := verifyIntegrity(c.r.Header, data)
+	alg, sum, _, err := c.writeObject(data)
 	if err != nil {
 		return err
+	}
+	h := c.w.Header()
+	if alg != "" {
+		h.Set(checksumHeader(alg), sum)
+		h.Set("X-Amz-Checksum-Type", "FULL_OBJECT")
+	}
+	return c.done()
+}
+
+// writeObject stores data under the request's key, as PutObject and POST
+// Object do: it checks the integrity headers, applies the bucket's
+// encryption (using the KMS key), hands plain bytes to gofakes3, records
+// the object and sets ETag, version and encryption response headers.
+func (c *call) writeObject(data []byte) (alg, sum, etag string, err error) {
+	if alg, sum, err = verifyIntegrity(c.r.Header, data); err != nil {
+		return "", "", "", err
 	}
 	var o *objectMeta
 	if err := c.withBucket(false, func(b *bucketModel) error {
 		o, err = c.newObject(b)
 		return err
 	}); err != nil {
-		return err
+		return "", "", "", err
 	}
 	if o.enc.kmsKeyID, err = c.useKMS("kms:GenerateDataKey", o.enc, c.bucket, c.key); err != nil {
-		return err
+		return "", "", "", err
 	}
 	o.checksumAlg, o.checksum = alg, sum
 	header := dataHeaders(c.r.Header)
@@ -237,20 +253,17 @@ func putObject(c *call) error {
 	o.metaKeys = storedKeys(header)
 	resp, err := c.forward(c.fakeRequest(http.MethodPut, c.bucket, c.key, nil, header, data), false, nil)
 	if err != nil {
-		return err
+		return "", "", "", err
 	}
 	versioned := c.store(o)
+	etag = resp.header.Get("ETag")
 	h := c.w.Header()
-	h.Set("ETag", resp.header.Get("ETag"))
+	h.Set("ETag", etag)
 	if v := resp.header.Get("X-Amz-Version-Id"); v != "" && versioned {
 		h.Set("X-Amz-Version-Id", v)
 	}
 	setEncryptionHeaders(h, o.enc)
-	if alg != "" {
-		h.Set(checksumHeader(alg), sum)
-		h.Set("X-Amz-Checksum-Type", "FULL_OBJECT")
-	}
-	return c.done()
+	return alg, sum, etag, nil
 }
 
 // store records the object the request wrote, and reports whether its

@@ -87,38 +87,11 @@ func postObject(c *call) error {
 	if err := validKey(c.key); err != nil {
 		return err
 	}
-	alg, sum, err := verifyIntegrity(c.r.Header, data)
+	_, _, etag, err := c.writeObject(data)
 	if err != nil {
 		return err
 	}
-	var o *objectMeta
-	if err := c.withBucket(false, func(b *bucketModel) error {
-		o, err = c.newObject(b)
-		return err
-	}); err != nil {
-		return err
-	}
-	if o.enc.kmsKeyID, err = c.useKMS("kms:GenerateDataKey", o.enc, c.bucket, c.key); err != nil {
-		return err
-	}
-	o.checksumAlg, o.checksum = alg, sum
-	header := dataHeaders(c.r.Header)
-	if header.Get("Content-Type") == "" {
-		header.Set("Content-Type", "binary/octet-stream")
-	}
-	o.metaKeys = storedKeys(header)
-	resp, err := c.forward(c.fakeRequest(http.MethodPut, c.bucket, c.key, nil, header, data), false, nil)
-	if err != nil {
-		return err
-	}
-	versioned := c.store(o)
-	etag := resp.header.Get("ETag")
 	h := c.w.Header()
-	h.Set("ETag", etag)
-	if v := resp.header.Get("X-Amz-Version-Id"); v != "" && versioned {
-		h.Set("X-Amz-Version-Id", v)
-	}
-	setEncryptionHeaders(h, o.enc)
 	scheme := "http"
 	if c.r.TLS != nil {
 		scheme = "https"
