@@ -82,7 +82,11 @@
 // Where Security Hub and s3vet read a rule differently, s3vet says so in
 // the check: S3.6, like Security Hub, counts the Principal element only,
 // not the conditions; least-privilege and external-access weigh the
-// conditions, as IAM Access Analyzer does.
+// conditions, as IAM Access Analyzer does. As Security Hub does, S3.20
+// passes a bucket with a lifecycle configuration, on which S3 refuses MFA
+// Delete. The CIS AWS Foundations Benchmark numbers are those Security Hub
+// lists: S3.5 is v3.0.0 2.1.1 (v1.4.0 2.1.2), S3.20 v3.0.0 2.1.2 (v1.4.0
+// 2.1.3), S3.1 and S3.8 v3.0.0 2.1.4 (v1.4.0 2.1.5).
 //
 // # Registry and parameters
 //

@@ -37,7 +37,7 @@ func dataChecks() []Check {
 		{
 			ID: "S3.20", Title: "S3 general purpose buckets should have MFA delete enabled",
 			Severity: Low, Doc: sh("S3.20"),
-			Controls: Controls{SecurityHub: "S3.20", CIS: []string{"v1.4.0/2.1.3", "v3.0.0/2.1.2"}, ConfigRule: "s3-bucket-mfa-delete-enabled"},
+			Controls: Controls{SecurityHub: "S3.20", CIS: []string{"v1.4.0/2.1.3", "v3.0.0/2.1.2", "v5.0.0/2.1.2"}, ConfigRule: "s3-bucket-mfa-delete-enabled"},
 			Why: "With MFA Delete, deleting an object version or suspending versioning needs the root user's MFA code too: " +
 				"stolen credentials alone cannot destroy the bucket's history.",
 			Fix: `PutBucketVersioning as the root user, with its MFA device: aws s3api put-bucket-versioning --bucket {bucket} ` +
@@ -137,9 +137,12 @@ func versioningEnabled(t *Target) []Issue {
 	return []Issue{{Evidence: "versioning is " + v.Status}}
 }
 
+// mfaDelete follows Security Hub's S3.20, which "doesn't produce findings
+// for buckets that have a lifecycle configuration": S3 refuses MFA Delete
+// on them.
 func mfaDelete(t *Target) []Issue {
 	v := t.Bucket.Versioning
-	if t.Unread("GetBucketVersioning") || v.MFADelete == "Enabled" {
+	if t.Unread("GetBucketVersioning", "GetBucketLifecycleConfiguration") || v.MFADelete == "Enabled" || len(t.Bucket.Lifecycle) > 0 {
 		return nil
 	}
 	s := v.MFADelete

@@ -19,7 +19,7 @@ func publicChecks() []Check {
 		{
 			ID: "S3.1", Title: "S3 general purpose buckets should have block public access settings enabled",
 			Severity: Medium, Doc: sh("S3.1"),
-			Controls: Controls{SecurityHub: "S3.1", CIS: []string{"v1.4.0/2.1.5", "v3.0.0/2.1.4"}, ConfigRule: "s3-account-level-public-access-blocks-periodic"},
+			Controls: Controls{SecurityHub: "S3.1", CIS: []string{"v1.4.0/2.1.5", "v3.0.0/2.1.4", "v5.0.0/2.1.4"}, ConfigRule: "s3-account-level-public-access-blocks-periodic"},
 			Why: "Block Public Access at the account level keeps every bucket of the account, present and future, " +
 				"from being made public by a policy or an ACL.",
 			Fix: "PutPublicAccessBlock (S3 Control): aws s3control put-public-access-block --account-id {account} " +
@@ -45,7 +45,7 @@ func publicChecks() []Check {
 		{
 			ID: "S3.8", Title: "S3 general purpose buckets should block public access",
 			Severity: High, Doc: sh("S3.8"),
-			Controls: Controls{SecurityHub: "S3.8", CIS: []string{"v1.4.0/2.1.5"}, ConfigRule: "s3-bucket-level-public-access-prohibited"},
+			Controls: Controls{SecurityHub: "S3.8", CIS: []string{"v1.4.0/2.1.5", "v3.0.0/2.1.4", "v5.0.0/2.1.4"}, ConfigRule: "s3-bucket-level-public-access-prohibited"},
 			Why:      "Without all four Block Public Access settings in force, a bucket policy or ACL written by mistake can make the bucket public.",
 			Fix:      fixBPA,
 			Bucket:   bucketBPA,

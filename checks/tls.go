@@ -21,7 +21,7 @@ func tlsChecks() []Check {
 		{
 			ID: "S3.5", Title: "S3 general purpose buckets should require requests to use SSL",
 			Severity: Medium, Doc: sh("S3.5"),
-			Controls: Controls{SecurityHub: "S3.5", CIS: []string{"v1.4.0/2.1.2", "v3.0.0/2.1.1"}, ConfigRule: "s3-bucket-ssl-requests-only"},
+			Controls: Controls{SecurityHub: "S3.5", CIS: []string{"v1.4.0/2.1.2", "v3.0.0/2.1.1", "v5.0.0/2.1.1"}, ConfigRule: "s3-bucket-ssl-requests-only"},
 			Why: "Without a Deny of requests that do not use TLS, a client can send credentials-signed requests " +
 				"and data over plain HTTP, readable and alterable on the way.",
 			Fix:    fixTLS,
