@@ -7,7 +7,8 @@
 //	s3vet public -f FILE   say whether a bucket policy is public, and why
 //	s3vet lint -f FILE     validate a policy as IAM Access Analyzer does
 //	s3vet scan             check the posture of an account's S3 buckets
-//	s3vet demo             show what s3vet does, with built-in scenarios
+//	s3vet serve            run the S3 simulator on a world file
+//	s3vet demo             show what s3vet does, on a simulated S3, in seconds
 //
 // See docs/scenario.md for the scenario format.
 package main
@@ -30,7 +31,8 @@ commands:
   public -f FILE   say whether a bucket policy is public, and why
   lint -f FILE     validate a policy as IAM Access Analyzer does (--json for JSON)
   scan             check the posture of an account's S3 buckets (--snapshot FILE offline)
-  demo             show what s3vet does, with built-in scenarios
+  serve            run the S3 simulator on a world file (--config FILE)
+  demo             show what s3vet does, on a simulated S3, in seconds (--json)
 `
 
 // run is main without the process: it returns the exit status.

@@ -57,15 +57,3 @@ func TestEvalStdinAndErrors(t *testing.T) {
 		t.Errorf("missing -f: exit %d, want 2", code)
 	}
 }
-
-func TestDemo(t *testing.T) {
-	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"demo"}, nil, &out, &errb); code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
-	}
-	for _, want := range []string{"Allowed", "explicit deny in a service control policy", "Invalid"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("demo output lacks %q:\n%s", want, out.String())
-		}
-	}
-}
