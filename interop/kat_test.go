@@ -74,12 +74,12 @@ func TestKeyDerivationKAT(t *testing.T) {
 			dk, id, ek, ck := unhex(t, v.DataKey), unhex(t, v.MessageID), unhex(t, v.EncryptionKey), unhex(t, v.CommitmentKey)
 			content := gcmSeal(t, ek, []byte{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, want, []byte{0x00, 0x73})
 			meta := map[string]string{
-				"x-amz-c": "115",
-				"x-amz-3": base64.StdEncoding.EncodeToString(wrapAES(t, e.aesKey, dk)),
-				"x-amz-w": "02",
-				"x-amz-m": "{}",
-				"x-amz-d": base64.StdEncoding.EncodeToString(ck),
-				"x-amz-i": base64.StdEncoding.EncodeToString(id),
+				"x-amz-c":                          "115",
+				"x-amz-3":                          base64.StdEncoding.EncodeToString(wrapAES(t, e.aesKey, dk)),
+				"x-amz-w":                          "02",
+				"x-amz-m":                          "{}",
+				"x-amz-d":                          base64.StdEncoding.EncodeToString(ck),
+				"x-amz-i":                          base64.StdEncoding.EncodeToString(id),
 				"x-amz-unencrypted-content-length": strconv.Itoa(len(want)),
 			}
 			key := "kat/" + strconv.Itoa(i)

@@ -67,7 +67,7 @@ func (k *KMS) Client() *kms.Client {
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(k.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIAINTEROPFAKEKMS00", "interop", ""),
-		HTTPClient: k.srv.Client(),
+		HTTPClient:   k.srv.Client(),
 	})
 }
 
