@@ -35,8 +35,9 @@ type Decrypter struct {
 	// plaintext is released as it is decrypted.
 	LegacyContent bool
 	// DelayedAuthentication streams: plaintext is released before the tag
-	// is verified, all but the last chunk of it, and a bad tag is reported
-	// by the last Read. MaxBuffer must then be left zero.
+	// is verified, all but the last MiB of it (the last batch, which holds
+	// the tag), and a bad tag is reported by the last Read. MaxBuffer must
+	// then be left zero.
 	DelayedAuthentication bool
 	// UnauthenticatedRanges allows NewRangeReader, and Range in GetObject:
 	// a byte range is decrypted without its tag, which covers the whole
@@ -205,27 +206,40 @@ func (d *Decrypter) NewReader(ctx context.Context, env *Envelope, body io.Reader
 	return nil, fmt.Errorf("%w: %d bytes of ciphertext, MaxBuffer %d, no SpoolDir", ErrTooLarge, size, d.MaxBuffer)
 }
 
-// chunker cuts a ciphertext stream into chunks of gcm.ChunkSize and the
-// final 16 bytes, the tag (or, for CBC, the last block).
+// chunker cuts a ciphertext stream into chunks of gcm.ChunkSize (or
+// batchSize, if batch) and the final 16 bytes, the tag (or, for CBC, the
+// last block). It reads a byte ahead, so that the last chunk is known to
+// be the last before it is returned.
 type chunker struct {
-	r     io.Reader
-	buf   []byte
-	have  int
-	shift bool
-	n     int64 // bytes read
-	size  int64 // expected bytes, or -1
-	plain int64 // expected plaintext bytes, or -1
+	r      io.Reader
+	batch  bool
+	buf    []byte
+	pooled *[]byte
+	have   int
+	shift  bool
+	n      int64 // bytes read
+	size   int64 // expected bytes, or -1
+	plain  int64 // expected plaintext bytes, or -1
 }
 
 // next returns the next chunk, and at the end (last) the tag too. Both
 // alias an internal buffer, valid until the next call; the caller may
 // overwrite chunk.
 func (c *chunker) next() (chunk, tag []byte, last bool, err error) {
+	size := gcm.ChunkSize
+	if c.batch {
+		size = batchSize
+	}
 	if c.buf == nil {
-		c.buf = make([]byte, gcm.ChunkSize+gcm.TagSize)
+		if c.batch {
+			c.pooled = batchPool.Get().(*[]byte)
+			c.buf = *c.pooled
+		} else {
+			c.buf = make([]byte, gcm.ChunkSize+gcm.TagSize+1)
+		}
 	}
 	if c.shift {
-		c.have = copy(c.buf, c.buf[gcm.ChunkSize:])
+		c.have = copy(c.buf, c.buf[size:])
 		c.shift = false
 	}
 	m, err := io.ReadFull(c.r, c.buf[c.have:])
@@ -237,7 +251,7 @@ func (c *chunker) next() (chunk, tag []byte, last bool, err error) {
 	switch err {
 	case nil:
 		c.shift = true
-		return c.buf[:gcm.ChunkSize], nil, false, nil
+		return c.buf[:size], nil, false, nil
 	case io.EOF, io.ErrUnexpectedEOF:
 	default:
 		return nil, nil, false, err
@@ -252,6 +266,16 @@ func (c *chunker) next() (chunk, tag []byte, last bool, err error) {
 	}
 	t := c.have - gcm.TagSize
 	return c.buf[:t], c.buf[t:c.have], true, nil
+}
+
+// release returns a batch buffer to its pool, after which next must not
+// be called; what it returned must no longer be used.
+func (c *chunker) release() {
+	if c.pooled != nil {
+		clear(c.buf)
+		batchPool.Put(c.pooled)
+		c.pooled, c.buf = nil, nil
+	}
 }
 
 // plainReader serves plaintext that fill produces a buffer at a time: fill
@@ -298,44 +322,51 @@ func (p *plainReader) WriteTo(w io.Writer) (int64, error) {
 	return total, p.err
 }
 
-// streamReader decrypts as it reads (DelayedAuthentication).
+// streamReader decrypts as it reads (DelayedAuthentication), a batch at
+// a time, hashing and decrypting in one go; the last batch, which holds
+// the tag, is released only once the tag is verified.
 type streamReader struct {
 	plainReader
 	c      *content
 	ch     *chunker
-	s      *gcm.Stream
-	ctr    cipher.Stream
+	sum    gcm.Sum
 	done   bool
 	closer io.Closer
 }
 
 func newStreamReader(c *content, ch *chunker, closer io.Closer) *streamReader {
-	r := &streamReader{c: c, ch: ch, s: c.key.NewStream(c.nonce, 0), ctr: c.key.CTR(c.nonce, 0), closer: closer}
+	ch.batch = true
+	r := &streamReader{c: c, ch: ch, closer: closer}
 	r.fill = r.decrypt
 	return r
 }
 
 func (r *streamReader) decrypt() error {
 	if r.done {
+		r.ch.release()
 		return io.EOF
 	}
 	chunk, tag, last, err := r.ch.next()
 	if err != nil {
 		return err
 	}
-	r.s.Hash(chunk)
+	r.sum = r.c.key.Concat(r.sum, r.c.process(chunk, r.sum.Len(), passHash|passDecrypt))
 	if last {
-		if err := r.c.key.Verify(r.c.nonce, r.c.aad, r.s.Sum(), tag); err != nil {
+		if err := r.c.key.Verify(r.c.nonce, r.c.aad, r.sum, tag); err != nil {
+			clear(chunk)
 			return ErrAuthentication
 		}
 		r.done = true
 	}
-	r.ctr.XORKeyStream(chunk, chunk)
 	r.out = chunk
 	return nil
 }
 
-func (r *streamReader) Close() error { return closeBody(r.closer) }
+func (r *streamReader) Close() error {
+	r.out = nil
+	r.ch.release()
+	return closeBody(r.closer)
+}
 
 func closeBody(c io.Closer) error {
 	if c == nil {

@@ -53,7 +53,10 @@
 // spooled, still encrypted, to a temporary file if SpoolDir allows, or
 // refused with [ErrTooLarge]. DelayedAuthentication streams instead and
 // reports a bad tag at the end; UnauthenticatedRanges decrypts byte ranges
-// ([Decrypter.NewRangeReader]).
+// ([Decrypter.NewRangeReader]). Decryption hashes and decrypts a MiB at a
+// time, split between goroutines up to GOMAXPROCS: without the fused
+// AES-GCM assembly it makes two passes (GHASH, then AES-CTR), which two
+// cores make faster than the standard library's Open on one.
 //
 // # Server-side encryption
 //

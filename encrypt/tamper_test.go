@@ -211,11 +211,12 @@ func TestSwappedDataKey(t *testing.T) {
 	}
 }
 
-// TestDelayedTamper: with DelayedAuthentication, an altered last chunk is
-// reported before that chunk is released.
+// TestDelayedTamper: with DelayedAuthentication, an altered last batch
+// (1 MiB) is reported before that batch is released.
 func TestDelayedTamper(t *testing.T) {
+	const batch = 8 * chunk
 	k := keyrings(t)[1].k
-	pt := randBytes(2*chunk + 100)
+	pt := randBytes(2*batch + 100)
 	ct, env := encryptBytes(t, encrypt.NewEncrypter(k), pt, nil)
 	d := encrypt.NewDecrypter(k)
 	d.DelayedAuthentication = true
@@ -225,7 +226,7 @@ func TestDelayedTamper(t *testing.T) {
 	if !errors.Is(err, encrypt.ErrAuthentication) {
 		t.Fatalf("err %v", err)
 	}
-	if len(got) != 2*chunk || !bytes.Equal(got, pt[:2*chunk]) {
+	if len(got) != 2*batch || !bytes.Equal(got, pt[:2*batch]) {
 		t.Fatalf("released %d bytes", len(got))
 	}
 }
