@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -210,7 +211,8 @@ func TestFindingJSON(t *testing.T) {
 
 // TestKnownFalsePositives: what other tools report wrongly, and s3vet must
 // not. Each case names its bucket in a fixture and the rule that makes it
-// right.
+// right; TestSimulatorFixtures builds each of them in the simulator and
+// scans it through the SDK too.
 func TestKnownFalsePositives(t *testing.T) {
 	for _, tc := range []struct{ file, bucket, check, why string }{
 		{"S3.2.json", "pass-sourcevpce", "S3.2", `"*" fixed by aws:SourceVpce is not public (S3 User Guide, "The meaning of "public"")`},
@@ -226,8 +228,15 @@ func TestKnownFalsePositives(t *testing.T) {
 		{"S3.5.json", "pass-aws-star", "S3.5", `Principal {"AWS": "*"} is everyone`},
 		{"S3.3.json", "pass-get-star", "S3.3", "s3:Get* is read, not write"},
 	} {
+		s := readFixture(t, tc.file)
+		if !slices.ContainsFunc(s.Buckets, func(b checks.Bucket) bool { return b.Name == tc.bucket }) {
+			t.Errorf("%s: no bucket %s", tc.file, tc.bucket)
+		}
+		if key := tc.file + "/" + tc.bucket; offline[key] != "" {
+			t.Errorf("%s is judged offline only; TestSimulatorFixtures must build it", key)
+		}
 		var got []checks.Finding
-		for _, f := range checks.Run(readFixture(t, tc.file), checks.Options{Only: []string{tc.check}}) {
+		for _, f := range checks.Run(s, checks.Options{Only: []string{tc.check}}) {
 			if f.Bucket == tc.bucket {
 				got = append(got, f)
 			}
