@@ -28,6 +28,14 @@
 // and principals of the bucket owner's account; BlockPublicAcls and
 // BlockPublicPolicy refuse the writes that would make an ACL or the bucket
 // policy public.
+//
+// # Many decisions
+//
+// Decide writes the ACLs as policies, and judges whether the bucket policy
+// is public, at every call. A [Cache] kept with the state, such as one per
+// bucket, does that once per distinct ACL and policy: [Cache.Decide]
+// answers as Decide does, and a state that changes is compiled again, never
+// answered from what the cache held before.
 package access
 
 import (
@@ -92,8 +100,14 @@ func (d Decision) Message(r *policy.Request) string {
 }
 
 // Decide answers req against the caller's policies in set (its Resource is
-// the bucket policy) and the S3 state.
+// the bucket policy) and the S3 state. It writes the state's ACLs as
+// policies at every call: to decide many requests on the same state, use a
+// [Cache].
 func Decide(set *policy.Set, req Request, state *State) (Decision, error) {
+	return decide(nil, set, req, state)
+}
+
+func decide(c *Cache, set *policy.Set, req Request, state *State) (Decision, error) {
 	if req.Request == nil {
 		return Decision{}, errors.New("access.Decide: nil request")
 	}
@@ -148,13 +162,14 @@ func Decide(set *policy.Set, req Request, state *State) (Decision, error) {
 	}
 
 	// Object Ownership and ACLs.
+	var acls aclSet
 	if state.ACLsEnabled() {
-		acls, err := aclPolicies(bucket, key != "", state, owner, eff.IgnorePublicAcls)
-		if err != nil {
+		var err error
+		if acls, err = c.aclSet(bucket, key != "", state, owner); err != nil {
 			return Decision{}, err
 		}
 		if key != "" && state.ObjectOwner != "" && state.ObjectOwner != owner && !bucketContext(action) {
-			if delegated(acls, &r, owner) {
+			if delegated(acls.object.policy(eff.IgnorePublicAcls), &r, owner) {
 				// "the object owner must first grant permission to the
 				// bucket owner using an object ACL. Then the bucket owner
 				// can grant permissions on objects that they don't own"
@@ -167,14 +182,14 @@ func Decide(set *policy.Set, req Request, state *State) (Decision, error) {
 				notes = append(notes, "the object is owned by account "+state.ObjectOwner+": only its ACL grants, the bucket policy can only deny")
 			}
 		}
-		s.ACLs = append(s.ACLs[:len(s.ACLs):len(s.ACLs)], acls...)
+		s.ACLs = acls.append(set.ACLs, eff.IgnorePublicAcls)
 	}
 
 	// RestrictPublicBuckets: a public bucket policy admits only AWS
 	// service principals and principals of the bucket owner's account.
 	restricted := false
 	if eff.RestrictPublicBuckets && s.Resource != nil && !s.ResourceDeniesOnly &&
-		p.Kind != policy.Service && p.Account != owner && public.IsPublic(s.Resource) {
+		p.Kind != policy.Service && p.Account != owner && c.isPublic(s.Resource) {
 		s.ResourceDeniesOnly, restricted = true, true
 	}
 
@@ -193,11 +208,7 @@ func Decide(set *policy.Set, req Request, state *State) (Decision, error) {
 	}
 	if eff.IgnorePublicAcls && state.ACLsEnabled() {
 		open := s
-		acls, err := aclPolicies(bucket, key != "", state, owner, false)
-		if err != nil {
-			return Decision{}, err
-		}
-		open.ACLs = append(set.ACLs[:len(set.ACLs):len(set.ACLs)], acls...)
+		open.ACLs = acls.append(set.ACLs, false)
 		if open.Evaluate(&r).Decision == policy.Allowed {
 			d.Setting, d.Type = "IgnorePublicAcls", policy.BlockPublicAccess
 		}
@@ -212,38 +223,42 @@ func bpaDeny(setting string) Decision {
 	}
 }
 
-// aclPolicies writes the ACLs that apply to a bucket or object request.
-func aclPolicies(bucket string, object bool, state *State, owner string, ignorePublic bool) ([]*policy.Policy, error) {
-	keep := func(gs []Grant) []Grant {
-		if !ignorePublic {
-			return gs
-		}
-		var out []Grant
-		for _, g := range gs {
-			if !g.Public() {
-				out = append(out, g)
-			}
-		}
-		return out
-	}
-	var out []*policy.Policy
-	b, err := ACLPolicy(bucket, keep(state.BucketACL), false, owner)
-	if err != nil {
-		return nil, err
-	}
-	if b != nil {
-		out = append(out, b)
+// aclSet is the ACLs that apply to a request, compiled: the bucket's, and
+// the object's for an object request.
+type aclSet struct {
+	bucket, object compiledACL
+}
+
+// aclSet compiles the ACLs that apply to a bucket or object request.
+func (c *Cache) aclSet(bucket string, object bool, state *State, owner string) (aclSet, error) {
+	var out aclSet
+	var err error
+	if out.bucket, err = c.acl(bucket, state.BucketACL, false, owner); err != nil {
+		return aclSet{}, err
 	}
 	if object {
-		o, err := ACLPolicy(bucket, keep(state.ObjectACL), true, owner)
-		if err != nil {
-			return nil, err
-		}
-		if o != nil {
-			out = append(out, o)
+		if out.object, err = c.acl(bucket, state.ObjectACL, true, owner); err != nil {
+			return aclSet{}, err
 		}
 	}
 	return out, nil
+}
+
+// append returns acls followed by the set's policies, without their public
+// grants if ignorePublic; acls itself is left as it was.
+func (a aclSet) append(acls []*policy.Policy, ignorePublic bool) []*policy.Policy {
+	b, o := a.bucket.policy(ignorePublic), a.object.policy(ignorePublic)
+	if b == nil && o == nil {
+		return acls
+	}
+	out := make([]*policy.Policy, len(acls), len(acls)+2)
+	copy(out, acls)
+	for _, p := range []*policy.Policy{b, o} {
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // setsACL reports whether the action can carry an ACL that BlockPublicAcls
@@ -273,7 +288,10 @@ func bucketContext(action string) bool {
 
 // delegated reports whether the object's ACL grants the bucket owner's
 // account the request's action, so that the bucket owner may pass it on.
-func delegated(acls []*policy.Policy, r *policy.Request, owner string) bool {
+func delegated(objectACL *policy.Policy, r *policy.Request, owner string) bool {
+	if objectACL == nil {
+		return false
+	}
 	root, err := policy.ParsePrincipal("arn:aws:iam::" + owner + ":root")
 	if err != nil {
 		return false
@@ -281,15 +299,7 @@ func delegated(acls []*policy.Policy, r *policy.Request, owner string) bool {
 	q := *r
 	q.Principal = root
 	q.ResourceAccount = ""
-	for _, acl := range acls {
-		if !strings.HasPrefix(acl.Name, "object ACL") {
-			continue
-		}
-		if (&policy.Set{ACLs: []*policy.Policy{acl}}).Evaluate(&q).Decision == policy.Allowed {
-			return true
-		}
-	}
-	return false
+	return (&policy.Set{ACLs: []*policy.Policy{objectACL}}).Evaluate(&q).Decision == policy.Allowed
 }
 
 // requestACL gathers the grants a request sets: its body, its canned ACL

@@ -103,11 +103,14 @@ func (s *State) Validate() error {
 		errs = append(errs, fmt.Errorf("objectOwnership: unknown setting %q (want %s, %s or %s)",
 			s.ObjectOwnership, BucketOwnerEnforced, BucketOwnerPreferred, ObjectWriter))
 	}
-	for field, acl := range map[string][]Grant{"bucketAcl": s.BucketACL, "objectAcl": s.ObjectACL} {
-		for i, g := range acl {
-			if err := g.validate(field == "objectAcl"); err != nil {
-				errs = append(errs, fmt.Errorf("%s[%d]: %w", field, i, err))
-			}
+	for i, g := range s.BucketACL {
+		if err := g.validate(false); err != nil {
+			errs = append(errs, fmt.Errorf("bucketAcl[%d]: %w", i, err))
+		}
+	}
+	for i, g := range s.ObjectACL {
+		if err := g.validate(true); err != nil {
+			errs = append(errs, fmt.Errorf("objectAcl[%d]: %w", i, err))
 		}
 	}
 	return errors.Join(errs...)
