@@ -46,6 +46,7 @@ flags:
   --format FORMAT          table (default), json or sarif
   --fail-on SEVERITY       critical, high, medium, low or informational
   --only IDS, --skip IDS   run only, or skip, these checks (comma-separated)
+  --severity ID=SEV,...    set the severity of a check's findings, such as S3.14=medium
   --list-checks            print the checks and exit
 parameters of the checks:
   --trusted-accounts IDS   accounts besides the owner that may have access
@@ -55,6 +56,11 @@ parameters of the checks:
   --max-signature-age D    longest presigned URL lifetime allowed, such as 15m
   --public-buckets NAMES   buckets meant to be public
   --sse-c-buckets NAMES    buckets whose uploads use SSE-C
+  --lifecycle-expiration-days N, --lifecycle-transition-days N,
+  --lifecycle-storage-class CLASS
+                           what a lifecycle rule must do, and within how many days (S3.13)
+  --object-lock-mode MODE  the default retention mode Object Lock must use (S3.15)
+  --notification-events E  the event types notifications must cover (S3.11), such as s3:ObjectRemoved:*
 `
 
 // scanCmd collects or reads a snapshot, runs the checks and prints the
@@ -84,6 +90,12 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		maxAge      = fs.Duration("max-signature-age", 0, "")
 		publicB     = fs.String("public-buckets", "", "")
 		ssecB       = fs.String("sse-c-buckets", "", "")
+		severities  = fs.String("severity", "", "")
+		expDays     = fs.Int("lifecycle-expiration-days", 0, "")
+		transDays   = fs.Int("lifecycle-transition-days", 0, "")
+		class       = fs.String("lifecycle-storage-class", "", "")
+		lockMode    = fs.String("object-lock-mode", "", "")
+		events      = fs.String("notification-events", "", "")
 	)
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -118,7 +130,22 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	opts := checks.Options{Only: list2(*only), Skip: list2(*skip), Params: checks.Params{
 		TrustedAccounts: list2(*trusted), OrgID: *orgID, RequiredKMSKeys: list2(*kmsKeys),
 		MinTLSVersion: *minTLS, MaxSignatureAge: *maxAge, PublicBuckets: list2(*publicB), SSECBuckets: list2(*ssecB),
+		LifecycleExpirationDays: *expDays, LifecycleTransitionDays: *transDays, LifecycleStorageClass: *class,
+		ObjectLockMode: strings.ToUpper(*lockMode), NotificationEvents: list2(*events),
 	}}
+	for _, kv := range list2(*severities) {
+		id, sev, ok := strings.Cut(kv, "=")
+		if !ok {
+			return usage("--severity: %q is not ID=SEVERITY", kv)
+		}
+		if opts.Severity == nil {
+			opts.Severity = map[string]checks.Severity{}
+		}
+		opts.Severity[strings.TrimSpace(id)] = checks.Severity(strings.ToUpper(strings.TrimSpace(sev)))
+	}
+	if *expDays < 0 || *transDays < 0 {
+		return usage("lifecycle days cannot be negative")
+	}
 	if err := reg.Validate(opts); err != nil {
 		return usage("%v", err)
 	}
@@ -242,13 +269,24 @@ func collectLive(ctx context.Context, o liveOptions, stderr io.Writer) (*checks.
 	}
 	if isTerminal(stderr) {
 		opts.Progress = func(done, total int, bucket string) {
-			fmt.Fprintf(stderr, "\r\x1b[Kscanning %d/%d %s", done, total, bucket)
+			fmt.Fprint(stderr, "\r\x1b[K"+progressBar(done, total, bucket))
 			if done == total {
 				fmt.Fprint(stderr, "\r\x1b[K")
 			}
 		}
 	}
 	return checks.Collect(ctx, clients, opts)
+}
+
+// progressBar draws the line of the progress bar: a bar of 30 cells, the
+// count and the bucket read last.
+func progressBar(done, total int, bucket string) string {
+	const width = 30
+	filled := width
+	if total > 0 {
+		filled = min(width, done*width/total)
+	}
+	return fmt.Sprintf("[%s%s] %d/%d %s", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total, bucket)
 }
 
 // endpointClient sends every request to the endpoint's host, whatever host

@@ -111,6 +111,49 @@ func TestScanParamsAndSave(t *testing.T) {
 	}
 }
 
+// TestScanSeverityAndLifecycle: --severity sets a check's severity, and so
+// what --fail-on counts; the lifecycle, Object Lock and notification
+// parameters reach their checks.
+func TestScanSeverityAndLifecycle(t *testing.T) {
+	if code, _, _ := scan(t, "--snapshot", fixtures+"S3.14.json", "--only", "S3.14", "--fail-on", "high"); code != 0 {
+		t.Fatalf("exit %d for low findings with --fail-on high", code)
+	}
+	code, out, errs := scan(t, "--snapshot", fixtures+"S3.14.json", "--only", "S3.14", "--severity", "S3.14=high", "--fail-on", "high", "--format", "json")
+	if code != 1 || !strings.Contains(out, `"severity": "HIGH"`) {
+		t.Errorf("--severity S3.14=high: exit %d %s\n%s", code, errs, out)
+	}
+	for _, tc := range []struct {
+		file  string
+		flags []string
+	}{
+		{"S3.13-days.json", []string{"--lifecycle-expiration-days", "365", "--lifecycle-transition-days", "30", "--lifecycle-storage-class", "GLACIER"}},
+		{"S3.15-mode.json", []string{"--object-lock-mode", "compliance"}},
+		{"S3.11-events.json", []string{"--notification-events", "s3:ObjectRemoved:*,s3:ObjectCreated:Put"}},
+	} {
+		_, without, _ := scan(t, append([]string{"--snapshot", fixtures + tc.file, "--format", "json"}, tc.flags[:0]...)...)
+		_, with, errs := scan(t, append([]string{"--snapshot", fixtures + tc.file, "--format", "json"}, tc.flags...)...)
+		if errs != "" || strings.Count(with, `"check"`) <= strings.Count(without, `"check"`) {
+			t.Errorf("%s %v: %d findings, %d without the flags; %s", tc.file, tc.flags, strings.Count(with, `"check"`), strings.Count(without, `"check"`), errs)
+		}
+	}
+}
+
+func TestProgressBar(t *testing.T) {
+	for _, tc := range []struct {
+		done, total int
+		want        string
+	}{
+		{0, 10, "[                              ] 0/10 b"},
+		{5, 10, "[###############               ] 5/10 b"},
+		{10, 10, "[##############################] 10/10 b"},
+		{0, 0, "[##############################] 0/0 b"},
+	} {
+		if got := progressBar(tc.done, tc.total, "b"); got != tc.want {
+			t.Errorf("progressBar(%d, %d) = %q, want %q", tc.done, tc.total, got, tc.want)
+		}
+	}
+}
+
 func TestScanListChecks(t *testing.T) {
 	code, out, _ := scan(t, "--list-checks")
 	if code != 0 || !strings.Contains(out, "S3.5") || !strings.Contains(out, "external-access") {
@@ -137,6 +180,11 @@ func TestScanErrors(t *testing.T) {
 		{[]string{"--snapshot", fixtures + "S3.2.json", "--endpoint", "http://127.0.0.1:1"}, "cannot go together"},
 		{[]string{"--snapshot", fixtures + "S3.2.json", "extra"}, "unexpected argument"},
 		{[]string{"--no-such-flag"}, "no-such-flag"},
+		{[]string{"--snapshot", fixtures + "S3.2.json", "--severity", "S3.2"}, "ID=SEVERITY"},
+		{[]string{"--snapshot", fixtures + "S3.2.json", "--severity", "S3.2=dire"}, "unknown severity"},
+		{[]string{"--snapshot", fixtures + "S3.2.json", "--severity", "S3.99=low"}, "S3.99"},
+		{[]string{"--snapshot", fixtures + "S3.2.json", "--object-lock-mode", "strict"}, "ObjectLockMode"},
+		{[]string{"--snapshot", fixtures + "S3.2.json", "--lifecycle-expiration-days", "-1"}, "negative"},
 	} {
 		code, _, errs := scan(t, tc.args...)
 		if code != 2 || !strings.Contains(errs, tc.err) {
