@@ -70,10 +70,18 @@ func (s *Sink) RoundTrip(r *http.Request) (*http.Response, error) {
 		if s.Hash != nil {
 			w = s.Hash
 		}
+		// As a server does, read the length the request announces.
 		var n int64
 		if r.Body != nil {
+			var body io.Reader = r.Body
+			if r.ContentLength >= 0 {
+				body = io.LimitReader(r.Body, r.ContentLength)
+			}
 			var err error
-			n, err = io.Copy(w, r.Body)
+			n, err = io.Copy(w, body)
+			if err == nil {
+				_, err = io.Copy(io.Discard, r.Body)
+			}
 			r.Body.Close()
 			if err != nil {
 				return nil, err
