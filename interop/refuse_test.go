@@ -178,4 +178,3 @@ func TestOfficialReadsInstructionFilesFromEnvironment(t *testing.T) {
 	}
 	sameBytes(t, readAll(t, out.Body), want)
 }
-
