@@ -188,6 +188,21 @@ func (r *Registry) Validate(o Options) error {
 	default:
 		errs = append(errs, fmt.Errorf("ObjectLockMode %q is neither GOVERNANCE nor COMPLIANCE", m))
 	}
+	// Security Hub's S3.13 parameters: days from 1 to 36500, and its
+	// storage classes.
+	for _, d := range []struct {
+		name string
+		n    int
+	}{{"LifecycleExpirationDays", o.Params.LifecycleExpirationDays}, {"LifecycleTransitionDays", o.Params.LifecycleTransitionDays}} {
+		if d.n < 0 || d.n > 36500 {
+			errs = append(errs, fmt.Errorf("%s %d is not from 1 to 36500", d.name, d.n))
+		}
+	}
+	switch c := o.Params.LifecycleStorageClass; c {
+	case "", "STANDARD_IA", "INTELLIGENT_TIERING", "ONEZONE_IA", "GLACIER", "GLACIER_IR", "DEEP_ARCHIVE":
+	default:
+		errs = append(errs, fmt.Errorf("LifecycleStorageClass %q is not a storage class lifecycle rules transition to", c))
+	}
 	if o.Params.MaxSignatureAge < 0 {
 		errs = append(errs, errors.New("MaxSignatureAge is negative"))
 	}

@@ -68,9 +68,9 @@ func TestValidate(t *testing.T) {
 	}
 	err := r.Validate(checks.Options{
 		Only: []string{"S3.99"}, Severity: map[string]checks.Severity{"S3.5": "URGENT"},
-		Params: checks.Params{MinTLSVersion: "one point two", ObjectLockMode: "STRICT"},
+		Params: checks.Params{MinTLSVersion: "one point two", ObjectLockMode: "STRICT", LifecycleExpirationDays: -1, LifecycleTransitionDays: 40000, LifecycleStorageClass: "TAPE"},
 	})
-	for _, want := range []string{"S3.99", "URGENT", "one point two", "STRICT"} {
+	for _, want := range []string{"S3.99", "URGENT", "one point two", "STRICT", "LifecycleExpirationDays -1", "LifecycleTransitionDays 40000", "TAPE"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate error %v does not name %s", err, want)
 		}

@@ -143,9 +143,6 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		opts.Severity[strings.TrimSpace(id)] = checks.Severity(strings.ToUpper(strings.TrimSpace(sev)))
 	}
-	if *expDays < 0 || *transDays < 0 {
-		return usage("lifecycle days cannot be negative")
-	}
 	if err := reg.Validate(opts); err != nil {
 		return usage("%v", err)
 	}

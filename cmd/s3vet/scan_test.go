@@ -184,7 +184,7 @@ func TestScanErrors(t *testing.T) {
 		{[]string{"--snapshot", fixtures + "S3.2.json", "--severity", "S3.2=dire"}, "unknown severity"},
 		{[]string{"--snapshot", fixtures + "S3.2.json", "--severity", "S3.99=low"}, "S3.99"},
 		{[]string{"--snapshot", fixtures + "S3.2.json", "--object-lock-mode", "strict"}, "ObjectLockMode"},
-		{[]string{"--snapshot", fixtures + "S3.2.json", "--lifecycle-expiration-days", "-1"}, "negative"},
+		{[]string{"--snapshot", fixtures + "S3.2.json", "--lifecycle-expiration-days", "-1"}, "LifecycleExpirationDays"},
 	} {
 		code, _, errs := scan(t, tc.args...)
 		if code != 2 || !strings.Contains(errs, tc.err) {
