@@ -632,6 +632,11 @@ func BenchmarkCollect(b *testing.B) {
 	clients := checks.NewClients(srv.Client(simRoot), s3control.NewFromConfig(srv.Config(simRoot)), nil)
 	ctx := context.Background()
 	b.ReportAllocs()
+	// The heap the simulator holds before the scan: what the scan adds to
+	// it is peak-heap-MB less world-heap-MB.
+	var ms0 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms0)
 	var peak uint64
 	stop := make(chan struct{})
 	sampled := make(chan struct{})
@@ -662,4 +667,5 @@ func BenchmarkCollect(b *testing.B) {
 	<-sampled
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "buckets/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(ms0.HeapInuse)/(1<<20), "world-heap-MB")
 }
