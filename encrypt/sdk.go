@@ -39,8 +39,12 @@ const maxInstructionFile = 1 << 20
 // object metadata or, if e.InstructionFile is set, in an instruction file
 // (uploaded first, as key + InstructionFileSuffix). in is not modified.
 //
-// in.ContentLength, if set, is the plaintext length. A body that is an
-// io.Seeker stays one, so that the SDK can sign and retry it. in.Metadata
+// in.ContentLength, if set, is the plaintext length; if not, a body that
+// is an io.Seeker is measured. A body that is an io.Seeker stays one, so
+// that the SDK can sign and retry it. S3 needs the length of a PutObject
+// in advance: it refuses a body of unknown length (411
+// MissingContentLength), which only a multipart upload can take
+// (NewMultipartUpload). in.Metadata
 // must not hold envelope keys, and checksums or Content-MD5 of the
 // plaintext must not be set: the SDK computes them on the ciphertext.
 func (e *Encrypter) PutObject(ctx context.Context, c ObjectPutter, in *s3.PutObjectInput, ec map[string]string, optFns ...func(*s3.Options)) (*s3.PutObjectOutput, error) {
@@ -61,6 +65,14 @@ func (e *Encrypter) PutObject(ctx context.Context, c ObjectPutter, in *s3.PutObj
 	if body == nil {
 		body = strings.NewReader("")
 		size = 0
+	}
+	if s, ok := body.(io.Seeker); ok && size < 0 {
+		// What the SDK would find out, but only of the plaintext.
+		n, err := remaining(s)
+		if err != nil {
+			return nil, fmt.Errorf("encrypt: PutObject: %w", err)
+		}
+		size = n
 	}
 	r, err := e.NewReader(ctx, body, size, ec)
 	if err != nil {
@@ -105,6 +117,23 @@ func (e *Encrypter) PutObject(ctx context.Context, c ObjectPutter, in *s3.PutObj
 		put.Metadata[k] = v
 	}
 	return c.PutObject(ctx, &put, optFns...)
+}
+
+// remaining returns the bytes from s's offset to its end, leaving the
+// offset where it was.
+func remaining(s io.Seeker) (int64, error) {
+	cur, err := s.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0, err
+	}
+	end, err := s.Seek(0, io.SeekEnd)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := s.Seek(cur, io.SeekStart); err != nil {
+		return 0, err
+	}
+	return end - cur, nil
 }
 
 func isEnvelopeKey(k string) bool {
