@@ -63,6 +63,7 @@
 //
 // Signatures are compared in constant time; no secret access key or
 // session token appears in an error, a log or a printed [Credentials].
+//
 // # Performance
 //
 // Measured on the project's 2-core CI machine (go test -bench Chunked
@@ -77,4 +78,25 @@
 // signer and S3 client as the oracle, with the SigV4 test suite of
 // aws-c-auth and the examples of S3's documentation as golden vectors
 // (testdata/).
+//
+// # Specifications
+//
+// Signing and verifying follow the S3 API Reference's SigV4 pages:
+// [Authorization header], [presigned URLs] (query parameters),
+// [aws-chunked uploads] and [trailing checksums], [POST policies] and
+// [browser uploads with POST]; the condition keys are those of [policy
+// conditions for SigV4]. The guardrails follow the S3 User Guide's
+// [sharing objects with presigned URLs] and the IAM User Guide's [SigV4].
+// Errors are S3's [error responses].
+//
+// [Authorization header]: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-auth-using-authorization-header.html
+// [presigned URLs]: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+// [aws-chunked uploads]: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html
+// [trailing checksums]: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming-trailers.html
+// [POST policies]: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
+// [browser uploads with POST]: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-UsingHTTPPOST.html
+// [policy conditions for SigV4]: https://docs.aws.amazon.com/AmazonS3/latest/API/bucket-policy-s3-sigv4-conditions.html
+// [sharing objects with presigned URLs]: https://docs.aws.amazon.com/AmazonS3/latest/userguide/ShareObjectPreSignedURL.html
+// [SigV4]: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html
+// [error responses]: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
 package presign
