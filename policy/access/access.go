@@ -27,7 +27,16 @@
 // bucket with a public policy admit through it only AWS service principals
 // and principals of the bucket owner's account; BlockPublicAcls and
 // BlockPublicPolicy refuse the writes that would make an ACL or the bucket
-// policy public.
+// policy public. These settings follow the S3 User Guide: [Block Public
+// Access] (with "the meaning of public" of package policy/public),
+// [Object Ownership] and [access control lists].
+//
+// # Deciding and analyzing
+//
+// [Decide] answers one request, with the [Decision]'s explanation in the
+// words of S3's AccessDenied messages ([Decision.Message]). [External]
+// lists the access a bucket policy and ACL give outside a [Zone] of trust,
+// as IAM Access Analyzer's external access findings do.
 //
 // # Many decisions
 //
@@ -36,6 +45,10 @@
 // bucket, does that once per distinct ACL and policy: [Cache.Decide]
 // answers as Decide does, and a state that changes is compiled again, never
 // answered from what the cache held before.
+//
+// [Block Public Access]: https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+// [Object Ownership]: https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
+// [access control lists]: https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html
 package access
 
 import (

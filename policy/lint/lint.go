@@ -1,9 +1,14 @@
 // Package lint validates IAM policies the way IAM Access Analyzer's policy
-// validation does (IAM User Guide, "IAM policy validation check
-// reference"): it reports errors (parts of a policy that cannot work),
+// validation does (IAM User Guide, [IAM policy validation check
+// reference]): it reports errors (parts of a policy that cannot work),
 // security warnings (access broader than intended), general warnings and
 // suggestions, each naming the statement and element at fault and the AWS
 // page that explains the rule.
+//
+// [Check] lints a document as written (JSON syntax and size quotas
+// included); [Policy] lints a policy already parsed by package policy.
+//
+// # Codes and severities
 //
 // Issue codes are Access Analyzer's wherever it defines one, with its
 // finding type as the severity; the page's anchor for the code is the
@@ -12,6 +17,8 @@
 // permissions-management actions granted to the public or to another
 // account, an overly broad aws:SourceIp, a bucket policy over S3's 20 KB
 // quota) have codes of their own and cite the AWS page they follow.
+//
+// # Departures from Access Analyzer
 //
 // Two departures from Access Analyzer's severities are deliberate:
 //
@@ -25,11 +32,15 @@
 //     package policy/catalog and the table of global keys here are
 //     snapshots of AWS's reference and may lag behind it.
 //
+// # Scope
+//
 // Actions, resource types and condition keys are checked against package
 // policy/catalog, which covers Amazon S3, AWS KMS and AWS STS only: an
 // action or condition key of any other service is accepted as written and
 // never produces a finding (UncheckedServices lists the services a policy
 // names that were not checked).
+//
+// [IAM policy validation check reference]: https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html
 package lint
 
 import (

@@ -1,8 +1,11 @@
 // Package s3op maps Amazon S3 REST requests to the IAM permissions they
-// need: for each operation of the S3 API (named as aws-sdk-go-v2's S3
-// client names them, such as "GetObject" or "PutBucketLifecycleConfiguration"),
-// the IAM actions AWS authorizes, the resource ARN each is authorized on, and
-// the condition keys the request carries.
+// need, as the S3 User Guide's [required permissions for Amazon S3 API
+// operations] and the Service Authorization Reference's [actions,
+// resources, and condition keys for Amazon S3] list them: for each
+// operation of the S3 API (named as aws-sdk-go-v2's S3 client names them,
+// such as "GetObject" or "PutBucketLifecycleConfiguration"), the IAM
+// actions AWS authorizes, the resource ARN each is authorized on, and the
+// condition keys the request carries.
 //
 // One request can need several permissions. CopyObject needs s3:PutObject on
 // the target and s3:GetObject on the source; PutObject with an x-amz-acl
@@ -60,6 +63,9 @@
 // permissions of other services that some operations also need (kms: for
 // SSE-KMS objects, iam:PassRole for replication, s3tables: for metadata
 // tables). [Needs] reports the left-out operations as errors that say why.
+//
+// [required permissions for Amazon S3 API operations]: https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html
+// [actions, resources, and condition keys for Amazon S3]: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
 package s3op
 
 import (

@@ -1,11 +1,30 @@
 // Package scenario reads authorization scenarios, the JSON format that
 // `s3vet eval` answers, and answers them with the policy engine.
 //
+// # The format
+//
 // A scenario states everything AWS would know when it authorizes one
 // request (the caller, the action, the resource and its account, the
-// condition keys, and every policy that applies) and, optionally, the
-// answer expected. The format is documented in the repository's
-// docs/scenario.md.
+// condition keys, and every policy that applies: identity-based policies,
+// the bucket policy, a permissions boundary, a session policy, the SCP
+// and RCP chains, and S3's own state of ACLs, Object Ownership and Block
+// Public Access) and, optionally, the answer expected. The format is
+// documented in the repository's docs/scenario.md; worked examples are in
+// testdata/examples.json, and the corpus the tests run, each scenario
+// naming the AWS document it follows, in testdata/corpus.
+//
+// # Answers
+//
+// [Decode] reads one scenario or an array of them; [Scenario.Answer]
+// evaluates one with package policy (and package policy/access when it
+// has an s3 block), as the IAM User Guide's [policy evaluation logic] and the
+// S3 User Guide's [how S3 authorizes a request] define. The [Answer] names
+// the decision, the policy type and statement that decided, and S3's
+// AccessDenied message; a malformed scenario is answered [Invalid] with
+// an error naming the policy, statement and element at fault.
+//
+// [policy evaluation logic]: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+// [how S3 authorizes a request]: https://docs.aws.amazon.com/AmazonS3/latest/userguide/how-s3-evaluates-access-control.html
 package scenario
 
 import (
