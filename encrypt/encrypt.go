@@ -53,10 +53,11 @@
 // spooled, still encrypted, to a temporary file if SpoolDir allows, or
 // refused with [ErrTooLarge]. DelayedAuthentication streams instead and
 // reports a bad tag at the end; UnauthenticatedRanges decrypts byte ranges
-// ([Decrypter.NewRangeReader]). Decryption hashes and decrypts a MiB at a
-// time, split between goroutines up to GOMAXPROCS: without the fused
-// AES-GCM assembly it makes two passes (GHASH, then AES-CTR), which two
-// cores make faster than the standard library's Open on one.
+// ([Decrypter.NewRangeReader]). Verification in memory is the standard
+// library's Open. Streaming decryption (spooled, or with
+// DelayedAuthentication) cannot use the fused AES-GCM assembly and makes
+// two passes, GHASH then AES-CTR; it takes a MiB at a time and shares its
+// chunks between up to GOMAXPROCS goroutines.
 //
 // # Server-side encryption
 //

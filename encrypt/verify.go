@@ -8,7 +8,6 @@ import (
 	"io"
 	"math/bits"
 	"os"
-	"runtime"
 	"sync"
 
 	"github.com/s3vet/s3vet/encrypt/internal/gcm"
@@ -79,25 +78,12 @@ func (r *memReader) load() error {
 	if p := r.c.env.PlaintextLength; p >= 0 && int64(len(buf)-gcm.TagSize) != p {
 		return fmt.Errorf("%w: %d bytes of plaintext, %d expected", ErrAuthentication, len(buf)-gcm.TagSize, p)
 	}
-	if len(buf) < minParallel || runtime.GOMAXPROCS(0) == 1 {
-		pt, err := r.c.key.AEAD().Open(buf[:0], r.c.nonce, buf, r.c.aad)
-		if err != nil {
-			clear(buf)
-			return ErrAuthentication
-		}
-		r.out = pt
-		return nil
-	}
-	// On more than one core, hashing and decrypting pieces in parallel is
-	// faster than the fused Open on one. The plaintext is released only
-	// once the tag is verified, as with Open.
-	ct, tag := buf[:len(buf)-gcm.TagSize], buf[len(buf)-gcm.TagSize:]
-	sum := r.c.process(ct, 0, passHash|passDecrypt)
-	if err := r.c.key.Verify(r.c.nonce, r.c.aad, sum, tag); err != nil {
+	pt, err := r.c.key.AEAD().Open(buf[:0], r.c.nonce, buf, r.c.aad)
+	if err != nil {
 		clear(buf)
 		return ErrAuthentication
 	}
-	r.out = ct
+	r.out = pt
 	return nil
 }
 
