@@ -125,12 +125,22 @@ type Object struct {
 	Tags  map[string]string `json:"tags,omitempty"`
 }
 
-// LoadWorld reads a world from JSON. Unknown fields are an error naming
-// the field.
+// LoadWorld reads a world from JSON or YAML. A document whose first
+// character is '{' is JSON; anything else is YAML (1.2 core schema, one
+// document), converted to JSON first so that both formats have the same
+// fields and the same checks, and policies are written as YAML mappings.
+// Numbers keep their literal text, so an account ID written unquoted is a
+// number and refused where a string belongs: quote account IDs. Unknown
+// fields are an error naming the field.
 func LoadWorld(r io.Reader) (*World, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("world: %w", err)
+	}
+	if t := bytes.TrimLeft(data, " \t\r\n\ufeff"); len(t) == 0 || t[0] != '{' {
+		if data, err = yamlToJSON(data); err != nil {
+			return nil, fmt.Errorf("world: %w", err)
+		}
 	}
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.DisallowUnknownFields()

@@ -1,7 +1,7 @@
 """End-to-end test of `s3vet serve` with a client nobody here wrote: boto3.
 
 Run by .ci/run: python3 boto3_e2e.py ENDPOINT (an https:// URL of a server
-started with --tls and world.json beside this file).
+started with --tls and world.yaml beside this file).
 """
 import json
 import sys

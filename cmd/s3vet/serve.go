@@ -27,7 +27,7 @@ import (
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	config := fs.String("config", "", "the world: accounts, identities and buckets (JSON)")
+	config := fs.String("config", "", "the world: accounts, identities and buckets (JSON or YAML)")
 	addr := fs.String("addr", "127.0.0.1:9000", "address to listen on")
 	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed certificate for 127.0.0.1, ::1 and localhost")
 	certFile := fs.String("cert", "", "serve HTTPS with this certificate (PEM); needs --key")
