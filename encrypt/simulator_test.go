@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -163,6 +164,45 @@ func TestSimulatorSSEC(t *testing.T) {
 		t.Fatalf("copy: %q: %v", got, err)
 	}
 
+	// Presigned PUT and GET: signed with the key's headers, sent with
+	// SSE.Header.
+	presign := s3.NewPresignClient(c)
+	pput := &s3.PutObjectInput{Bucket: aws.String("vault"), Key: aws.String("presigned")}
+	encrypt.Apply(pput, sse)
+	preq, err := presign.PresignPutObject(ctx, pput)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pget := &s3.GetObjectInput{Bucket: aws.String("vault"), Key: aws.String("presigned")}
+	encrypt.Apply(pget, sse)
+	greq, err := presign.PresignGetObject(ctx, pget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []struct {
+		method, url string
+		header      http.Header
+		body        []byte
+	}{{preq.Method, preq.URL, sse.Header(), body}, {greq.Method, greq.URL, sse.Header(), nil}, {greq.Method, greq.URL, http.Header{}, nil}} {
+		hr, _ := http.NewRequest(p.method, p.url, bytes.NewReader(p.body))
+		hr.Header = p.header
+		resp, err := srv.HTTPClient().Do(hr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if len(p.header) == 0 {
+			if resp.StatusCode == http.StatusOK {
+				t.Fatal("presigned GET without the key's headers accepted")
+			}
+			continue
+		}
+		if resp.StatusCode != http.StatusOK || p.method == http.MethodGet && !bytes.Equal(got, body) {
+			t.Fatalf("presigned %s: %d %s", p.method, resp.StatusCode, got)
+		}
+	}
+
 	// Multipart: the key on every request, a part copied from c.
 	create := &s3.CreateMultipartUploadInput{Bucket: aws.String("vault"), Key: aws.String("m")}
 	encrypt.Apply(create, sse)
@@ -189,8 +229,10 @@ func TestSimulatorSSEC(t *testing.T) {
 	complete := &s3.CompleteMultipartUploadInput{Bucket: aws.String("vault"), Key: aws.String("m"), UploadId: mu.UploadId,
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
 			{PartNumber: aws.Int32(1), ETag: p1.ETag}, {PartNumber: aws.Int32(2), ETag: p2.CopyPartResult.ETag}}}}
-	// S3 takes the key on CompleteMultipartUpload too; the SDK has no
-	// field for it there, and the simulator does not need it.
+	encrypt.Apply(complete, sse)
+	if aws.ToString(complete.SSECustomerKeyMD5) == "" {
+		t.Fatal("CompleteMultipartUpload without the key")
+	}
 	if _, err := c.CompleteMultipartUpload(ctx, complete); err != nil {
 		t.Fatal(err)
 	}

@@ -131,15 +131,16 @@ func (s SSE) ssec() (alg, key, md5 *string) {
 // SSEInput is the set of SDK inputs Apply sets server-side encryption on.
 type SSEInput interface {
 	*s3.PutObjectInput | *s3.CopyObjectInput | *s3.CreateMultipartUploadInput | *s3.UploadPartInput |
-		*s3.UploadPartCopyInput | *s3.GetObjectInput | *s3.HeadObjectInput
+		*s3.UploadPartCopyInput | *s3.CompleteMultipartUploadInput | *s3.GetObjectInput | *s3.HeadObjectInput
 }
 
 // Apply sets s on in, field by field as S3 expects for the operation:
 //   - PutObject, CopyObject (the copy's encryption), CreateMultipartUpload:
 //     the encryption, its KMS key, context and Bucket Key, or the SSE-C key;
-//   - UploadPart, UploadPartCopy (the destination), GetObject, HeadObject:
-//     the SSE-C key only, which S3 needs on every request; for the other
-//     kinds S3 refuses these headers, so nothing is set.
+//   - UploadPart, UploadPartCopy (the destination), CompleteMultipartUpload,
+//     GetObject, HeadObject: the SSE-C key only, which S3 needs on these
+//     requests; for the other kinds S3 refuses these headers, so nothing
+//     is set.
 func Apply[T SSEInput](in T, s SSE) {
 	alg, key, sum := s.ssec()
 	switch in := any(in).(type) {
@@ -155,6 +156,8 @@ func Apply[T SSEInput](in T, s SSE) {
 	case *s3.UploadPartInput:
 		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = alg, key, sum
 	case *s3.UploadPartCopyInput:
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = alg, key, sum
+	case *s3.CompleteMultipartUploadInput:
 		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = alg, key, sum
 	case *s3.GetObjectInput:
 		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = alg, key, sum
