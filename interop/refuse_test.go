@@ -29,8 +29,7 @@ func TestBothRefuse(t *testing.T) {
 	get := func(key string) *s3.GetObjectInput {
 		return &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
 	}
-	// s3vet needs ContentLength with a seekable body (see
-	// knownbugs_test.go); the official client must not be given it
+	// The official client must not be given ContentLength
 	// (TestOfficialPutObjectContentLength).
 	put := func(key string) *s3.PutObjectInput {
 		return &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(want), ContentLength: aws.Int64(int64(len(want)))}

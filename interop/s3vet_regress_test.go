@@ -1,5 +1,3 @@
-//go:build knownbugs
-
 package interop_test
 
 import (
@@ -11,18 +9,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
-// Failures on s3vet's side found by the interop tests, kept out of the
-// default run (and of CI) until encrypt/ is fixed: go test -tags knownbugs.
+// Failures on s3vet's side that the interop tests found, kept as
+// regression tests once fixed in encrypt/.
 
 // TestS3vetPutObjectSeekableWithoutLength: the SDK's PutObject, and the
 // official client's, accept a seekable body without ContentLength (the SDK
-// measures it by seeking to the end). encrypt.Encrypter.PutObject passes
-// size -1 to NewReader when in.ContentLength is nil (encrypt/sdk.go,
-// PutObject) and keeps the Reader seekable because the body is, but
-// Reader.Seek refuses io.SeekEnd when the size is unknown, so the SDK's
-// length computation fails: "serialization failed: encrypt: Seek from the
-// end of a Reader of unknown size". Measuring the body by seeking it (or
-// not exposing Seek when the size is unknown) would fix it.
+// measures it by seeking to the end). encrypt.Encrypter.PutObject used to
+// pass size -1 to NewReader when in.ContentLength was nil and keep the
+// Reader seekable, whose Seek refused io.SeekEnd when the size is unknown:
+// "serialization failed: encrypt: Seek from the end of a Reader of unknown
+// size". Fixed in 4183d21 (PutObject measures a seekable body).
 func TestS3vetPutObjectSeekableWithoutLength(t *testing.T) {
 	sink, _, ours := sinkClients(t)
 	want := []byte("no ContentLength, a bytes.Reader body")
