@@ -19,7 +19,9 @@
 //	r, err := dec.NewReader(ctx, env, body, size, nil)
 //
 // [Encrypter.PutObject] and [Decrypter.GetObject] do the same around the SDK's
-// calls, instruction files included.
+// calls, instruction files included. [Encrypter.Upload] sends a body of any
+// length, known or not, as a multipart upload, its parts sealed and
+// uploaded in parallel.
 //
 // # Formats and key commitment
 //

@@ -624,3 +624,114 @@ func TestSimulatorClientSide(t *testing.T) {
 		wantCode(t, "reader without kms:Decrypt", err, "AccessDenied")
 	})
 }
+
+// failingReader returns err after n bytes.
+type failingReader struct {
+	n   int
+	err error
+}
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if f.n == 0 {
+		return 0, f.err
+	}
+	m := min(len(p), f.n)
+	clear(p[:m])
+	f.n -= m
+	return m, nil
+}
+
+// TestSimulatorUpload: Encrypter.Upload sends bodies of any length, known
+// or not, as multipart uploads the simulator accepts and the Decrypter
+// reads back; a failing body aborts the upload.
+func TestSimulatorUpload(t *testing.T) {
+	ctx := context.Background()
+	w, _, _ := simWorld()
+	srv := simulate.NewTestTLSServer(t, w)
+	root := "arn:aws:iam::" + simAccount + ":root"
+	c := srv.Client(root)
+	allowSSEC(t, c, "vault")
+	kr := keyrings(t)[0]
+	const part = 5 << 20
+	customerKey, _ := encrypt.GenerateSSECKey()
+	ssec, _ := encrypt.SSEC(customerKey)
+	for _, tc := range []struct {
+		n           int
+		concurrency int
+		instr       bool
+		sse         encrypt.SSE
+	}{
+		{0, 0, false, encrypt.SSE{}},
+		{1, 1, true, encrypt.SSE{}},
+		{part, 2, false, encrypt.SSEKMS(simKeyARN, nil)},
+		{part + 1, 1, false, ssec},
+		{3*part + 7, 3, true, ssec},
+	} {
+		name := strconv.Itoa(tc.n) + "-" + strconv.Itoa(tc.concurrency) + "-" + strconv.FormatBool(tc.instr) + "-" + tc.sse.String()
+		t.Run(name, func(t *testing.T) {
+			enc := encrypt.NewEncrypter(kr.k)
+			enc.InstructionFile = tc.instr
+			pt := randBytes(tc.n)
+			in := &s3.CreateMultipartUploadInput{Bucket: aws.String("vault"), Key: aws.String(name), Metadata: map[string]string{"owner": "ana"}}
+			encrypt.Apply(in, tc.sse)
+			// A body of unknown length.
+			if _, err := enc.Upload(ctx, c, in, io.MultiReader(bytes.NewReader(pt)), part, tc.concurrency, kr.ec); err != nil {
+				t.Fatal(err)
+			}
+			get := &s3.GetObjectInput{Bucket: aws.String("vault"), Key: aws.String(name)}
+			encrypt.Apply(get, tc.sse)
+			for _, set := range []func(*encrypt.Decrypter){
+				func(*encrypt.Decrypter) {},
+				func(d *encrypt.Decrypter) { d.DelayedAuthentication = true },
+			} {
+				d := encrypt.NewDecrypter(kr.k)
+				set(d)
+				got, err := readBody(d.GetObject(ctx, c, get, kr.ec))
+				if err != nil || !bytes.Equal(got, pt) {
+					t.Fatalf("%d bytes, %v", len(got), err)
+				}
+			}
+		})
+	}
+
+	boom := errors.New("boom")
+	enc := encrypt.NewEncrypter(kr.k)
+	in := &s3.CreateMultipartUploadInput{Bucket: aws.String("vault"), Key: aws.String("failed")}
+	if _, err := enc.Upload(ctx, c, in, &failingReader{n: 2*part + 100, err: boom}, part, 2, kr.ec); !errors.Is(err, boom) {
+		t.Fatalf("failing body: %v", err)
+	}
+	list, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("vault")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Uploads) != 0 {
+		t.Fatalf("%d multipart uploads left after a failure", len(list.Uploads))
+	}
+	if _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("vault"), Key: aws.String("failed")}); err == nil {
+		t.Fatal("failed upload completed")
+	}
+	// A part the service refuses: the cause is returned, the upload aborted.
+	flaky := &flakyParts{Client: c, fail: 2}
+	if _, err := enc.Upload(ctx, flaky, in, bytes.NewReader(make([]byte, 4*part)), part, 2, kr.ec); s3Code(err) != "InvalidPart" {
+		t.Fatalf("refused part: %v", err)
+	}
+	if list, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("vault")}); err != nil || len(list.Uploads) != 0 {
+		t.Fatalf("uploads left after a refused part: %v", err)
+	}
+	if _, err := enc.Upload(ctx, c, in, bytes.NewReader(nil), 1<<20, 0, nil); err == nil {
+		t.Fatal("1 MiB parts accepted")
+	}
+}
+
+// flakyParts refuses one part number.
+type flakyParts struct {
+	*s3.Client
+	fail int32
+}
+
+func (f *flakyParts) UploadPart(ctx context.Context, in *s3.UploadPartInput, optFns ...func(*s3.Options)) (*s3.UploadPartOutput, error) {
+	if aws.ToInt32(in.PartNumber) == f.fail {
+		return nil, &smithy.GenericAPIError{Code: "InvalidPart", Message: "refused by the test"}
+	}
+	return f.Client.UploadPart(ctx, in, optFns...)
+}
