@@ -45,9 +45,9 @@ type call struct {
 	// deniedKeys are the keys of DeleteObjects the caller may not delete,
 	// with the message of each refusal.
 	deniedKeys map[s3op.ObjectID]string
-	// control and sts are set for the S3 Control API and STS, whose
-	// errors are written differently.
-	control, sts bool
+	// control, sts and kmsAPI are set for the S3 Control API, STS and
+	// the KMS API, whose errors are written differently.
+	control, sts, kmsAPI bool
 	// session is the role session that signed the request, if one did.
 	session *session
 	// explain is what the record says beyond the error: why the request
@@ -101,6 +101,10 @@ func (c *call) fail(err error) {
 		writeSTSError(c.w, e, c.id)
 		return
 	}
+	if c.kmsAPI {
+		writeKMSError(c.w, e, c.id)
+		return
+	}
 	writeError(c.w, c.r, e, c.id, c.host)
 }
 
@@ -111,6 +115,9 @@ func (c *call) serve() error {
 	}
 	if isSTS(r) {
 		return c.serveSTS()
+	}
+	if isKMS(r) {
+		return c.serveKMS()
 	}
 	sig, err := c.s.auth.authenticate(r)
 	if err != nil {

@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"crypto/cipher"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -22,6 +23,8 @@ type kmsKey struct {
 	id, arn, account string
 	alias            string // "alias/app"; "" if none
 	policy           *policy.Policy
+	// material seals the data keys the KMS API issues under the key.
+	material cipher.AEAD
 }
 
 // compileKMS adds an account's keys, and its aws/s3 key, to the model.
@@ -36,6 +39,7 @@ func (m *model) compileKMS(account string, keys []KMSKey) error {
 		{"Sid":"Allow access through S3 for all principals in the account that are authorized to use S3","Effect":"Allow","Principal":{"AWS":"*"},
 		 "Action":["kms:Encrypt","kms:Decrypt","kms:ReEncrypt*","kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*",
 		 "Condition":{"StringEquals":{"kms:CallerAccount":"`+account+`","kms:ViaService":"s3.`+m.region+`.amazonaws.com"}}}]}`)
+	managed.material = newKeyMaterial()
 	m.kmsKeys[managed.arn] = managed
 	for i, k := range keys {
 		where := fmt.Sprintf("account %s kmsKeys[%d]", account, i)
@@ -45,7 +49,8 @@ func (m *model) compileKMS(account string, keys []KMSKey) error {
 		if k.Alias != "" && (!strings.HasPrefix(k.Alias, "alias/") || strings.HasPrefix(k.Alias, "alias/aws/")) {
 			return fmt.Errorf("world: %s: alias %q must start with alias/ and not alias/aws/", where, k.Alias)
 		}
-		key := &kmsKey{id: k.ID, account: account, alias: k.Alias, arn: "arn:aws:kms:" + m.region + ":" + account + ":key/" + k.ID}
+		key := &kmsKey{id: k.ID, account: account, alias: k.Alias, arn: "arn:aws:kms:" + m.region + ":" + account + ":key/" + k.ID,
+			material: newKeyMaterial()}
 		if _, dup := m.kmsKeys[key.arn]; dup {
 			return fmt.Errorf("world: %s: key %s is declared twice", where, k.ID)
 		}
@@ -103,16 +108,28 @@ func (c *call) useKMS(action string, e objectEncryption, bucket, key string) (st
 	if k == nil {
 		return "", errorf(http.StatusBadRequest, "KMS.NotFoundException", "Invalid keyId '"+e.kmsKeyID+"'")
 	}
-	p := c.caller.principal
 	ctx := map[string][]string{
 		"kms:ViaService":                   {"s3." + c.s.m.region + ".amazonaws.com"},
 		"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::" + bucket + "/" + key},
-		"aws:SecureTransport":              {strconv.FormatBool(c.r.TLS != nil)},
-		"aws:CurrentTime":                  {c.now.UTC().Format(time.RFC3339)},
 	}
 	if e.bucketKey {
 		ctx["kms:EncryptionContext:aws:s3:arn"] = []string{"arn:aws:s3:::" + bucket}
 	}
+	if err := c.authorizeKMS(action, k, ctx); err != nil {
+		return "", err
+	}
+	return k.arn, nil
+}
+
+// authorizeKMS decides whether the caller may perform a KMS action on a
+// key, with ctx holding the condition keys particular to the call; it adds
+// those of every request. The key policy must allow: identity policies
+// alone do not (KMS Developer Guide, "Key policies"). The caller holds
+// c.s.mu for reading.
+func (c *call) authorizeKMS(action string, k *kmsKey, ctx map[string][]string) error {
+	p := c.caller.principal
+	ctx["aws:SecureTransport"] = []string{strconv.FormatBool(c.r.TLS != nil)}
+	ctx["aws:CurrentTime"] = []string{c.now.UTC().Format(time.RFC3339)}
 	if p.Account != "" {
 		ctx["kms:CallerAccount"] = []string{p.Account}
 	}
@@ -139,19 +156,17 @@ func (c *call) useKMS(action string, e objectEncryption, bucket, key string) (st
 		keyAllows = keyAllows || mt.Policy == k.policy && mt.Effect == policy.Allow
 	}
 	if ex.Decision == policy.Allowed && !keyAllows {
-		// A key policy must allow: identity policies alone do not
-		// (KMS Developer Guide, "Key policies").
 		ex.Result = policy.Result{Decision: policy.ImplicitDeny, Type: policy.ResourceBased, Statement: -1}
 	}
 	if ex.Decision == policy.Allowed {
-		return k.arn, nil
+		return nil
 	}
 	msg := ex.Result.Message(r)
 	if c.explain == "" {
 		c.explain = msg
 	}
 	if p.Account != k.account {
-		return "", accessDenied("Access Denied")
+		return accessDenied("Access Denied")
 	}
-	return "", accessDenied(msg)
+	return accessDenied(msg)
 }
