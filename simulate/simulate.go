@@ -55,6 +55,14 @@
 // where the bucket blocks it (the default for new buckets since April
 // 2026), and a read needs the key the object was written with.
 //
+// The server also speaks the KMS API (GenerateDataKey, Encrypt, Decrypt)
+// to the SDK's kms client pointed at it, for client-side envelope
+// encryption: kms.NewFromConfig(srv.Config(principal)) satisfies
+// encrypt.KMSClient and the S3 Encryption Client's KMS interface. Calls
+// are authorized by the key policy and the caller's policies, with the
+// encryption context as kms:EncryptionContext:KEY, and data keys are bound
+// to their key and context as in KMS.
+//
 // # Authorization without HTTP
 //
 // [Simulator.Authorize] answers an S3 request for a principal without
@@ -65,8 +73,8 @@
 // What the simulator keeps of an object beyond its bytes (owner, ACL,
 // tags, encryption, checksum, retention) is kept per key, not per
 // version. Lifecycle, replication, notification, CORS, website and logging
-// configurations are validated and stored but not acted on. The KMS API
-// itself is not served. GetObject with partNumber and the checksums of
+// configurations are validated and stored but not acted on. Of the KMS
+// API only the three data-key calls are served. GetObject with partNumber and the checksums of
 // multipart objects are not simulated.
 package simulate
 
