@@ -62,6 +62,7 @@ func main() {
 	sizes := flag.String("sizes", "1MiB,64MiB", "object sizes, comma-separated (KiB, MiB, GiB suffixes)")
 	rounds := flag.Int("rounds", 10, "interleaved rounds of -throughput")
 	spoolDir := flag.String("spooldir", os.TempDir(), "directory of the spooled decryption's temporary file")
+	flag.StringVar(&only, "only", "", "measure only the variants whose name contains this, and crypto/cipher's")
 	mode := flag.String("mode", "", "internal: the -memory mode to run in this process")
 	flag.Parse()
 	if *mode != "" {
@@ -91,6 +92,9 @@ func main() {
 		}
 	}
 }
+
+// only restricts -throughput to some variants.
+var only string
 
 // variant is one way to encrypt or decrypt n bytes.
 type variant struct {
@@ -176,10 +180,15 @@ func throughputRun(label string, n int64, rounds int, spoolDir string) {
 				log.Fatal(err)
 			}
 		}},
+		{"crypto/cipher GHASH alone (Seal of additional data)", "crypto/cipher Open", func() { g.Seal(buf[:0], nonce, nil, sealed) }},
+		{"crypto/cipher AES-CTR alone", "crypto/cipher Open", func() { cipher.NewCTR(blk, buf[:16]).XORKeyStream(buf[:n], sealed[:n]) }},
 		{"Decrypter, verified in memory", "crypto/cipher Open", decrypt(func(d *encrypt.Decrypter) { d.MaxBuffer = 1 << 40 })},
 		{"Decrypter, verified through a spool file", "crypto/cipher Open", decrypt(func(d *encrypt.Decrypter) { d.MaxBuffer, d.SpoolDir = -1, dir })},
 		{"Decrypter, delayed authentication", "crypto/cipher Open", decrypt(func(d *encrypt.Decrypter) { d.DelayedAuthentication = true })},
 	}
+	vs = slices.DeleteFunc(vs, func(v variant) bool {
+		return !strings.Contains(v.name, only) && !strings.HasPrefix(v.name, "crypto/cipher")
+	})
 	// Repeat small sizes so that a round lasts a few milliseconds.
 	reps := max(int((8<<20)/n), 1)
 	times := make([][]time.Duration, len(vs))
