@@ -17,8 +17,13 @@ import (
 )
 
 // benchSizes are the object sizes of the benchmarks. 1 GiB runs only when
-// -bench names it (for example -bench 'Encrypt/1GiB'): it needs several GiB
-// of memory for the standard library's side.
+// -bench names it (for example -bench 'Encrypt/size=1GiB'): it needs
+// several GiB of memory for the standard library's side. Sub-benchmarks
+// are named size=S/path=P, so that benchstat compares each path with the
+// standard library's in the same run:
+//
+//	go test -run '^$' -bench 'Decrypt' -count 10 ./encrypt/ > d.txt
+//	benchstat -col /path -row /size d.txt
 var benchSizes = []struct {
 	name string
 	n    int
@@ -41,10 +46,10 @@ func BenchmarkEncrypt(b *testing.B) {
 	ctx := context.Background()
 	enc := encrypt.NewEncrypter(benchKey)
 	for _, s := range benchSizes {
-		b.Run(s.name, func(b *testing.B) {
+		b.Run("size="+s.name, func(b *testing.B) {
 			skipSize(b, s.name)
 			pt := make([]byte, s.n)
-			b.Run("stdlib-Seal", func(b *testing.B) {
+			b.Run("path=stdlib-Seal", func(b *testing.B) {
 				blk, _ := aes.NewCipher(benchKey)
 				g, _ := cipher.NewGCM(blk)
 				nonce := make([]byte, 12)
@@ -54,7 +59,7 @@ func BenchmarkEncrypt(b *testing.B) {
 					out = g.Seal(out[:0], nonce, pt, nil)
 				}
 			})
-			b.Run("stdlib-ReadFull+Seal", func(b *testing.B) {
+			b.Run("path=stdlib-ReadFull+Seal", func(b *testing.B) {
 				// What encrypting from an io.Reader costs with crypto/cipher:
 				// read it all, then Seal.
 				blk, _ := aes.NewCipher(benchKey)
@@ -67,7 +72,7 @@ func BenchmarkEncrypt(b *testing.B) {
 					g.Seal(buf[:0], nonce, buf, nil)
 				}
 			})
-			b.Run("Writer", func(b *testing.B) {
+			b.Run("path=Writer", func(b *testing.B) {
 				b.SetBytes(int64(s.n))
 				for b.Loop() {
 					w, err := enc.NewWriter(ctx, io.Discard, int64(s.n), nil)
@@ -80,7 +85,7 @@ func BenchmarkEncrypt(b *testing.B) {
 					}
 				}
 			})
-			b.Run("Reader", func(b *testing.B) {
+			b.Run("path=Reader", func(b *testing.B) {
 				b.SetBytes(int64(s.n))
 				for b.Loop() {
 					r, err := enc.NewReader(ctx, bytes.NewReader(pt), int64(s.n), nil)
@@ -92,7 +97,7 @@ func BenchmarkEncrypt(b *testing.B) {
 					}
 				}
 			})
-			b.Run("Multipart-parallel", func(b *testing.B) {
+			b.Run("path=Multipart-parallel", func(b *testing.B) {
 				b.SetBytes(int64(s.n))
 				const part = 8 << 20
 				out := make([]byte, s.n+16)
@@ -120,7 +125,7 @@ func BenchmarkDecrypt(b *testing.B) {
 	ctx := context.Background()
 	enc := encrypt.NewEncrypter(benchKey)
 	for _, s := range benchSizes {
-		b.Run(s.name, func(b *testing.B) {
+		b.Run("size="+s.name, func(b *testing.B) {
 			skipSize(b, s.name)
 			pt := make([]byte, s.n)
 			var buf bytes.Buffer
@@ -129,7 +134,7 @@ func BenchmarkDecrypt(b *testing.B) {
 			w.Write(pt)
 			w.Close()
 			ct, env := buf.Bytes(), w.Envelope()
-			b.Run("stdlib-Open", func(b *testing.B) {
+			b.Run("path=stdlib-Open", func(b *testing.B) {
 				blk, _ := aes.NewCipher(benchKey)
 				g, _ := cipher.NewGCM(blk)
 				nonce := make([]byte, 12)
@@ -143,7 +148,7 @@ func BenchmarkDecrypt(b *testing.B) {
 					}
 				}
 			})
-			b.Run("stdlib-ReadFull+Open", func(b *testing.B) {
+			b.Run("path=stdlib-ReadFull+Open", func(b *testing.B) {
 				// What decrypting from an io.Reader costs with crypto/cipher,
 				// as the official client does: read it all, then Open.
 				blk, _ := aes.NewCipher(benchKey)
@@ -162,7 +167,7 @@ func BenchmarkDecrypt(b *testing.B) {
 			// The two passes streaming decryption makes, each alone: GHASH
 			// of the ciphertext (as additional data, the standard library's
 			// only unfused GHASH) and AES-CTR.
-			b.Run("stdlib-GHASH", func(b *testing.B) {
+			b.Run("path=stdlib-GHASH", func(b *testing.B) {
 				blk, _ := aes.NewCipher(benchKey)
 				g, _ := cipher.NewGCM(blk)
 				nonce := make([]byte, 12)
@@ -172,7 +177,7 @@ func BenchmarkDecrypt(b *testing.B) {
 					g.Seal(tag[:0], nonce, nil, ct[:s.n])
 				}
 			})
-			b.Run("stdlib-CTR", func(b *testing.B) {
+			b.Run("path=stdlib-CTR", func(b *testing.B) {
 				blk, _ := aes.NewCipher(benchKey)
 				out := make([]byte, s.n)
 				b.SetBytes(int64(s.n))
@@ -189,7 +194,7 @@ func BenchmarkDecrypt(b *testing.B) {
 				{"delayed-authentication", func(d *encrypt.Decrypter) { d.DelayedAuthentication = true }},
 			}
 			for _, m := range modes {
-				b.Run(m.name, func(b *testing.B) {
+				b.Run("path="+m.name, func(b *testing.B) {
 					d := encrypt.NewDecrypter(benchKey)
 					m.set(d)
 					b.SetBytes(int64(s.n))
