@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
@@ -734,4 +735,58 @@ func (f *flakyParts) UploadPart(ctx context.Context, in *s3.UploadPartInput, opt
 		return nil, &smithy.GenericAPIError{Code: "InvalidPart", Message: "refused by the test"}
 	}
 	return f.Client.UploadPart(ctx, in, optFns...)
+}
+
+// TestSimulatorKMSKeyring: the KMS keyring with the SDK's kms client
+// against the simulator's KMS: objects round-trip through its S3; a
+// principal without kms:Decrypt cannot unwrap the data key, nor can anyone
+// with another encryption context.
+func TestSimulatorKMSKeyring(t *testing.T) {
+	ctx := context.Background()
+	w, writer, reader := simWorld()
+	srv := simulate.NewTestTLSServer(t, w)
+	ec := map[string]string{"tenant": "a"}
+	wk := encrypt.NewKMSKeyring(kms.NewFromConfig(srv.Config(writer)), simKeyARN)
+	enc := encrypt.NewEncrypter(wk)
+	pt := randBytes(200 << 10)
+	if _, err := enc.PutObject(ctx, srv.Client(writer), &s3.PutObjectInput{Bucket: aws.String("vault"), Key: aws.String("kms"),
+		Body: bytes.NewReader(pt)}, ec); err != nil {
+		t.Fatal(err)
+	}
+	get := &s3.GetObjectInput{Bucket: aws.String("vault"), Key: aws.String("kms")}
+	got, err := readBody(encrypt.NewDecrypter(wk).GetObject(ctx, srv.Client(writer), get, ec))
+	if err != nil || !bytes.Equal(got, pt) {
+		t.Fatalf("%d bytes, %v", len(got), err)
+	}
+	// The reader may get the object but not decrypt its data key.
+	rk := encrypt.NewKMSKeyring(kms.NewFromConfig(srv.Config(reader)), simKeyARN)
+	_, err = readBody(encrypt.NewDecrypter(rk).GetObject(ctx, srv.Client(reader), get, ec))
+	if !errors.Is(err, encrypt.ErrUnwrap) || s3Code(err) != "AccessDeniedException" {
+		t.Fatalf("reader without kms:Decrypt: %v", err)
+	}
+	// Another context: refused before KMS (ErrContextMismatch), or by KMS
+	// when the caller does not say which context it expects and the
+	// stored one is altered.
+	if _, err := readBody(encrypt.NewDecrypter(wk).GetObject(ctx, srv.Client(writer), get, map[string]string{"tenant": "b"})); !errors.Is(err, encrypt.ErrContextMismatch) {
+		t.Fatalf("other context: %v", err)
+	}
+	raw, err := srv.Client(writer).GetObject(ctx, get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, _ := io.ReadAll(raw.Body)
+	raw.Body.Close()
+	stored := raw.Metadata["x-amz-t"]
+	if !strings.Contains(stored, `"tenant":"a"`) {
+		t.Fatalf("stored context %q", stored)
+	}
+	raw.Metadata["x-amz-t"] = strings.Replace(stored, `"tenant":"a"`, `"tenant":"b"`, 1)
+	if _, err := srv.Client(writer).PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vault"), Key: aws.String("kms"),
+		Body: bytes.NewReader(ct), Metadata: raw.Metadata}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = readBody(encrypt.NewDecrypter(wk).GetObject(ctx, srv.Client(writer), get, nil))
+	if !errors.Is(err, encrypt.ErrUnwrap) || s3Code(err) != "InvalidCiphertextException" || len(got) != 0 {
+		t.Fatalf("altered stored context: %d bytes, %v", len(got), err)
+	}
 }
