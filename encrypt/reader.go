@@ -16,7 +16,9 @@ import (
 // does to measure, sign or retry a body): it rewinds the source and
 // encrypts again. The same key and IV then meet the same plaintext, which
 // Reader checks chunk by chunk: if the source returns other bytes the second
-// time, Read fails with ErrPartChanged before releasing them.
+// time, Read fails with ErrPartChanged before releasing them. When the size
+// is unknown, Seek cannot find the end: hide it, as struct{ io.Reader }{r},
+// from code that measures a body by seeking (the SDK's transfer manager).
 type Reader struct {
 	o    *object
 	src  io.Reader

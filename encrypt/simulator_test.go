@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -788,5 +789,61 @@ func TestSimulatorKMSKeyring(t *testing.T) {
 	got, err = readBody(encrypt.NewDecrypter(wk).GetObject(ctx, srv.Client(writer), get, nil))
 	if !errors.Is(err, encrypt.ErrUnwrap) || s3Code(err) != "InvalidCiphertextException" || len(got) != 0 {
 		t.Fatalf("altered stored context: %d bytes, %v", len(got), err)
+	}
+}
+
+// TestSimulatorTransferManager: the SDK's transfer manager uploads the
+// ciphertext a Reader streams (unknown length, so in parts) with the
+// envelope as metadata, and downloads it in parallel ranges for the
+// Decrypter.
+func TestSimulatorTransferManager(t *testing.T) {
+	ctx := context.Background()
+	w, writer, _ := simWorld()
+	srv := simulate.NewTestTLSServer(t, w)
+	kr := keyrings(t)[0]
+	const partSize = 5 << 20
+	tm := transfermanager.New(srv.Client(writer), func(o *transfermanager.Options) {
+		o.PartSizeBytes = partSize
+		o.MultipartUploadThreshold = partSize
+		o.Concurrency = 3
+	})
+	pt := randBytes(2*partSize + 4321)
+	r, err := encrypt.NewEncrypter(kr.k).NewReader(ctx, io.MultiReader(bytes.NewReader(pt)), -1, kr.ec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := tm.UploadObject(ctx, &transfermanager.UploadObjectInput{Bucket: aws.String("vault"), Key: aws.String("tm"),
+		Body: struct{ io.Reader }{r}, Metadata: r.Envelope().Metadata()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(up.UploadID) == "" {
+		t.Error("not a multipart upload")
+	}
+	out, err := tm.GetObject(ctx, &transfermanager.GetObjectInput{Bucket: aws.String("vault"), Key: aws.String("tm")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := encrypt.ParseEnvelope(out.Metadata, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, delayed := range []bool{false, true} {
+		d := encrypt.NewDecrypter(kr.k)
+		d.DelayedAuthentication = delayed
+		if delayed {
+			if out, err = tm.GetObject(ctx, &transfermanager.GetObjectInput{Bucket: aws.String("vault"), Key: aws.String("tm")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dr, err := d.NewReader(ctx, env, out.Body, aws.ToInt64(out.ContentLength), kr.ec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(dr)
+		dr.Close()
+		if err != nil || !bytes.Equal(got, pt) {
+			t.Fatalf("delayed=%v: %d bytes, %v", delayed, len(got), err)
+		}
 	}
 }
