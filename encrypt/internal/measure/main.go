@@ -37,6 +37,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/s3vet/s3vet/encrypt"
 )
 
@@ -222,7 +225,27 @@ func throughputRun(label string, n int64, rounds int, spoolDir string) {
 	fmt.Println()
 }
 
-var memoryModes = []string{"Writer", "Reader", "Decrypter, delayed authentication", "Decrypter, verified through a spool file"}
+var memoryModes = []string{"Writer", "Reader", "Upload, 8 MiB parts, 4 at a time", "Decrypter, delayed authentication", "Decrypter, verified through a spool file"}
+
+// discardS3 takes multipart uploads and keeps nothing.
+type discardS3 struct{}
+
+func (discardS3) CreateMultipartUpload(context.Context, *s3.CreateMultipartUploadInput, ...func(*s3.Options)) (*s3.CreateMultipartUploadOutput, error) {
+	return &s3.CreateMultipartUploadOutput{UploadId: aws.String("u")}, nil
+}
+
+func (discardS3) UploadPart(_ context.Context, in *s3.UploadPartInput, _ ...func(*s3.Options)) (*s3.UploadPartOutput, error) {
+	_, err := io.Copy(io.Discard, in.Body)
+	return &s3.UploadPartOutput{ETag: aws.String("e")}, err
+}
+
+func (discardS3) CompleteMultipartUpload(context.Context, *s3.CompleteMultipartUploadInput, ...func(*s3.Options)) (*s3.CompleteMultipartUploadOutput, error) {
+	return &s3.CompleteMultipartUploadOutput{}, nil
+}
+
+func (discardS3) AbortMultipartUpload(context.Context, *s3.AbortMultipartUploadInput, ...func(*s3.Options)) (*s3.AbortMultipartUploadOutput, error) {
+	return &s3.AbortMultipartUploadOutput{}, nil
+}
 
 func memoryRun(mode, label string, n int64) {
 	ctx := context.Background()
@@ -247,6 +270,11 @@ func memoryRun(mode, label string, n int64) {
 		case "Reader":
 			r, _ := source()
 			if _, err := io.Copy(io.Discard, r); err != nil {
+				log.Fatal(err)
+			}
+		case memoryModes[2]:
+			in := &s3.CreateMultipartUploadInput{Bucket: aws.String("b"), Key: aws.String("k")}
+			if _, err := enc.Upload(ctx, discardS3{}, in, io.LimitReader(zeros{}, n), 8<<20, 4, nil); err != nil {
 				log.Fatal(err)
 			}
 		default:
