@@ -187,7 +187,7 @@ func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, key string, wr
 		d = access.Decision{Explanation: set.Explain(r)}
 	} else {
 		var err error
-		if d, err = access.Decide(set, access.Request{Request: r, NewACL: wr.acl, NewPolicy: wr.policy}, &state); err != nil {
+		if d, err = b.decisions.Decide(set, access.Request{Request: r, NewACL: wr.acl, NewPolicy: wr.policy}, &state); err != nil {
 			return Decision{}, err
 		}
 	}
@@ -211,7 +211,7 @@ func newBucket(name, owner, ownership string) *bucketModel {
 	}
 	return &bucketModel{name: name, owner: owner, ownership: ownership, pab: &pab,
 		encryption: Encryption{Algorithm: "AES256", BlockedEncryptionTypes: []string{"SSE-C"}},
-		configs:    map[string][]byte{}, objects: map[string]*objectMeta{}}
+		configs:    map[string][]byte{}, objects: map[string]*objectMeta{}, decisions: &access.Cache{}}
 }
 
 // copySource splits x-amz-copy-source: "bucket/key" or "/bucket/key",

@@ -77,6 +77,9 @@ type bucketModel struct {
 	// notification, object-lock), as the XML the client sent.
 	configs map[string][]byte
 	objects map[string]*objectMeta
+	// decisions keeps the bucket's and its objects' ACLs compiled into
+	// policies, and whether its policy is public, for access.Decide.
+	decisions *access.Cache
 }
 
 // objectMeta is what the simulator knows of an object beyond its bytes,
@@ -294,7 +297,8 @@ func compile(w *World) (*model, error) {
 
 func compileBucket(owner, where string, b *Bucket) (*bucketModel, error) {
 	bm := &bucketModel{name: b.Name, owner: owner, versioning: b.Versioning, mfaDelete: b.MFADelete, logging: b.Logging,
-		tags: b.Tags, ownership: b.ObjectOwnership, acl: b.ACL, configs: map[string][]byte{}, objects: map[string]*objectMeta{}}
+		tags: b.Tags, ownership: b.ObjectOwnership, acl: b.ACL, configs: map[string][]byte{}, objects: map[string]*objectMeta{},
+		decisions: &access.Cache{}}
 	var err error
 	if len(b.Policy) > maxPolicySize {
 		return nil, fmt.Errorf("world: %s: policy is over S3's 20 KB limit", where)
