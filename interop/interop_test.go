@@ -64,6 +64,16 @@ func TestS3vetToOfficial(t *testing.T) {
 			}
 		}
 	}
+	checkKMSUsed(t, e)
+}
+
+// checkKMSUsed fails unless both clients' KMS keyrings went to the fake
+// KMS: one GenerateDataKey and one Decrypt per KMS object.
+func checkKMSUsed(t *testing.T, e *env) {
+	t.Helper()
+	if g, d := e.kms.Calls("GenerateDataKey"), e.kms.Calls("Decrypt"); g == 0 || d != g {
+		t.Errorf("KMS calls: %d GenerateDataKey, %d Decrypt", g, d)
+	}
 }
 
 // TestOfficialToS3vet: objects the official client writes, in the V2 and
@@ -103,6 +113,7 @@ func TestOfficialToS3vet(t *testing.T) {
 			})
 		}
 	}
+	checkKMSUsed(t, e)
 }
 
 // checkFormat checks that the object is stored in the format f names, so

@@ -38,10 +38,9 @@ type KMS struct {
 
 	srv *httptest.Server
 
-	mu   sync.Mutex
-	keys map[string]cipher.AEAD // key ARN -> master key
-	// Calls counts the requests served, by operation.
-	calls map[string]int
+	mu    sync.Mutex
+	keys  map[string]cipher.AEAD // key ARN -> master key
+	calls map[string]int         // requests served, by operation
 }
 
 // NewKMS starts a fake KMS with one AES-256 master key for each ARN.
