@@ -67,18 +67,43 @@ func (c *content) process(buf []byte, off uint64, passes int) gcm.Sum {
 			sums[i] = c.processPiece(buf[a:min(a+gcm.ChunkSize, len(buf))], off+uint64(a), passes)
 		}
 	}
-	var wg sync.WaitGroup
-	for range workers - 1 {
-		wg.Go(work)
+	// A helper that has not started when the work is done is not waited
+	// for: on a busy machine its thread may not run for a while.
+	helpers := make([]helper, workers-1)
+	for i := range helpers {
+		h := &helpers[i]
+		h.done = make(chan struct{})
+		go func() {
+			if h.state.CompareAndSwap(helperIdle, helperStarted) {
+				work()
+				close(h.done)
+			}
+		}()
 	}
 	work()
-	wg.Wait()
+	for i := range helpers {
+		if h := &helpers[i]; !h.state.CompareAndSwap(helperIdle, helperDismissed) {
+			<-h.done
+		}
+	}
 	var s gcm.Sum
 	for _, p := range sums {
 		s = c.key.Concat(s, p)
 	}
 	return s
 }
+
+// helper is a goroutine process may start.
+type helper struct {
+	state atomic.Int32
+	done  chan struct{}
+}
+
+const (
+	helperIdle = iota
+	helperStarted
+	helperDismissed
+)
 
 // processPiece is process on one goroutine.
 func (c *content) processPiece(buf []byte, off uint64, passes int) gcm.Sum {

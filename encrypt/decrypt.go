@@ -272,7 +272,6 @@ func (c *chunker) next() (chunk, tag []byte, last bool, err error) {
 // be called; what it returned must no longer be used.
 func (c *chunker) release() {
 	if c.pooled != nil {
-		clear(c.buf)
 		batchPool.Put(c.pooled)
 		c.pooled, c.buf = nil, nil
 	}
