@@ -26,10 +26,11 @@ type MultipartAPI interface {
 
 var _ MultipartAPI = (*s3.Client)(nil)
 
-// Upload defaults.
+// Upload defaults: 24 MiB of buffers. More concurrency helps where the
+// network, not the CPU, is the limit.
 const (
 	DefaultPartSize    = 8 << 20
-	DefaultConcurrency = 4
+	DefaultConcurrency = 2
 )
 
 // Upload encrypts body, of any length, known or not, and uploads it with

@@ -225,7 +225,7 @@ func throughputRun(label string, n int64, rounds int, spoolDir string) {
 	fmt.Println()
 }
 
-var memoryModes = []string{"Writer", "Reader", "Upload, 8 MiB parts, 4 at a time", "Decrypter, delayed authentication", "Decrypter, verified through a spool file"}
+var memoryModes = []string{"Writer", "Reader", "Upload, defaults (8 MiB parts, 2 at a time)", "Decrypter, delayed authentication", "Decrypter, verified through a spool file"}
 
 // discardS3 takes multipart uploads and keeps nothing.
 type discardS3 struct{}
@@ -274,7 +274,7 @@ func memoryRun(mode, label string, n int64) {
 			}
 		case memoryModes[2]:
 			in := &s3.CreateMultipartUploadInput{Bucket: aws.String("b"), Key: aws.String("k")}
-			if _, err := enc.Upload(ctx, discardS3{}, in, io.LimitReader(zeros{}, n), 8<<20, 4, nil); err != nil {
+			if _, err := enc.Upload(ctx, discardS3{}, in, io.LimitReader(zeros{}, n), 0, 0, nil); err != nil {
 				log.Fatal(err)
 			}
 		default:
