@@ -268,18 +268,43 @@ func sigV4StringToSign(t time.Time, sc credScope, canonical string) string {
 	return "AWS4-HMAC-SHA256\n" + t.UTC().Format(amzDateFormat) + "\n" + sc.String() + "\n" + hex.EncodeToString(sum[:])
 }
 
-func sigV4HMAC(key []byte, data string) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(data))
-	return m.Sum(nil)
+// sigV4HMAC returns HMAC-SHA256 of data under key, as crypto/hmac does
+// (RFC 2104: H(K0^opad || H(K0^ipad || data)), K0 the key padded to the
+// block size, or its hash if longer), computed with sha256.Sum256 over
+// buffers on the stack: a request needs five of them, and crypto/hmac
+// allocates six times for each.
+func sigV4HMAC(key []byte, data string) [sha256.Size]byte {
+	const blockSize = sha256.BlockSize
+	var k0 [blockSize]byte
+	if len(key) > blockSize {
+		sum := sha256.Sum256(key)
+		copy(k0[:], sum[:])
+	} else {
+		copy(k0[:], key)
+	}
+	var buf [blockSize + 256]byte
+	b := buf[:0]
+	for _, c := range k0 {
+		b = append(b, c^0x36)
+	}
+	b = append(b, data...) // past 256 bytes, on the heap
+	inner := sha256.Sum256(b)
+	b = buf[:0]
+	for _, c := range k0 {
+		b = append(b, c^0x5c)
+	}
+	b = append(b, inner[:]...)
+	return sha256.Sum256(b)
 }
 
 // sigV4Key derives the SigV4 signing key of the secret for the scope.
 func sigV4Key(secret string, sc credScope) []byte {
-	k := sigV4HMAC([]byte("AWS4"+secret), sc.date)
-	k = sigV4HMAC(k, sc.region)
-	k = sigV4HMAC(k, sc.service)
-	return sigV4HMAC(k, scopeTerminal)
+	var buf [64]byte
+	k := sigV4HMAC(append(append(buf[:0], "AWS4"...), secret...), sc.date)
+	k = sigV4HMAC(k[:], sc.region)
+	k = sigV4HMAC(k[:], sc.service)
+	k = sigV4HMAC(k[:], scopeTerminal)
+	return k[:]
 }
 
 // signatureMatches reports, in constant time, whether the hex signature
@@ -293,5 +318,5 @@ func signatureMatches(key []byte, stringToSign, sent string) bool {
 	if _, err := hex.Decode(got[:], []byte(sent)); err != nil {
 		return false
 	}
-	return hmac.Equal(want, got[:])
+	return hmac.Equal(want[:], got[:])
 }
