@@ -8,6 +8,7 @@ import (
 	"io"
 	mrand "math/rand/v2"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/aws/amazon-s3-encryption-client-go/v4/client"
@@ -25,18 +26,25 @@ import (
 const (
 	account = "111122223333"
 	bucket  = "interop"
-	keyARN  = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	keyID   = "1234abcd-12ab-34cd-56ef-1234567890ab"
+	keyARN  = "arn:aws:kms:us-east-1:111122223333:key/" + keyID
 )
 
-// env is one simulator, one fake KMS and the keys of the three keyrings.
+// env is one simulator, with its KMS, and the keys of the three keyrings.
 type env struct {
 	srv       *simulate.Server
 	principal string
 	s3        *s3.Client
-	kms       *interop.KMS
 	kmsClient *kms.Client
-	aesKey    []byte
-	rsaKey    *rsa.PrivateKey
+	// noDecrypt may use the bucket and kms:GenerateDataKey, not
+	// kms:Decrypt.
+	noDecrypt string
+	// kmsCalls counts the KMS calls the simulator answered with success,
+	// by operation.
+	mu       sync.Mutex
+	kmsCalls map[string]int
+	aesKey   []byte
+	rsaKey   *rsa.PrivateKey
 }
 
 var rsaKey = sync1(func() *rsa.PrivateKey {
@@ -62,18 +70,38 @@ func newEnv(t testing.TB) *env {
 	t.Helper()
 	w := &simulate.World{}
 	a := w.AddAccount(account)
+	a.KMSKeys = []simulate.KMSKey{{ID: keyID, Alias: "alias/interop"}}
 	app := a.AddUser("app", `{"Version":"2012-10-17","Statement":[
-		{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::interop/*"}]}`)
+		{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::interop/*"},
+		{"Effect":"Allow","Action":["kms:GenerateDataKey","kms:Decrypt"],"Resource":"`+keyARN+`"}]}`)
+	nd := a.AddUser("nodecrypt", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::interop/*"},
+		{"Effect":"Allow","Action":"kms:GenerateDataKey","Resource":"`+keyARN+`"}]}`)
 	a.AddBucket(bucket)
-	srv := simulate.NewTestServer(t, w)
-	k := interop.NewKMS(keyARN)
-	t.Cleanup(k.Close)
-	aesKey := make([]byte, 32)
-	rand.Read(aesKey)
-	return &env{
-		srv: srv, principal: app.ARN(), s3: srv.Client(app.ARN()),
-		kms: k, kmsClient: k.Client(), aesKey: aesKey, rsaKey: rsaKey(),
-	}
+	e := &env{kmsCalls: map[string]int{}}
+	e.srv = simulate.NewTestServer(t, w, simulate.WithRequestLog(func(r simulate.Record) {
+		if r.Status == 200 && (r.Operation == "GenerateDataKey" || r.Operation == "Decrypt") {
+			e.mu.Lock()
+			e.kmsCalls[r.Operation]++
+			e.mu.Unlock()
+		}
+	}))
+	e.principal, e.noDecrypt = app.ARN(), nd.ARN()
+	e.s3 = e.srv.Client(app.ARN())
+	e.kmsClient = kms.NewFromConfig(e.srv.Config(app.ARN()))
+	e.aesKey = make([]byte, 32)
+	rand.Read(e.aesKey)
+	e.rsaKey = rsaKey()
+	return e
+}
+
+// takeKMSCalls returns the KMS calls counted so far, and resets the count.
+func (e *env) takeKMSCalls() map[string]int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c := e.kmsCalls
+	e.kmsCalls = map[string]int{}
+	return c
 }
 
 // keyring is one of the three wrappings, on both sides.

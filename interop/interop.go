@@ -5,9 +5,9 @@
 //
 // It is a module of its own so that the official client never enters the
 // library's dependency graph. The tests run both directions through the
-// simulator (package simulate) over loopback HTTP, with KMS keys served by
-// this package's fake KMS through the SDK's kms client, and raw AES and RSA
-// keys through RawCMM on the official side; the benchmarks and
+// simulator (package simulate) over loopback HTTP, KMS keys through the
+// simulator's KMS API and the SDK's kms client, raw AES and RSA keys
+// through RawCMM on the official side; the benchmarks and
 // cmd/peakmem compare speed and memory through Sink, an S3 endpoint without
 // a network. README.md holds the results.
 package interop

@@ -7,19 +7,23 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/aws/amazon-s3-encryption-client-go/v4/client"
 	"github.com/aws/amazon-s3-encryption-client-go/v4/commitment"
+	"github.com/aws/amazon-s3-encryption-client-go/v4/materials"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3vet/s3vet/encrypt"
 )
 
 // The two implementations refuse the same objects: a V2 object under the
-// policy that requires key commitment, an altered ciphertext, another
-// encryption context. Each object is written by one side and refused by
+// policy that requires key commitment, a reader without kms:Decrypt, an
+// altered ciphertext, another encryption context. Each object is written by one side and refused by
 // the other.
 func TestBothRefuse(t *testing.T) {
 	e := newEnv(t)
@@ -99,6 +103,43 @@ func TestBothRefuse(t *testing.T) {
 			flip(t, e, key, 500)
 			flip(t, e, key, int64(len(want))+3) // the tag
 			oursFails(t, f.ours, key, kr.ec, encrypt.ErrAuthentication, f.name+" with one tag bit flipped")
+		}
+	})
+
+	t.Run("no kms:Decrypt", func(t *testing.T) {
+		// A principal whose policies allow kms:GenerateDataKey but not
+		// kms:Decrypt: the simulator's KMS refuses both clients' Decrypt.
+		s3c := e.srv.Client(e.noDecrypt)
+		kc := kms.NewFromConfig(e.srv.Config(e.noDecrypt))
+		for _, f := range formats {
+			enc := encrypt.NewEncrypter(kr.ours(e))
+			enc.Policy = f.ours
+			key := "nodecrypt/" + f.name
+			if _, err := enc.PutObject(ctx, e.s3, put(key), kr.ec); err != nil {
+				t.Fatal(err)
+			}
+			cmm, err := materials.NewCryptographicMaterialsManager(materials.NewKmsKeyring(kc, keyARN))
+			if err != nil {
+				t.Fatal(err)
+			}
+			official, err := client.New(s3c, cmm, func(o *client.EncryptionClientOptions) { o.CommitmentPolicy = f.official })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out, err := official.GetObject(withContext(ctx, kr.ec), get(key)); err == nil {
+				out.Body.Close()
+				t.Fatalf("official client read %s without kms:Decrypt", f.name)
+			} else if !strings.Contains(err.Error(), "kms:Decrypt") {
+				t.Fatalf("official, %s: %v", f.name, err)
+			}
+			dec := encrypt.NewDecrypter(encrypt.NewKMSKeyring(kc, keyARN))
+			dec.Policy = f.ours
+			if out, err := dec.GetObject(ctx, s3c, get(key), kr.ec); err == nil {
+				out.Body.Close()
+				t.Fatalf("s3vet read %s without kms:Decrypt", f.name)
+			} else if !strings.Contains(err.Error(), "kms:Decrypt") {
+				t.Fatalf("s3vet, %s: %v", f.name, err)
+			}
 		}
 	})
 
