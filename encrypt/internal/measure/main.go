@@ -96,6 +96,15 @@ func main() {
 	}
 }
 
+// oneProc runs f with GOMAXPROCS=1: the same code on one core, in the
+// same rounds as the others.
+func oneProc(f func()) func() {
+	return func() {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+		f()
+	}
+}
+
 // only restricts -throughput to some variants.
 var only string
 
@@ -188,6 +197,7 @@ func throughputRun(label string, n int64, rounds int, spoolDir string) {
 		{"Decrypter, verified in memory", "crypto/cipher Open", decrypt(func(d *encrypt.Decrypter) { d.MaxBuffer = 1 << 40 })},
 		{"Decrypter, verified through a spool file", "crypto/cipher Open", decrypt(func(d *encrypt.Decrypter) { d.MaxBuffer, d.SpoolDir = -1, dir })},
 		{"Decrypter, delayed authentication", "crypto/cipher Open", decrypt(func(d *encrypt.Decrypter) { d.DelayedAuthentication = true })},
+		{"Decrypter, delayed authentication, GOMAXPROCS=1", "crypto/cipher Open", oneProc(decrypt(func(d *encrypt.Decrypter) { d.DelayedAuthentication = true }))},
 	}
 	vs = slices.DeleteFunc(vs, func(v variant) bool {
 		return !strings.Contains(v.name, only) && !strings.HasPrefix(v.name, "crypto/cipher")
