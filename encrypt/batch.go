@@ -19,8 +19,10 @@ import (
 // chunks of each batch between up to GOMAXPROCS goroutines, joining the
 // chunks' GHASH values in order.
 
-// batchSize is the ciphertext the streaming readers take at a time.
-const batchSize = 8 * gcm.ChunkSize
+// batchSize is the ciphertext the streaming readers take at a time: large
+// enough that a helper goroutine, which may take a while to start, gets
+// its share of the chunks.
+const batchSize = 32 * gcm.ChunkSize
 
 // batchPool recycles the streaming readers' buffers: a batch, the tag and
 // a byte of look-ahead.

@@ -11,12 +11,12 @@ import (
 )
 
 // TestDecryptBatches decrypts objects around the Decrypter's batch size
-// (1 MiB) with one, two and three goroutines per batch, in every mode, and
+// (4 MiB) with one, two and three goroutines per batch, in every mode, and
 // tampers with a byte in each piece a batch is split into: every mode
 // fails with ErrAuthentication, and the modes that verify before release
 // release nothing.
 func TestDecryptBatches(t *testing.T) {
-	const batch = 8 * chunk
+	const batch = 32 * chunk
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	k := keyrings(t)[1].k
 	enc := encrypt.NewEncrypter(k)

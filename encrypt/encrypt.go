@@ -58,7 +58,7 @@
 // ([Decrypter.NewRangeReader]). Verification in memory is the standard
 // library's Open. Streaming decryption (spooled, or with
 // DelayedAuthentication) cannot use the fused AES-GCM assembly and makes
-// two passes, GHASH then AES-CTR; it takes a MiB at a time and shares its
+// two passes, GHASH then AES-CTR; it takes 4 MiB at a time and shares its
 // chunks between up to GOMAXPROCS goroutines.
 //
 // # Server-side encryption

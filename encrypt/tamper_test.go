@@ -212,9 +212,9 @@ func TestSwappedDataKey(t *testing.T) {
 }
 
 // TestDelayedTamper: with DelayedAuthentication, an altered last batch
-// (1 MiB) is reported before that batch is released.
+// (4 MiB) is reported before that batch is released.
 func TestDelayedTamper(t *testing.T) {
-	const batch = 8 * chunk
+	const batch = 32 * chunk
 	k := keyrings(t)[1].k
 	pt := randBytes(2*batch + 100)
 	ct, env := encryptBytes(t, encrypt.NewEncrypter(k), pt, nil)
