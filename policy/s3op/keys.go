@@ -1,6 +1,7 @@
 package s3op
 
 import (
+	"net/http"
 	"strings"
 	"sync"
 
@@ -18,8 +19,8 @@ type keyPrefix struct {
 	lower, spelled string // "s3:requestobjecttag/", "s3:RequestObjectTag/"
 }
 
-// keySets maps each lower-cased s3 action name to its keys. It is built on
-// first use from the catalog.
+// keySets maps each s3 action name, as the catalog spells it and lower
+// cased, to its keys. It is built on first use from the catalog.
 var keySets = sync.OnceValue(func() map[string]*keySet {
 	m := make(map[string]*keySet)
 	for _, a := range catalog.Actions("s3") {
@@ -32,9 +33,69 @@ var keySets = sync.OnceValue(func() map[string]*keySet {
 			ks.exact[asciiLower(k)] = k
 		}
 		m[asciiLower(a.Name)] = ks
+		m[a.Name] = ks
 	}
 	return m
 })
+
+// names holds the lower-cased forms of the names the builder meets at
+// every request, so that it need not fold them each time.
+type names struct {
+	// header maps a header name as Go's server spells it (X-Amz-Date) to
+	// its lower case.
+	header map[string]string
+	// s3key maps a lower-cased header name to its key, "s3:" and the name.
+	s3key map[string]string
+	// key maps a condition key to its lower case.
+	key map[string]string
+}
+
+// knownNames are the catalog's s3:x-amz-* keys as headers, the headers the
+// SDK and the builder read, and the catalog's keys with those the builder
+// sets. Built on first use.
+var knownNames = sync.OnceValue(func() *names {
+	n := &names{header: map[string]string{}, s3key: map[string]string{}, key: map[string]string{}}
+	addHeader := func(lower string) {
+		n.header[http.CanonicalHeaderKey(lower)] = lower
+		n.s3key[lower] = "s3:" + lower
+	}
+	for _, h := range []string{"authorization", "if-match", "if-none-match", "x-amz-date", "x-amz-content-sha256",
+		"x-amz-security-token", "x-amz-sdk-checksum-algorithm", "x-amz-checksum-mode", "x-amz-checksum-crc32",
+		"x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme", "x-amz-checksum-sha1", "x-amz-checksum-sha256",
+		"x-amz-decoded-content-length", "x-amz-trailer", "x-amz-expected-bucket-owner", "x-amz-user-agent"} {
+		addHeader(h)
+	}
+	for _, k := range []string{"aws:SecureTransport", "aws:SourceIp", "aws:CurrentTime", "aws:EpochTime",
+		"s3:TlsVersion", "s3:authType", "s3:signatureversion", "s3:signatureAge"} {
+		n.key[k] = asciiLower(k)
+	}
+	for _, ks := range keySets() {
+		for lower, spelled := range ks.exact {
+			n.key[spelled] = lower
+			if h, ok := strings.CutPrefix(lower, "s3:"); ok && strings.HasPrefix(h, "x-amz-") {
+				addHeader(h)
+			}
+		}
+	}
+	return n
+})
+
+// lowerKey is asciiLower of a condition key.
+func lowerKey(key string) string {
+	if l, ok := knownNames().key[key]; ok {
+		return l
+	}
+	return asciiLower(key)
+}
+
+// actionKeys returns the keys of an s3 action (named without "s3:"), or
+// nil for an action the catalog does not have.
+func actionKeys(action string) *keySet {
+	if ks := keySets()[action]; ks != nil {
+		return ks
+	}
+	return keySets()[asciiLower(action)]
+}
 
 // taggingKeys are the aws: keys that services list as their own: they go
 // only to actions whose catalog entry lists them.
@@ -44,11 +105,15 @@ var taggingKeys = []string{"aws:requesttag/", "aws:resourcetag/", "aws:tagkeys"}
 // without "s3:"), and returns it spelled as AWS spells it. Global aws: keys
 // are always allowed, except the tagging keys, which follow the catalog.
 func allow(action, key string) (string, bool) {
-	lower := asciiLower(key)
+	return actionKeys(action).allow(key, asciiLower(key))
+}
+
+// allow is the package's allow for the action of ks (nil for an unknown
+// action), with the key's lower-cased form given.
+func (ks *keySet) allow(key, lower string) (string, bool) {
 	if strings.HasPrefix(lower, "aws:") && !hasAnyPrefix(lower, taggingKeys) {
 		return key, true
 	}
-	ks := keySets()[asciiLower(action)]
 	if ks == nil {
 		return "", false
 	}
@@ -81,6 +146,24 @@ func asciiLower(s string) string {
 		}
 	}
 	return s
+}
+
+// hasLowerPrefix reports whether s begins with prefix, a lower-case
+// string, ASCII letters of s folded as asciiLower folds them.
+func hasLowerPrefix(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func hasAnyPrefix(s string, prefixes []string) bool {

@@ -121,21 +121,24 @@ func (b *builder) arn(bucket, key string) string {
 // request's keys that the catalog lists for the action, s3:versionid if vid
 // is set, and s3:ExistingObjectTag/<key> if existing is.
 func (b *builder) add(action, resource, vid string, existing bool) {
-	ctx := make(map[string][]string)
-	put := func(key string, values ...string) {
-		if name, ok := allow(action, key); ok {
-			ctx[name] = slices.Clone(values)
+	ks := actionKeys(action)
+	ctx := make(map[string][]string, len(b.keys)+1)
+	for _, kv := range b.keys {
+		if name, ok := ks.allow(kv.name, kv.lower); ok {
+			ctx[name] = slices.Clone(kv.values)
 		}
 	}
-	for _, kv := range b.keys {
-		put(kv.name, kv.values...)
-	}
 	if vid != "" {
-		put("s3:versionid", vid)
+		if name, ok := ks.allow("s3:versionid", "s3:versionid"); ok {
+			ctx[name] = []string{vid}
+		}
 	}
 	if existing {
 		for k, v := range b.r.ExistingTags {
-			put("s3:ExistingObjectTag/"+k, v)
+			key := "s3:ExistingObjectTag/" + k
+			if name, ok := ks.allow(key, asciiLower(key)); ok {
+				ctx[name] = []string{v}
+			}
 		}
 	}
 	b.out = append(b.out, Need{Action: "s3:" + action, Resource: resource, Context: ctx})

@@ -24,8 +24,8 @@ type builder struct {
 }
 
 type keyValues struct {
-	name   string
-	values []string
+	name, lower string // the key, and asciiLower of it
+	values      []string
 }
 
 // newBuilder validates the request and gathers its condition keys.
@@ -54,10 +54,25 @@ func newBuilder(r *Request, rw *row) (*builder, error) {
 			}
 		}
 	}
-	b.h = make(map[string][]string, len(r.Header))
+	// Most requests keep no more than the 8 headers of a small map.
+	b.h = make(map[string][]string, min(len(r.Header), 8))
+	b.keys = make([]keyValues, 0, 16)
+	known := knownNames().header
 	for name, vs := range r.Header {
-		name = asciiLower(name)
-		b.h[name] = append(b.h[name], vs...)
+		lower, ok := known[name]
+		if !ok {
+			// Only these headers are read, or give keys (headerKeys).
+			if !hasLowerPrefix(name, "x-amz-") && !equalLower(name, "authorization") && !equalLower(name, "if-match") && !equalLower(name, "if-none-match") {
+				continue
+			}
+			lower = asciiLower(name)
+		}
+		// The values are shared with r.Header, and never written: a name
+		// seen twice (X-Amz-Acl, x-amz-acl) gets a copy of both.
+		if prev, ok := b.h[lower]; ok {
+			vs = append(slices.Clip(prev), vs...)
+		}
+		b.h[lower] = vs
 	}
 	if vs, ok := r.Query["versionId"]; ok && rw.on == onObject && rw.adds&perKey == 0 {
 		if len(vs) != 1 || vs[0] == "" {
@@ -71,7 +86,7 @@ func newBuilder(r *Request, rw *row) (*builder, error) {
 	b.headerKeys()
 	for _, q := range []string{"prefix", "delimiter", "max-keys", "annotation-prefix", "max-annotation-results"} {
 		if vs, ok := r.Query[q]; ok && len(vs) > 0 {
-			b.set("s3:"+q, slices.Clone(vs)...)
+			b.set("s3:"+q, vs...) // cloned by add, as every value
 		}
 	}
 	if err := b.lockKeys(); err != nil {
@@ -88,8 +103,16 @@ func newBuilder(r *Request, rw *row) (*builder, error) {
 	return b, nil
 }
 
+// set adds a key. Its values may be shared with the request: add copies
+// them into each need.
 func (b *builder) set(name string, values ...string) {
-	b.keys = append(b.keys, keyValues{name, values})
+	b.keys = append(b.keys, keyValues{name, lowerKey(name), values})
+}
+
+// equalLower reports whether s is lower, a lower-case string, ASCII
+// letters of s folded.
+func equalLower(s, lower string) bool {
+	return len(s) == len(lower) && hasLowerPrefix(s, lower)
 }
 
 // header returns the single value of a header, or "" if the request has
@@ -104,9 +127,14 @@ func (b *builder) header(name string) string {
 // headerKeys adds s3:<name> for every x-amz-* header, If-Match and
 // If-None-Match; the catalog decides which actions see them.
 func (b *builder) headerKeys() {
+	s3keys := knownNames().s3key
 	for name, vs := range b.h {
 		if len(vs) > 0 && (strings.HasPrefix(name, "x-amz-") || name == "if-match" || name == "if-none-match") {
-			b.set("s3:"+name, slices.Clone(vs)...)
+			key, ok := s3keys[name]
+			if !ok {
+				key = "s3:" + name
+			}
+			b.set(key, vs...)
 		}
 	}
 }
