@@ -203,13 +203,15 @@ func (v *Verifier) verifySigned(ctx context.Context, r *http.Request, a *sigV4Au
 	if a.query {
 		skip = qSignature
 	}
-	canonical := canonicalRequest(r, v.uriMode(), canonicalQuery(params, skip), a.signedHeaders, payload)
-	sts := sigV4StringToSign(t, a.scope, canonical)
+	var buf [1024]byte
+	canonical := appendCanonicalRequest(buf[:0], r, v.uriMode(), canonicalQuery(params, skip), a.signedHeaders, payload)
+	var stsBuf [256]byte
+	sts := appendStringToSign(stsBuf[:0], t, a.scope, canonical)
 	key := sigV4Key(creds.SecretAccessKey, a.scope)
 	if !signatureMatches(key, sts, a.signature) {
-		return nil, errSignatureMismatch(a.accessKey, a.signature, sts, canonical)
+		return nil, errSignatureMismatch(a.accessKey, a.signature, string(sts), string(canonical))
 	}
-	seed := &chunkSeed{key: key, accessKey: a.accessKey, date: t.UTC().Format(amzDateFormat), scope: a.scope.String(), signature: a.signature}
+	seed := &chunkSeed{key: key, accessKey: a.accessKey, signedAt: t, scope: a.scope, signature: a.signature}
 	if err := v.wrapBody(r, payload, seed); err != nil {
 		return nil, err
 	}
@@ -321,10 +323,17 @@ func (v *Verifier) checkScope(a *sigV4Auth, t time.Time) *Error {
 	case v.Region != "" && sc.region != v.Region:
 		return malformed("the region "+strconv.Quote(sc.region)+" is wrong; expecting "+strconv.Quote(v.Region),
 			Detail{"Region", v.Region})
-	case sc.date != t.UTC().Format(scopeDateFormat):
+	case !sameScopeDate(sc.date, t):
 		return malformed("Invalid credential date. Date is not the same as X-Amz-Date.")
 	}
 	return nil
+}
+
+// sameScopeDate reports whether date is t's date in the credential
+// scope's format.
+func sameScopeDate(date string, t time.Time) bool {
+	var buf [len(scopeDateFormat) + 8]byte
+	return string(t.UTC().AppendFormat(buf[:0], scopeDateFormat)) == date
 }
 
 // payloadHash returns the payload hash of the canonical request: the

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The x-amz-content-sha256 values that are not a hash.
@@ -46,9 +47,10 @@ func errBadContentSHA256() *Error {
 
 // checksumAlgorithm is one of S3's additional checksums.
 type checksumAlgorithm struct {
-	header string // x-amz-checksum-crc32, ...
-	name   string // CRC32, as S3's BadDigest message names it
-	new    func() hash.Hash
+	header    string // x-amz-checksum-crc32, ...
+	canonical string // X-Amz-Checksum-Crc32, ...
+	name      string // CRC32, as S3's BadDigest message names it
+	new       func() hash.Hash
 }
 
 var (
@@ -57,11 +59,11 @@ var (
 )
 
 var checksumAlgorithms = []checksumAlgorithm{
-	{"x-amz-checksum-crc32", "CRC32", func() hash.Hash { return crc32.NewIEEE() }},
-	{"x-amz-checksum-crc32c", "CRC32C", func() hash.Hash { return crc32.New(crc32cTable) }},
-	{"x-amz-checksum-crc64nvme", "CRC64NVME", func() hash.Hash { return crc64.New(crc64NVMETable) }},
-	{"x-amz-checksum-sha1", "SHA1", sha1.New},
-	{"x-amz-checksum-sha256", "SHA256", sha256.New},
+	{"x-amz-checksum-crc32", "X-Amz-Checksum-Crc32", "CRC32", func() hash.Hash { return crc32.NewIEEE() }},
+	{"x-amz-checksum-crc32c", "X-Amz-Checksum-Crc32c", "CRC32C", func() hash.Hash { return crc32.New(crc32cTable) }},
+	{"x-amz-checksum-crc64nvme", "X-Amz-Checksum-Crc64nvme", "CRC64NVME", func() hash.Hash { return crc64.New(crc64NVMETable) }},
+	{"x-amz-checksum-sha1", "X-Amz-Checksum-Sha1", "SHA1", sha1.New},
+	{"x-amz-checksum-sha256", "X-Amz-Checksum-Sha256", "SHA256", sha256.New},
 }
 
 func checksumByHeader(name string) (checksumAlgorithm, bool) {
@@ -102,7 +104,10 @@ func (c *checksum) check() error {
 func headerChecksum(h http.Header) (*checksum, *Error) {
 	var found *checksum
 	for _, a := range checksumAlgorithms {
-		v := h.Get(a.header)
+		var v string
+		if vs := h[a.canonical]; len(vs) > 0 { // h.Get(a.header)
+			v = vs[0]
+		}
 		if v == "" {
 			continue
 		}
@@ -169,8 +174,10 @@ func (d *digestBody) Close() error { return d.body.Close() }
 // chunkSeed is what the chunk signatures of a signed aws-chunked body
 // chain from: the request's signing key, date, scope and signature.
 type chunkSeed struct {
-	key                               []byte
-	accessKey, date, scope, signature string
+	key                  []byte
+	accessKey, signature string
+	signedAt             time.Time
+	scope                credScope
 }
 
 // wrapBody replaces r.Body with a reader that checks the body against
@@ -221,7 +228,7 @@ func wrapChunked(r *http.Request, payload string, seed *chunkSeed, sum *checksum
 		if err != nil {
 			return errInvalidRequest("A signed aws-chunked payload needs a signed request.")
 		}
-		o.signer = newChunkSigner(seed.key, seed.date, seed.scope, sig)
+		o.signer = newChunkSigner(seed.key, seed.signedAt.UTC().Format(amzDateFormat), seed.scope.String(), sig)
 		o.signer.accessKey = seed.accessKey
 	}
 	if payload != payloadStreamingSigned {

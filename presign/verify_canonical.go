@@ -224,7 +224,11 @@ func appendHeaderValue(b []byte, v string) []byte {
 // canonicalRequest builds the canonical request of r for the signed
 // headers (lower case, in the order the signer gave) and payload hash.
 func canonicalRequest(r *http.Request, mode uriMode, query string, signedHeaders []string, payloadHash string) string {
-	b := make([]byte, 0, 512)
+	return string(appendCanonicalRequest(make([]byte, 0, 512), r, mode, query, signedHeaders, payloadHash))
+}
+
+// appendCanonicalRequest appends the canonical request to b.
+func appendCanonicalRequest(b []byte, r *http.Request, mode uriMode, query string, signedHeaders []string, payloadHash string) []byte {
 	b = append(b, r.Method...)
 	b = append(b, '\n')
 	b = append(b, canonicalURI(wirePath(r.URL), mode)...)
@@ -251,7 +255,7 @@ func canonicalRequest(r *http.Request, mode uriMode, query string, signedHeaders
 	}
 	b = append(b, '\n')
 	b = append(b, payloadHash...)
-	return string(b)
+	return b
 }
 
 // credScope is a SigV4 credential scope: date/region/service/aws4_request.
@@ -264,8 +268,23 @@ func (s credScope) String() string {
 }
 
 func sigV4StringToSign(t time.Time, sc credScope, canonical string) string {
-	sum := sha256.Sum256([]byte(canonical))
-	return "AWS4-HMAC-SHA256\n" + t.UTC().Format(amzDateFormat) + "\n" + sc.String() + "\n" + hex.EncodeToString(sum[:])
+	return string(appendStringToSign(nil, t, sc, []byte(canonical)))
+}
+
+// appendStringToSign appends the string to sign of a canonical request
+// to b.
+func appendStringToSign(b []byte, t time.Time, sc credScope, canonical []byte) []byte {
+	sum := sha256.Sum256(canonical)
+	b = append(b, "AWS4-HMAC-SHA256\n"...)
+	b = t.UTC().AppendFormat(b, amzDateFormat)
+	b = append(b, '\n')
+	b = append(b, sc.date...)
+	b = append(b, '/')
+	b = append(b, sc.region...)
+	b = append(b, '/')
+	b = append(b, sc.service...)
+	b = append(b, "/"+scopeTerminal+"\n"...)
+	return hex.AppendEncode(b, sum[:])
 }
 
 // sigV4HMAC returns HMAC-SHA256 of data under key, as crypto/hmac does
@@ -273,7 +292,7 @@ func sigV4StringToSign(t time.Time, sc credScope, canonical string) string {
 // block size, or its hash if longer), computed with sha256.Sum256 over
 // buffers on the stack: a request needs five of them, and crypto/hmac
 // allocates six times for each.
-func sigV4HMAC(key []byte, data string) [sha256.Size]byte {
+func sigV4HMAC[T string | []byte](key []byte, data T) [sha256.Size]byte {
 	const blockSize = sha256.BlockSize
 	var k0 [blockSize]byte
 	if len(key) > blockSize {
@@ -309,7 +328,7 @@ func sigV4Key(secret string, sc credScope) []byte {
 
 // signatureMatches reports, in constant time, whether the hex signature
 // sent is the HMAC of stringToSign under key.
-func signatureMatches(key []byte, stringToSign, sent string) bool {
+func signatureMatches[T string | []byte](key []byte, stringToSign T, sent string) bool {
 	want := sigV4HMAC(key, stringToSign)
 	var got [sha256.Size]byte
 	if len(sent) != hex.EncodedLen(len(got)) {
