@@ -3,7 +3,6 @@ package simulate
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"net/url"
 	"strings"
 
@@ -156,12 +155,12 @@ func (m *model) target(c *caller, need s3op.Need, req *s3op.Request) (*bucketMod
 
 // decide evaluates one permission.
 func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, key string, wr writes) (Decision, error) {
-	ctx := maps.Clone(need.Context)
+	ctx := policy.NewContext(need.Context)
 	for k, v := range c.tags {
-		ctx["aws:PrincipalTag/"+k] = []string{v}
+		ctx.Set("aws:PrincipalTag/"+k, v)
 	}
 	if m.orgID != "" && m.org[c.principal.Account] {
-		ctx["aws:PrincipalOrgID"] = []string{m.orgID}
+		ctx.Set("aws:PrincipalOrgID", m.orgID)
 	}
 	// An action on no bucket (ListBuckets) is on the caller's own account.
 	owner := c.principal.Account
@@ -181,7 +180,7 @@ func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, key string, wr
 	if m.org[c.principal.Account] {
 		set.SCPs = m.scps
 	}
-	r := &policy.Request{Principal: c.principal, Action: need.Action, Resource: need.Resource, ResourceAccount: owner, Context: policy.NewContext(ctx)}
+	r := &policy.Request{Principal: c.principal, Action: need.Action, Resource: need.Resource, ResourceAccount: owner, Context: ctx}
 	var d access.Decision
 	if b == nil {
 		d = access.Decision{Explanation: set.Explain(r)}

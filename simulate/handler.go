@@ -4,13 +4,13 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"time"
 
@@ -29,7 +29,8 @@ type call struct {
 	s         *Simulator
 	w         *statusWriter
 	r         *http.Request
-	id, host  string // x-amz-request-id, x-amz-id-2
+	query     url.Values // r.URL.Query(), parsed once
+	id, host  string     // x-amz-request-id, x-amz-id-2
 	now       time.Time
 	sig       signature
 	principal string // ARN, or "anonymous"
@@ -58,12 +59,13 @@ type call struct {
 // ServeHTTP answers an S3 request as S3 would.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{s: s, w: &statusWriter{ResponseWriter: w}, r: r, id: newRequestID(), now: s.now()}
-	c.host = base64.StdEncoding.EncodeToString([]byte(c.id + c.id + c.id))
+	c.host = hostID(c.id)
 	h := w.Header()
-	h.Set("x-amz-request-id", c.id)
-	h.Set("x-amz-id-2", c.host)
-	h.Set("Server", "AmazonS3")
-	h.Set("Date", formatHTTPTime(c.now))
+	// As h.Set, with the names in canonical form already.
+	h["X-Amz-Request-Id"] = []string{c.id}
+	h["X-Amz-Id-2"] = []string{c.host}
+	h["Server"] = []string{"AmazonS3"}
+	h["Date"] = []string{formatHTTPTime(c.now)}
 	defer func() {
 		if v := recover(); v != nil {
 			c.explain = fmt.Sprint("panic: ", v)
@@ -110,6 +112,7 @@ func (c *call) fail(err error) {
 
 func (c *call) serve() error {
 	r := c.r
+	c.query = r.URL.Query()
 	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		return c.serveControl()
 	}
@@ -128,7 +131,7 @@ func (c *call) serve() error {
 		return err
 	}
 	c.bucket, c.key = target(r)
-	if c.op, err = s3op.Classify(r.Method, c.bucket, c.key, r.URL.Query(), r.Header); err != nil {
+	if c.op, err = s3op.Classify(r.Method, c.bucket, c.key, c.query, r.Header); err != nil {
 		return classifyError(r.Method, err)
 	}
 	h := handlers[c.op]
@@ -141,7 +144,7 @@ func (c *call) serve() error {
 		}
 	}
 	if !uploads[c.op] {
-		if c.body, err = readBody(r.Body, maxConfigBody); err != nil {
+		if c.body, err = readBodySize(r.Body, r.ContentLength, maxConfigBody); err != nil {
 			return err
 		}
 	}
@@ -220,7 +223,7 @@ func (c *call) authorize() error {
 // write that Block Public Access inspects.
 func (c *call) s3Request() (*s3op.Request, writes, error) {
 	r := c.r
-	req := &s3op.Request{Operation: c.op, Bucket: c.bucket, Key: c.key, Query: r.URL.Query(), Header: r.Header}
+	req := &s3op.Request{Operation: c.op, Bucket: c.bucket, Key: c.key, Query: c.query, Header: r.Header}
 	req.Conn = s3op.Conn{SourceIP: sourceIP(r), Time: c.now, AuthType: c.sig.authType, SignatureVersion: c.sig.version}
 	if r.TLS != nil {
 		req.Conn.TLSVersion = tls.VersionName(r.TLS.Version)
@@ -311,10 +314,17 @@ func classifyError(method string, err error) *s3Error {
 
 // readBody reads a request body of at most limit bytes.
 func readBody(body io.Reader, limit int64) ([]byte, error) {
+	return readBodySize(body, -1, limit)
+}
+
+// readBodySize is readBody for a body of size bytes if known (the
+// request's ContentLength), else -1. The body is read to its end even
+// when empty, as the verifier checks its hash there.
+func readBodySize(body io.Reader, size, limit int64) ([]byte, error) {
 	if body == nil {
 		return nil, nil
 	}
-	data, err := io.ReadAll(io.LimitReader(body, limit+1))
+	data, err := readAll(io.LimitReader(body, limit+1), size)
 	if err != nil {
 		if e := fromPresign(err); e != err {
 			return nil, e
@@ -327,10 +337,54 @@ func readBody(body io.Reader, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// readAll is io.ReadAll, with a buffer of the expected size to begin with
+// (io.ReadAll starts with 512 bytes, then grows): nothing more for an
+// empty body, no copies for a long one.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	if size < 0 || size > 64<<20 {
+		size = 512
+	}
+	b := make([]byte, 0, size+1) // +1: io.EOF is seen without growing
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
+}
+
+// newRequestID returns a request ID as S3's: 16 upper-case hex digits.
 func newRequestID() string {
 	var b [8]byte
 	rand.Read(b[:])
-	return strings.ToUpper(hex.EncodeToString(b[:]))
+	const digits = "0123456789ABCDEF"
+	var id [16]byte
+	for i, v := range b {
+		id[2*i], id[2*i+1] = digits[v>>4], digits[v&15]
+	}
+	return string(id[:])
+}
+
+// hostID returns the x-amz-id-2 of a request: its ID three times, in
+// base64.
+func hostID(id string) string {
+	var raw [48]byte
+	if len(id) != 16 {
+		return base64.StdEncoding.EncodeToString([]byte(id + id + id))
+	}
+	copy(raw[:], id)
+	copy(raw[16:], id)
+	copy(raw[32:], id)
+	var enc [64]byte
+	base64.StdEncoding.Encode(enc[:], raw[:])
+	return string(enc[:])
 }
 
 // statusWriter remembers the status of a response.

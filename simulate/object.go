@@ -31,7 +31,7 @@ func (c *call) readUpload() ([]byte, error) {
 	if c.r.ContentLength > maxObjectSize {
 		return nil, errorf(http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
 	}
-	data, err := readBody(c.r.Body, maxObjectSize)
+	data, err := readBodySize(c.r.Body, c.r.ContentLength, maxObjectSize)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func parseTagHeader(vs []string) (map[string]string, error) {
 // objectHeaders returns what S3 adds to a GET or HEAD answer that gofakes3
 // does not know, and a filter of what gofakes3 adds wrongly.
 func (c *call) objectHeaders(versioned bool, o *objectMeta) func(http.Header) {
-	q := c.r.URL.Query()
+	q := c.query
 	return func(h http.Header) {
 		if !versioned {
 			h.Del("X-Amz-Version-Id")
@@ -189,7 +189,7 @@ func getObject(c *call) error {
 			return err
 		}
 	}
-	fr := c.fakeRequest(c.r.Method, c.bucket, c.key, dataQuery(c.r.URL.Query()), dataHeaders(c.r.Header), nil)
+	fr := c.fakeRequest(c.r.Method, c.bucket, c.key, dataQuery(c.query), dataHeaders(c.r.Header), nil)
 	_, err = c.forward(fr, true, c.objectHeaders(versioned, o))
 	if e, ok := err.(*s3Error); ok && e.code == "NoSuchKey" && !c.mayList() {
 		// "If you don't have the s3:ListBucket permission, Amazon S3
@@ -292,7 +292,7 @@ func (o *objectMeta) locked(now time.Time, bypass bool) bool {
 }
 
 func deleteObject(c *call) error {
-	vid := c.r.URL.Query().Get("versionId")
+	vid := c.query.Get("versionId")
 	var versioned bool
 	err := c.withBucket(false, func(b *bucketModel) error {
 		versioned = b.versioning != ""
