@@ -132,3 +132,76 @@ func (c *content) processPiece(buf []byte, off uint64, passes int) gcm.Sum {
 	}
 	return s.Sum()
 }
+
+// pipe processes the chunks of one batch as they are read: helper
+// goroutines take each chunk once it is complete, while the rest of the
+// batch is still being read, and the reader joins them at the end.
+type pipe struct {
+	c       *content
+	buf     []byte
+	off     uint64
+	passes  int
+	ready   chan int // indices of chunks ready to be processed
+	lens    []int
+	sums    []gcm.Sum
+	sent    int
+	helpers []helper
+}
+
+// newPipe starts helpers, up to GOMAXPROCS-1, for chunks of buf, the
+// ciphertext at byte offset off of the object.
+func (c *content) newPipe(buf []byte, off uint64, passes int) *pipe {
+	n := (len(buf) + gcm.ChunkSize - 1) / gcm.ChunkSize
+	p := &pipe{c: c, buf: buf, off: off, passes: passes, ready: make(chan int, n), lens: make([]int, n), sums: make([]gcm.Sum, n)}
+	p.helpers = make([]helper, max(min(runtime.GOMAXPROCS(0), n)-1, 0))
+	for i := range p.helpers {
+		h := &p.helpers[i]
+		h.done = make(chan struct{})
+		go func() {
+			if h.state.CompareAndSwap(helperIdle, helperStarted) {
+				p.work()
+				close(h.done)
+			}
+		}()
+	}
+	return p
+}
+
+func (p *pipe) work() {
+	for i := range p.ready {
+		a := i * gcm.ChunkSize
+		p.sums[i] = p.c.processPiece(p.buf[a:a+p.lens[i]], p.off+uint64(a), p.passes)
+	}
+}
+
+// send hands over the whole chunks of buf[:n].
+func (p *pipe) send(n int) {
+	for p.sent < len(p.lens) && (p.sent+1)*gcm.ChunkSize <= n {
+		p.lens[p.sent] = gcm.ChunkSize
+		p.ready <- p.sent
+		p.sent++
+	}
+}
+
+// finish hands over the rest of buf[:n], processes what is left with the
+// helpers and returns the GHASH value of buf[:n].
+func (p *pipe) finish(n int) gcm.Sum {
+	p.send(n)
+	if a := p.sent * gcm.ChunkSize; a < n {
+		p.lens[p.sent] = n - a
+		p.ready <- p.sent
+		p.sent++
+	}
+	close(p.ready)
+	p.work()
+	for i := range p.helpers {
+		if h := &p.helpers[i]; !h.state.CompareAndSwap(helperIdle, helperDismissed) {
+			<-h.done
+		}
+	}
+	var s gcm.Sum
+	for _, v := range p.sums[:p.sent] {
+		s = p.c.key.Concat(s, v)
+	}
+	return s
+}

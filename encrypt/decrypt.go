@@ -225,26 +225,33 @@ type chunker struct {
 // next returns the next chunk, and at the end (last) the tag too. Both
 // alias an internal buffer, valid until the next call; the caller may
 // overwrite chunk.
-func (c *chunker) next() (chunk, tag []byte, last bool, err error) {
+//
+// If ready is not nil, next reads a chunk at a time and calls it with the
+// length of the prefix of the buffer known to be ciphertext (followed by
+// at least a tag), so that work can start on it while the rest is read.
+func (c *chunker) next(ready func(n int)) (chunk, tag []byte, last bool, err error) {
 	size := gcm.ChunkSize
 	if c.batch {
 		size = batchSize
 	}
-	if c.buf == nil {
-		if c.batch {
-			c.pooled = batchPool.Get().(*[]byte)
-			c.buf = *c.pooled
-		} else {
-			c.buf = make([]byte, gcm.ChunkSize+gcm.TagSize+1)
-		}
-	}
+	c.alloc()
 	if c.shift {
 		c.have = copy(c.buf, c.buf[size:])
 		c.shift = false
 	}
-	m, err := io.ReadFull(c.r, c.buf[c.have:])
-	c.have += m
-	c.n += int64(m)
+	for c.have < len(c.buf) && err == nil {
+		end := len(c.buf)
+		if ready != nil {
+			end = min(end, c.have+gcm.ChunkSize)
+		}
+		var m int
+		m, err = io.ReadFull(c.r, c.buf[c.have:end])
+		c.have += m
+		c.n += int64(m)
+		if ready != nil && c.have > gcm.TagSize {
+			ready(c.have - gcm.TagSize)
+		}
+	}
 	if c.size >= 0 && c.n > c.size {
 		return nil, nil, false, fmt.Errorf("%w: the body is longer than its %d bytes", ErrAuthentication, c.size)
 	}
@@ -266,6 +273,19 @@ func (c *chunker) next() (chunk, tag []byte, last bool, err error) {
 	}
 	t := c.have - gcm.TagSize
 	return c.buf[:t], c.buf[t:c.have], true, nil
+}
+
+// alloc makes sure the chunker has its buffer.
+func (c *chunker) alloc() {
+	if c.buf != nil {
+		return
+	}
+	if c.batch {
+		c.pooled = batchPool.Get().(*[]byte)
+		c.buf = *c.pooled
+	} else {
+		c.buf = make([]byte, gcm.ChunkSize+gcm.TagSize+1)
+	}
 }
 
 // release returns a batch buffer to its pool, after which next must not
@@ -345,11 +365,14 @@ func (r *streamReader) decrypt() error {
 		r.ch.release()
 		return io.EOF
 	}
-	chunk, tag, last, err := r.ch.next()
+	r.ch.alloc()
+	p := r.c.newPipe(r.ch.buf[:batchSize], r.sum.Len(), passHash|passDecrypt)
+	chunk, tag, last, err := r.ch.next(p.send)
 	if err != nil {
+		p.finish(0)
 		return err
 	}
-	r.sum = r.c.key.Concat(r.sum, r.c.process(chunk, r.sum.Len(), passHash|passDecrypt))
+	r.sum = r.c.key.Concat(r.sum, p.finish(len(chunk)))
 	if last {
 		if err := r.c.key.Verify(r.c.nonce, r.c.aad, r.sum, tag); err != nil {
 			clear(chunk)

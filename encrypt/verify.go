@@ -164,7 +164,7 @@ func (r *spoolReader) verify() error {
 	r.removed = os.Remove(f.Name()) == nil
 	var sum gcm.Sum
 	for {
-		chunk, tag, last, err := r.ch.next()
+		chunk, tag, last, err := r.ch.next(nil)
 		if err != nil {
 			return err
 		}
@@ -246,7 +246,7 @@ func (r *cbcReader) decrypt() error {
 	if r.done {
 		return io.EOF
 	}
-	chunk, tail, last, err := r.ch.next()
+	chunk, tail, last, err := r.ch.next(nil)
 	if err != nil {
 		return err
 	}
