@@ -169,17 +169,30 @@ func (c *content) newPipe(buf []byte, off uint64, passes int) *pipe {
 
 func (p *pipe) work() {
 	for i := range p.ready {
-		a := i * gcm.ChunkSize
-		p.sums[i] = p.c.processPiece(p.buf[a:a+p.lens[i]], p.off+uint64(a), p.passes)
+		p.do(i)
 	}
 }
 
-// send hands over the whole chunks of buf[:n].
+func (p *pipe) do(i int) {
+	a := i * gcm.ChunkSize
+	p.sums[i] = p.c.processPiece(p.buf[a:a+p.lens[i]], p.off+uint64(a), p.passes)
+}
+
+// send hands over the whole chunks of buf[:n]. If chunks are waiting (no
+// helper runs, or they lag), the reader processes one itself while it is
+// in cache.
 func (p *pipe) send(n int) {
 	for p.sent < len(p.lens) && (p.sent+1)*gcm.ChunkSize <= n {
 		p.lens[p.sent] = gcm.ChunkSize
 		p.ready <- p.sent
 		p.sent++
+	}
+	if len(p.ready) > 1 {
+		select {
+		case i := <-p.ready:
+			p.do(i)
+		default:
+		}
 	}
 }
 
