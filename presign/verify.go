@@ -424,14 +424,23 @@ func checkToken(c Credentials, sent string) *Error {
 func checkAllSigned(r *http.Request, signed []string, query bool) *Error {
 	var unsigned []string
 	for name := range r.Header {
-		l := strings.ToLower(name)
-		if !strings.HasPrefix(l, "x-amz-") || l == "x-amz-content-sha256" || slices.Contains(signed, l) {
+		// No lower-case letter of another script folds to x, a, m or z:
+		// the prefix is ASCII, and so is the rest of a name of Go's
+		// server. Another name is lower-cased as strings.ToLower does.
+		if !hasLowerPrefix(name, "x-amz-") {
 			continue
 		}
-		if query && (l == "x-amz-server-side-encryption-customer-key" || l == "x-amz-server-side-encryption-customer-key-md5") {
+		l := name
+		if !isASCII(name) {
+			l = strings.ToLower(name)
+		}
+		if lowerEquals(l, "x-amz-content-sha256") || slices.ContainsFunc(signed, func(s string) bool { return lowerEquals(l, s) }) {
 			continue
 		}
-		unsigned = append(unsigned, l)
+		if query && (lowerEquals(l, "x-amz-server-side-encryption-customer-key") || lowerEquals(l, "x-amz-server-side-encryption-customer-key-md5")) {
+			continue
+		}
+		unsigned = append(unsigned, strings.ToLower(l))
 	}
 	if len(unsigned) == 0 {
 		return nil
@@ -440,6 +449,36 @@ func checkAllSigned(r *http.Request, signed []string, query bool) *Error {
 	return newError(ErrMalformed, http.StatusForbidden, "AccessDenied",
 		"There were headers present in the request which were not signed",
 		Detail{"HeadersNotSigned", strings.Join(unsigned, ", ")})
+}
+
+// hasLowerPrefix reports whether s, its ASCII letters lower-cased, begins
+// with prefix.
+func hasLowerPrefix(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerEquals reports whether s, its ASCII letters lower-cased, is t.
+func lowerEquals(s, t string) bool { return len(s) == len(t) && hasLowerPrefix(s, t) }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func queryValue(params []queryParam, key string) string {

@@ -199,7 +199,38 @@ func headerValues(r *http.Request, name string) []string {
 			return []string{strings.Join(r.TransferEncoding, ",")}
 		}
 	}
-	return r.Header.Values(name)
+	return lookupHeader(r.Header, name)
+}
+
+// lookupHeader is h.Values(name) for a lower-case name, without
+// allocating its canonical form.
+func lookupHeader(h http.Header, name string) []string {
+	var buf [64]byte
+	if len(name) > len(buf) {
+		return h.Values(name)
+	}
+	b := buf[:len(name)]
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			if upper {
+				c -= 'a' - 'A'
+			}
+		case 'A' <= c && c <= 'Z':
+			if !upper {
+				c += 'a' - 'A'
+			}
+		case '0' <= c && c <= '9', c == '-':
+		default:
+			// Other bytes, valid or not in a name: as textproto has it.
+			return h.Values(name)
+		}
+		b[i] = c
+		upper = c == '-'
+	}
+	return h[string(b)]
 }
 
 // appendHeaderValue appends a header value trimmed, with runs of spaces
