@@ -163,19 +163,22 @@ func (r *spoolReader) verify() error {
 	// name from now on.
 	r.removed = os.Remove(f.Name()) == nil
 	var sum gcm.Sum
+	r.ch.alloc()
 	for {
-		chunk, tag, last, err := r.ch.next(nil)
+		// Hash as the batch is read, and while the file system copies it.
+		p := r.c.newPipe(r.ch.buf[:batchSize], sum.Len(), passHash)
+		chunk, tag, last, err := r.ch.next(p.send)
 		if err != nil {
+			p.finish(0)
 			return err
 		}
-		// Hash while the file system copies.
-		var s gcm.Sum
+		var werr error
 		var wg sync.WaitGroup
-		wg.Go(func() { s = r.c.process(chunk, sum.Len(), passHash) })
-		_, err = f.Write(chunk)
+		wg.Go(func() { _, werr = f.Write(chunk) })
+		s := p.finish(len(chunk))
 		wg.Wait()
-		if err != nil {
-			return err
+		if werr != nil {
+			return werr
 		}
 		sum = r.c.key.Concat(sum, s)
 		if last {
@@ -194,7 +197,17 @@ func (r *spoolReader) verify() error {
 }
 
 func (r *spoolReader) decrypt() error {
-	n, err := io.ReadFull(r.f, r.buf)
+	// Decrypt as the batch is read back.
+	p := r.c.newPipe(r.buf, r.off, passDecrypt)
+	var n int
+	var err error
+	for n < len(r.buf) && err == nil {
+		var m int
+		m, err = io.ReadFull(r.f, r.buf[n:min(n+gcm.ChunkSize, len(r.buf))])
+		n += m
+		p.send(n)
+	}
+	p.finish(n)
 	if n == 0 {
 		if err == io.ErrUnexpectedEOF {
 			err = io.EOF
@@ -205,7 +218,6 @@ func (r *spoolReader) decrypt() error {
 		}
 		return err
 	}
-	r.c.process(r.buf[:n], r.off, passDecrypt)
 	r.off += uint64(n)
 	r.out = r.buf[:n]
 	return nil
