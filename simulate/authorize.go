@@ -44,9 +44,14 @@ type caller struct {
 
 // resolve finds the identity behind a principal ARN (or "anonymous").
 func (m *model) resolve(arn string) (*caller, error) {
-	p, err := policy.ParsePrincipal(arn)
-	if err != nil {
-		return nil, err
+	var p policy.Principal
+	if id := m.users[arn]; id != nil && id.principal.ARN != "" {
+		p = id.principal
+	} else {
+		var err error
+		if p, err = policy.ParsePrincipal(arn); err != nil {
+			return nil, err
+		}
 	}
 	c := &caller{principal: p}
 	switch p.Kind {

@@ -71,10 +71,11 @@ func verifyIntegrity(h http.Header, data []byte) (alg, sum string, err error) {
 			}
 		}
 	}
+	trailers := h.Values("X-Amz-Trailer")
 	for _, a := range checksumAlgs {
 		v := h.Get(a.header)
 		if v == "" {
-			for _, t := range h.Values("X-Amz-Trailer") {
+			for _, t := range trailers {
 				if strings.EqualFold(strings.TrimSpace(t), a.header) {
 					v = checksum(a.name, data)
 				}

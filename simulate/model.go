@@ -34,12 +34,14 @@ type accountModel struct {
 
 // identity is a caller with long-term keys: an IAM user or a root user.
 type identity struct {
-	arn      string
-	account  string
-	secret   string
-	policies []*policy.Policy // the user's and its groups'
-	boundary *policy.Policy
-	tags     map[string]string
+	arn string
+	// principal is arn parsed, for a user: as resolve would parse it.
+	principal policy.Principal
+	account   string
+	secret    string
+	policies  []*policy.Policy // the user's and its groups'
+	boundary  *policy.Policy
+	tags      map[string]string
 }
 
 type roleModel struct {
@@ -235,6 +237,9 @@ func compile(w *World) (*model, error) {
 			if id.boundary, err = parsePolicy(uw+" permissionsBoundary", policy.PermissionsBoundary, u.PermissionsBoundary); err != nil {
 				return nil, err
 			}
+			// Parsed once here rather than at every request; a failure
+			// is left for resolve to report, as before.
+			id.principal, _ = policy.ParsePrincipal(id.arn)
 			m.users[id.arn] = id
 			for _, k := range u.AccessKeys {
 				if err := addKey(k, id, uw); err != nil {

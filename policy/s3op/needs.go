@@ -122,7 +122,7 @@ func (b *builder) arn(bucket, key string) string {
 // is set, and s3:ExistingObjectTag/<key> if existing is.
 func (b *builder) add(action, resource, vid string, existing bool) {
 	ks := actionKeys(action)
-	ctx := make(map[string][]string, len(b.keys)+1)
+	ctx := make(map[string][]string, min(len(b.keys)+1, 8)) // most actions take fewer keys than a request has
 	for _, kv := range b.keys {
 		if name, ok := ks.allow(kv.name, kv.lower); ok {
 			ctx[name] = slices.Clone(kv.values)
