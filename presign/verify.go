@@ -260,13 +260,15 @@ func (v *Verifier) checkRequest(r *http.Request, a *sigV4Auth, params []queryPar
 }
 
 func conditionKeys(authType string, age time.Duration, payload string) map[string][]string {
-	k := map[string][]string{
-		"s3:authType":         {authType},
-		"s3:signatureversion": {sigV4Algorithm},
-		"s3:signatureAge":     {strconv.FormatInt(age.Milliseconds(), 10)},
-	}
+	// One array holds the values, each its own full slice.
+	v := [...]string{authType, sigV4Algorithm, strconv.FormatInt(age.Milliseconds(), 10), payload}
+	vs := v[:]
+	k := make(map[string][]string, 4)
+	k["s3:authType"] = vs[0:1:1]
+	k["s3:signatureversion"] = vs[1:2:2]
+	k["s3:signatureAge"] = vs[2:3:3]
 	if payload != "" {
-		k["s3:x-amz-content-sha256"] = []string{payload}
+		k["s3:x-amz-content-sha256"] = vs[3:4:4]
 	}
 	return k
 }

@@ -101,7 +101,7 @@ type fakeResponse struct {
 // error, or any answer without stream, is captured. An error answer is
 // returned as S3's error.
 func (c *call) forward(fr *http.Request, stream bool, fix func(http.Header)) (*fakeResponse, error) {
-	fw := &fakeWriter{h: http.Header{}, fix: fix}
+	fw := &fakeWriter{h: make(http.Header, 16), fix: fix} // gofakes3 sets about a dozen
 	if stream {
 		fw.out = c.w
 	}

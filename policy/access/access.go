@@ -343,10 +343,16 @@ func requestACL(req Request, owner string) ([]Grant, error) {
 
 // splitS3ARN splits arn:PARTITION:s3:::bucket[/key].
 func splitS3ARN(arn string) (bucket, key string, ok bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "s3" || parts[3] != "" || parts[4] != "" || parts[5] == "" {
+	var parts [5]string // arn, partition, service, region, account
+	rest := arn
+	for i := range parts {
+		if parts[i], rest, ok = strings.Cut(rest, ":"); !ok {
+			return "", "", false
+		}
+	}
+	if parts[0] != "arn" || parts[2] != "s3" || parts[3] != "" || parts[4] != "" || rest == "" {
 		return "", "", false
 	}
-	bucket, key, _ = strings.Cut(parts[5], "/")
+	bucket, key, _ = strings.Cut(rest, "/")
 	return bucket, key, bucket != ""
 }
