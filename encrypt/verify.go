@@ -108,28 +108,38 @@ func (r *memReader) Close() error {
 	return closeBody(r.closer)
 }
 
-// bufferPools recycle the buffers of memReaders, by power-of-two size
-// from 128 KiB: a fresh large buffer costs more (page faults, collection)
-// than decrypting into it.
-var bufferPools [64]sync.Pool
+// bufferPools recycle the buffers of memReaders: a fresh large buffer
+// costs more (page faults, collection) than decrypting into it. Sizes
+// from 128 KiB are 5/8, 6/8, 7/8 and 8/8 of a power of two, so that a
+// buffer is at most a quarter larger than the object (a 64 MiB object gets
+// 80 MiB, not 128).
+var bufferPools [64][5]sync.Pool
 
 const minPooled = 17 // 128 KiB
 
+// bufferClass returns the pool and the size of a buffer for n bytes.
+func bufferClass(n int) (c, k, size int) {
+	c = max(bits.Len(uint(max(n-1, 0))), minPooled) // 2^(c-1) < n <= 2^c
+	half, step := 1<<(c-1), 1<<(c-3)
+	k = max((n-half+step-1)/step, 1)
+	return c, k, half + k*step
+}
+
 func getBuffer(n int) []byte {
-	c := max(bits.Len(uint(max(n-1, 0))), minPooled)
-	if b, ok := bufferPools[c].Get().(*[]byte); ok {
+	c, k, size := bufferClass(n)
+	if b, ok := bufferPools[c][k].Get().(*[]byte); ok {
 		return *b
 	}
-	return make([]byte, 1<<c)
+	return make([]byte, size)
 }
 
 func putBuffer(b []byte) {
-	c := bits.Len(uint(cap(b))) - 1
-	if c < minPooled || cap(b) != 1<<c {
+	c, k, size := bufferClass(cap(b))
+	if size != cap(b) {
 		return
 	}
 	b = b[:cap(b)]
-	bufferPools[c].Put(&b)
+	bufferPools[c][k].Put(&b)
 }
 
 // spoolReader copies the ciphertext to a temporary file while hashing it,
