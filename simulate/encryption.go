@@ -16,11 +16,20 @@ type sseC struct {
 	keyMD5  string // base64
 }
 
+// sseCPrefix is the prefix of the SSE-C headers of a request's own object.
+const sseCPrefix = "X-Amz-Server-Side-Encryption-Customer-"
+
 // customerKey reads and checks an SSE-C key: AES256, 32 bytes, with its
 // MD5. SSE-C needs HTTPS.
 func (c *call) customerKey(prefix string) (sseC, error) {
 	h := c.r.Header
-	alg, key, sum := h.Get(prefix+"Algorithm"), h.Get(prefix+"Key"), h.Get(prefix+"Key-Md5")
+	var alg, key, sum string
+	if prefix == sseCPrefix {
+		// The names spelled out: no concatenation at every request.
+		alg, key, sum = h.Get(sseCPrefix+"Algorithm"), h.Get(sseCPrefix+"Key"), h.Get(sseCPrefix+"Key-Md5")
+	} else {
+		alg, key, sum = h.Get(prefix+"Algorithm"), h.Get(prefix+"Key"), h.Get(prefix+"Key-Md5")
+	}
 	if alg == "" && key == "" && sum == "" {
 		return sseC{}, nil
 	}
