@@ -4,20 +4,18 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"runtime"
 	"testing"
 
 	"github.com/s3vet/s3vet/encrypt"
 )
 
 // TestDecryptBatches decrypts objects around the Decrypter's batch size
-// (4 MiB) with one, two and three goroutines per batch, in every mode, and
+// (4 MiB) with one, two and three goroutines (Concurrency), in every mode, and
 // tampers with a byte in each piece a batch is split into: every mode
 // fails with ErrAuthentication, and the modes that verify before release
 // release nothing.
 func TestDecryptBatches(t *testing.T) {
 	const batch = 32 * chunk
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	k := keyrings(t)[1].k
 	enc := encrypt.NewEncrypter(k)
 	modes := map[string]func(*encrypt.Decrypter){
@@ -25,14 +23,14 @@ func TestDecryptBatches(t *testing.T) {
 		"spool":   func(d *encrypt.Decrypter) { d.MaxBuffer, d.SpoolDir = -1, t.TempDir() },
 		"delayed": func(d *encrypt.Decrypter) { d.DelayedAuthentication = true },
 	}
-	for _, procs := range []int{1, 2, 3} {
-		runtime.GOMAXPROCS(procs)
+	for _, procs := range []int{0, 2, 3} {
 		for _, n := range []int{2*chunk - 1, 2 * chunk, batch - 1, batch, batch + 1, batch + 15, batch + 16, 2*batch + 3*chunk + 5} {
 			pt := randBytes(n)
 			ct, env := encryptBytes(t, enc, pt, nil)
 			for name, set := range modes {
-				what := fmt.Sprintf("GOMAXPROCS=%d n=%d %s", procs, n, name)
+				what := fmt.Sprintf("Concurrency=%d n=%d %s", procs, n, name)
 				d := encrypt.NewDecrypter(k)
+				d.Concurrency = procs
 				set(d)
 				got, err := decryptBytes(d, env, ct, nil)
 				if err != nil || !bytes.Equal(got, pt) {

@@ -192,6 +192,7 @@ func BenchmarkDecrypt(b *testing.B) {
 				{"verify-in-memory", func(d *encrypt.Decrypter) { d.MaxBuffer = 1 << 31 }},
 				{"verify-spooled", func(d *encrypt.Decrypter) { d.MaxBuffer, d.SpoolDir = -1, b.TempDir() }},
 				{"delayed-authentication", func(d *encrypt.Decrypter) { d.DelayedAuthentication = true }},
+				{"delayed-authentication-concurrency-2", func(d *encrypt.Decrypter) { d.DelayedAuthentication, d.Concurrency = true, 2 }},
 			}
 			for _, m := range modes {
 				b.Run("path="+m.name, func(b *testing.B) {

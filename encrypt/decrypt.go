@@ -50,6 +50,13 @@ type Decrypter struct {
 	// through a temporary file in that directory (os.TempDir() will do).
 	// The file holds ciphertext only and is removed by Close.
 	SpoolDir string
+	// Concurrency is how many goroutines hash and decrypt an object read
+	// as a stream (spooled, or with DelayedAuthentication): one if zero.
+	// That decryption makes two passes, GHASH then AES-CTR, where Open
+	// makes one; a second goroutine makes up for it on an idle core, but
+	// costs throughput where other processes keep the cores busy (see
+	// README.md for both measured).
+	Concurrency int
 }
 
 // NewDecrypter returns a Decrypter that unwraps data keys with the first of
@@ -71,11 +78,12 @@ func (d *Decrypter) maxBuffer() int64 {
 
 // content is what decrypting one object's content needs.
 type content struct {
-	env   *Envelope
-	key   *gcm.Key     // GCM suites
-	cbc   cipher.Block // legacy AES/CBC
-	nonce []byte       // GCM nonce, or CBC IV
-	aad   []byte
+	env     *Envelope
+	key     *gcm.Key     // GCM suites
+	cbc     cipher.Block // legacy AES/CBC
+	nonce   []byte       // GCM nonce, or CBC IV
+	aad     []byte
+	workers int // goroutines per streamed batch
 }
 
 // open checks the envelope against the Decrypter's settings, unwraps the
@@ -86,6 +94,9 @@ func (d *Decrypter) open(ctx context.Context, env *Envelope, ec map[string]strin
 	}
 	if err := d.Policy.valid(); err != nil {
 		return nil, err
+	}
+	if d.Concurrency < 0 {
+		return nil, errors.New("encrypt: negative Concurrency")
 	}
 	switch env.ContentAlgorithm {
 	case AlgAESGCMCommitting:
@@ -134,7 +145,7 @@ func (d *Decrypter) open(ctx context.Context, env *Envelope, ec map[string]strin
 		return nil, err
 	}
 	defer clear(dataKey)
-	c := &content{env: env}
+	c := &content{env: env, workers: max(d.Concurrency, 1)}
 	switch env.ContentAlgorithm {
 	case AlgAESGCMCommitting:
 		key, err := openCommitment(dataKey, env.MessageID, env.KeyCommitment)

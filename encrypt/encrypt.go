@@ -58,8 +58,8 @@
 // ([Decrypter.NewRangeReader]). Verification in memory is the standard
 // library's Open. Streaming decryption (spooled, or with
 // DelayedAuthentication) cannot use the fused AES-GCM assembly and makes
-// two passes, GHASH then AES-CTR; it takes 4 MiB at a time and shares its
-// chunks between up to GOMAXPROCS goroutines.
+// two passes, GHASH then AES-CTR, a 128 KiB chunk at a time as it reads;
+// Decrypter.Concurrency shares the chunks with helper goroutines.
 //
 // # Server-side encryption
 //

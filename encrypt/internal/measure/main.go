@@ -8,7 +8,7 @@
 // round: interleaving gives every variant the same chances on a machine
 // shared with other work. -spooldir chooses where the spooled decryption
 // writes (the system's temporary directory by default; /dev/shm is
-// tmpfs). GOMAXPROCS=1 in the environment measures one core.
+// tmpfs).
 // Buffers are reused from round to round, on both sides, as a busy process
 // reuses them.
 //
@@ -93,15 +93,6 @@ func main() {
 				}
 			}
 		}
-	}
-}
-
-// oneProc runs f with GOMAXPROCS=1: the same code on one core, in the
-// same rounds as the others.
-func oneProc(f func()) func() {
-	return func() {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-		f()
 	}
 }
 
@@ -196,8 +187,9 @@ func throughputRun(label string, n int64, rounds int, spoolDir string) {
 		{"crypto/cipher AES-CTR alone", "crypto/cipher Open", func() { cipher.NewCTR(blk, buf[:16]).XORKeyStream(buf[:n], sealed[:n]) }},
 		{"Decrypter, verified in memory", "crypto/cipher Open", decrypt(func(d *encrypt.Decrypter) { d.MaxBuffer = 1 << 40 })},
 		{"Decrypter, verified through a spool file", "crypto/cipher Open", decrypt(func(d *encrypt.Decrypter) { d.MaxBuffer, d.SpoolDir = -1, dir })},
+		{"Decrypter, verified through a spool file, Concurrency 2", "crypto/cipher Open", decrypt(func(d *encrypt.Decrypter) { d.MaxBuffer, d.SpoolDir, d.Concurrency = -1, dir, 2 })},
 		{"Decrypter, delayed authentication", "crypto/cipher Open", decrypt(func(d *encrypt.Decrypter) { d.DelayedAuthentication = true })},
-		{"Decrypter, delayed authentication, GOMAXPROCS=1", "crypto/cipher Open", oneProc(decrypt(func(d *encrypt.Decrypter) { d.DelayedAuthentication = true }))},
+		{"Decrypter, delayed authentication, Concurrency 2", "crypto/cipher Open", decrypt(func(d *encrypt.Decrypter) { d.DelayedAuthentication, d.Concurrency = true, 2 })},
 	}
 	vs = slices.DeleteFunc(vs, func(v variant) bool {
 		return !strings.Contains(v.name, only) && !strings.HasPrefix(v.name, "crypto/cipher")
