@@ -2,7 +2,6 @@ package s3op
 
 import (
 	"errors"
-	"slices"
 	"strings"
 )
 
@@ -122,11 +121,26 @@ func (b *builder) arn(bucket, key string) string {
 // is set, and s3:ExistingObjectTag/<key> if existing is.
 func (b *builder) add(action, resource, vid string, existing bool) {
 	ks := actionKeys(action)
-	ctx := make(map[string][]string, min(len(b.keys)+1, 8)) // most actions take fewer keys than a request has
+	// The values are copied into one array, each key's its own full
+	// slice of it: as slices.Clone of each, in one allocation.
+	type kept struct {
+		name   string
+		values []string
+	}
+	var buf [24]kept
+	keep, n := buf[:0], 0
 	for _, kv := range b.keys {
 		if name, ok := ks.allow(kv.name, kv.lower); ok {
-			ctx[name] = slices.Clone(kv.values)
+			keep = append(keep, kept{name, kv.values})
+			n += len(kv.values)
 		}
+	}
+	ctx := make(map[string][]string, len(keep)+1)
+	vals := make([]string, 0, n)
+	for _, k := range keep {
+		start := len(vals)
+		vals = append(vals, k.values...)
+		ctx[k.name] = vals[start:len(vals):len(vals)]
 	}
 	if vid != "" {
 		if name, ok := ks.allow("s3:versionid", "s3:versionid"); ok {

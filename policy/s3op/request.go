@@ -20,6 +20,7 @@ type builder struct {
 	h    map[string][]string // the request's headers, names lower-cased
 	vid  string              // the query's versionId
 	keys []keyValues         // the request's condition keys, for every action
+	vals []string            // the values of keys of one value (set1)
 	out  []Need
 }
 
@@ -57,6 +58,7 @@ func newBuilder(r *Request, rw *row) (*builder, error) {
 	// Most requests keep no more than the 8 headers of a small map.
 	b.h = make(map[string][]string, min(len(r.Header), 8))
 	b.keys = make([]keyValues, 0, 16)
+	b.vals = make([]string, 0, 8)
 	known := knownNames().header
 	for name, vs := range r.Header {
 		lower, ok := known[name]
@@ -109,6 +111,13 @@ func (b *builder) set(name string, values ...string) {
 	b.keys = append(b.keys, keyValues{name, lowerKey(name), values})
 }
 
+// set1 adds a key of one value, held in b.vals rather than a slice of its
+// own.
+func (b *builder) set1(name, value string) {
+	b.vals = append(b.vals, value)
+	b.set(name, b.vals[len(b.vals)-1:len(b.vals):len(b.vals)]...)
+}
+
 // equalLower reports whether s is lower, a lower-case string, ASCII
 // letters of s folded.
 func equalLower(s, lower string) bool {
@@ -143,25 +152,25 @@ func (b *builder) headerKeys() {
 func (b *builder) connKeys() error {
 	c := &b.r.Conn
 	if c.TLSVersion == "" {
-		b.set("aws:SecureTransport", "false")
+		b.set1("aws:SecureTransport", "false")
 	} else {
 		v, ok := tlsVersion(c.TLSVersion)
 		if !ok {
 			return fmt.Errorf("TLS version %q is not of the form 1.2 or TLSv1.2", c.TLSVersion)
 		}
-		b.set("aws:SecureTransport", "true")
-		b.set("s3:TlsVersion", v)
+		b.set1("aws:SecureTransport", "true")
+		b.set1("s3:TlsVersion", v)
 	}
 	if c.SourceIP != "" {
 		ip, err := netip.ParseAddr(c.SourceIP)
 		if err != nil || ip.Zone() != "" {
 			return fmt.Errorf("source IP %q is not an IP address", c.SourceIP)
 		}
-		b.set("aws:SourceIp", ip.Unmap().String())
+		b.set1("aws:SourceIp", ip.Unmap().String())
 	}
 	if !c.Time.IsZero() {
-		b.set("aws:CurrentTime", c.Time.UTC().Format(time.RFC3339))
-		b.set("aws:EpochTime", strconv.FormatInt(c.Time.Unix(), 10))
+		b.set1("aws:CurrentTime", c.Time.UTC().Format(time.RFC3339))
+		b.set1("aws:EpochTime", strconv.FormatInt(c.Time.Unix(), 10))
 	}
 	auth, sig := c.AuthType, c.SignatureVersion
 	switch auth {
@@ -182,10 +191,10 @@ func (b *builder) connKeys() error {
 		sig = cmp.Or(sig, "AWS")
 	}
 	if auth != "" {
-		b.set("s3:authType", auth)
+		b.set1("s3:authType", auth)
 	}
 	if sig != "" {
-		b.set("s3:signatureversion", sig)
+		b.set1("s3:signatureversion", sig)
 	}
 	age := c.SignatureAge
 	if age <= 0 && !c.Time.IsZero() {
@@ -198,7 +207,7 @@ func (b *builder) connKeys() error {
 		}
 	}
 	if age > 0 {
-		b.set("s3:signatureAge", strconv.FormatInt(age.Milliseconds(), 10))
+		b.set1("s3:signatureAge", strconv.FormatInt(age.Milliseconds(), 10))
 	}
 	return nil
 }
