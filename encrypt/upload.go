@@ -26,10 +26,11 @@ type MultipartAPI interface {
 
 var _ MultipartAPI = (*s3.Client)(nil)
 
-// Upload defaults: 24 MiB of buffers. More concurrency helps where the
-// network, not the CPU, is the limit.
+// Upload defaults: 18 MiB of buffers, and objects of up to 58 GiB (10000
+// parts). Larger parts allow larger objects; more concurrency helps where
+// the network, not the CPU, is the limit.
 const (
-	DefaultPartSize    = 8 << 20
+	DefaultPartSize    = 6 << 20
 	DefaultConcurrency = 2
 )
 

@@ -227,7 +227,7 @@ func throughputRun(label string, n int64, rounds int, spoolDir string) {
 	fmt.Println()
 }
 
-var memoryModes = []string{"Writer", "Reader", "Upload, defaults (8 MiB parts, 2 at a time)", "Decrypter, delayed authentication", "Decrypter, verified through a spool file"}
+var memoryModes = []string{"Writer", "Reader", "Upload, defaults (6 MiB parts, 2 at a time)", "Decrypter, delayed authentication", "Decrypter, verified through a spool file"}
 
 // discardS3 takes multipart uploads and keeps nothing.
 type discardS3 struct{}
