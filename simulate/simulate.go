@@ -68,6 +68,22 @@
 // [Simulator.Authorize] answers an S3 request for a principal without
 // HTTP, with the same model.
 //
+// # Speed
+//
+// BenchmarkSimulator sends each small PUT or GET through the SDK to the
+// simulator and, in turn, to bare gofakes3 on the same backend (same SDK
+// configuration, same transport settings), and reports the ratio of their
+// times per request (simulator/gofakes3). Issue #5 asks for at most 1.25.
+// On 2026-11-23, on a shared 2-core AMD EPYC VM with others compiling
+// (load average 2.5 to 3), four runs of 15, each beside the code before
+// the work for the issue, gave medians of 1.23 to 1.28 for PUT and 1.25
+// to 1.27 for GET, against 1.29 to 1.34 and 1.36 to 1.46 before. The
+// ratio grows with the load:
+//
+//	go test -run='^$' -bench=BenchmarkSimulator -count=15 ./simulate
+//
+// BenchmarkServeHTTP measures the handler alone, without the network.
+//
 // # Limits
 //
 // What the simulator keeps of an object beyond its bytes (owner, ACL,
