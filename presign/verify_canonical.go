@@ -66,16 +66,18 @@ func canonicalURI(wirePath string, mode uriMode) string {
 	if wirePath == "" {
 		return "/"
 	}
-	segments := strings.Split(wirePath, "/")
+	segments := strings.SplitSeq(wirePath, "/")
 	if mode.normalize {
-		segments = normalizeSegments(segments)
+		segments = slices.Values(normalizeSegments(strings.Split(wirePath, "/")))
 	}
 	b := make([]byte, 0, len(wirePath)+16)
-	for i, s := range segments {
-		if i > 0 {
+	first := true
+	for s := range segments {
+		if !first {
 			b = append(b, '/')
 		}
-		if !mode.double {
+		first = false
+		if !mode.double && strings.IndexByte(s, '%') >= 0 {
 			if d, err := url.PathUnescape(s); err == nil {
 				s = d
 			}
