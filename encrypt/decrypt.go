@@ -35,9 +35,9 @@ type Decrypter struct {
 	// plaintext is released as it is decrypted.
 	LegacyContent bool
 	// DelayedAuthentication streams: plaintext is released before the tag
-	// is verified, all but the last 4 MiB of it (the last batch, which
-	// holds the tag), and a bad tag is reported by the last Read.
-	// MaxBuffer must then be left zero.
+	// is verified, all of it but the last batch (up to 4 MiB, read with
+	// the tag), and a bad tag is reported by the last Read. MaxBuffer must
+	// then be left zero.
 	DelayedAuthentication bool
 	// UnauthenticatedRanges allows NewRangeReader, and Range in GetObject:
 	// a byte range is decrypted without its tag, which covers the whole
