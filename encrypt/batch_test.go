@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/s3vet/s3vet/encrypt"
@@ -22,6 +23,12 @@ func TestDecryptBatches(t *testing.T) {
 		"memory":  func(d *encrypt.Decrypter) {},
 		"spool":   func(d *encrypt.Decrypter) { d.MaxBuffer, d.SpoolDir = -1, t.TempDir() },
 		"delayed": func(d *encrypt.Decrypter) { d.DelayedAuthentication = true },
+	}
+	small, smallEnv := encryptBytes(t, enc, []byte("x"), nil)
+	d := encrypt.NewDecrypter(k)
+	d.Concurrency = -1
+	if _, err := decryptBytes(d, smallEnv, small, nil); err == nil || !strings.Contains(err.Error(), "Concurrency") {
+		t.Fatalf("negative Concurrency: %v", err)
 	}
 	for _, procs := range []int{0, 2, 3} {
 		for _, n := range []int{2*chunk - 1, 2 * chunk, batch - 1, batch, batch + 1, batch + 15, batch + 16, 2*batch + 3*chunk + 5} {
