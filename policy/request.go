@@ -14,11 +14,27 @@ type Context struct {
 	m map[string][]string
 }
 
-// NewContext returns a Context holding the given keys and values.
+// NewContext returns a Context holding the given keys and values, copied.
+// Keys without values are left out, as Set leaves them.
 func NewContext(kv map[string][]string) Context {
-	var c Context
+	n := 0
+	for _, v := range kv {
+		n += len(v)
+	}
+	if n == 0 {
+		return Context{}
+	}
+	// One array holds every value; each key's slice is capped at its own
+	// values, so that Set on one key never writes into another's.
+	all := make([]string, 0, n)
+	c := Context{m: make(map[string][]string, len(kv))}
 	for k, v := range kv {
-		c.Set(k, v...)
+		if len(v) == 0 {
+			continue
+		}
+		i := len(all)
+		all = append(all, v...)
+		c.m[strings.ToLower(k)] = all[i:len(all):len(all)]
 	}
 	return c
 }
