@@ -91,20 +91,8 @@ func (e *Encrypter) PutObject(ctx context.Context, c ObjectPutter, in *s3.PutObj
 	if e.InstructionFile {
 		var file []byte
 		meta, file = env.InstructionFile()
-		instr := &s3.PutObjectInput{
-			Bucket:               in.Bucket,
-			Key:                  aws.String(aws.ToString(in.Key) + InstructionFileSuffix),
-			Body:                 strings.NewReader(string(file)),
-			ContentLength:        aws.Int64(int64(len(file))),
-			Metadata:             map[string]string{instructionFileMarker: ""},
-			ExpectedBucketOwner:  in.ExpectedBucketOwner,
-			ServerSideEncryption: in.ServerSideEncryption,
-			SSEKMSKeyId:          in.SSEKMSKeyId,
-			BucketKeyEnabled:     in.BucketKeyEnabled,
-			SSECustomerAlgorithm: in.SSECustomerAlgorithm,
-			SSECustomerKey:       in.SSECustomerKey,
-			SSECustomerKeyMD5:    in.SSECustomerKeyMD5,
-		}
+		instr := instructionFileInput(file, in.Bucket, in.Key, in.ExpectedBucketOwner,
+			in.ServerSideEncryption, in.SSEKMSKeyId, in.BucketKeyEnabled, in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5)
 		if _, err := c.PutObject(ctx, instr, optFns...); err != nil {
 			return nil, fmt.Errorf("encrypt: PutObject: instruction file: %w", err)
 		}

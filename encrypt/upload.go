@@ -104,24 +104,32 @@ func (e *Encrypter) Upload(ctx context.Context, c MultipartAPI, in *s3.CreateMul
 
 // putInstructionFile stores file as the instruction file of in's object.
 func putInstructionFile(ctx context.Context, c ObjectPutter, in *s3.CreateMultipartUploadInput, file []byte, optFns []func(*s3.Options)) error {
-	_, err := c.PutObject(ctx, &s3.PutObjectInput{
-		Bucket:               in.Bucket,
-		Key:                  aws.String(aws.ToString(in.Key) + InstructionFileSuffix),
-		Body:                 strings.NewReader(string(file)),
-		ContentLength:        aws.Int64(int64(len(file))),
-		Metadata:             map[string]string{instructionFileMarker: ""},
-		ExpectedBucketOwner:  in.ExpectedBucketOwner,
-		ServerSideEncryption: in.ServerSideEncryption,
-		SSEKMSKeyId:          in.SSEKMSKeyId,
-		BucketKeyEnabled:     in.BucketKeyEnabled,
-		SSECustomerAlgorithm: in.SSECustomerAlgorithm,
-		SSECustomerKey:       in.SSECustomerKey,
-		SSECustomerKeyMD5:    in.SSECustomerKeyMD5,
-	}, optFns...)
+	_, err := c.PutObject(ctx, instructionFileInput(file, in.Bucket, in.Key, in.ExpectedBucketOwner,
+		in.ServerSideEncryption, in.SSEKMSKeyId, in.BucketKeyEnabled, in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5), optFns...)
 	if err != nil {
 		return fmt.Errorf("encrypt: Upload: instruction file: %w", err)
 	}
 	return nil
+}
+
+// instructionFileInput is the PutObject of an object's instruction file,
+// stored with the object's owner check and server-side encryption.
+func instructionFileInput(file []byte, bucket, key, owner *string, sse types.ServerSideEncryption, kmsKeyID *string, bucketKey *bool,
+	ssecAlg, ssecKey, ssecMD5 *string) *s3.PutObjectInput {
+	return &s3.PutObjectInput{
+		Bucket:               bucket,
+		Key:                  aws.String(aws.ToString(key) + InstructionFileSuffix),
+		Body:                 strings.NewReader(string(file)),
+		ContentLength:        aws.Int64(int64(len(file))),
+		Metadata:             map[string]string{instructionFileMarker: ""},
+		ExpectedBucketOwner:  owner,
+		ServerSideEncryption: sse,
+		SSEKMSKeyId:          kmsKeyID,
+		BucketKeyEnabled:     bucketKey,
+		SSECustomerAlgorithm: ssecAlg,
+		SSECustomerKey:       ssecKey,
+		SSECustomerKeyMD5:    ssecMD5,
+	}
 }
 
 // uploader runs one Upload's parts.
