@@ -9,7 +9,7 @@
 // and encryption settings (the format `s3vet serve --config` reads,
 // docs/serve-config.md). Omitted settings take S3's defaults for a new
 // bucket: Block Public Access all on, ACLs disabled, SSE-S3, SSE-C blocked.
-// A world is loaded from JSON with [LoadWorld] or built in Go with
+// A world is loaded from JSON or YAML with [LoadWorld] or built in Go with
 // [World.AddAccount], [Account.AddUser], [Account.AddBucket] and the like.
 //
 // # The server
@@ -20,16 +20,17 @@
 // world, anonymous included. Every request goes through the steps S3
 // takes:
 //
-//   - authenticate: SigV4 in the Authorization header, in the query
+//   - authenticate: [SigV4] in the Authorization header, in the query
 //     (presigned URLs) or in aws-chunked bodies, which are decoded here so
 //     that only the payload goes further; an unsigned request is anonymous;
 //   - classify: the S3 operation, from the method, the path and the query
 //     (package s3op);
 //   - authorize: every permission the operation needs, with the condition
 //     keys of the request (source IP, TLS, headers, signature age, existing
-//     object tags), decided by AWS's policy evaluation logic and S3's own
-//     rules (package access); a denial is S3's AccessDenied, explained to
-//     callers of the bucket owner's account as S3 explains it;
+//     object tags), decided by AWS's [policy evaluation logic] and
+//     [how S3 authorizes a request] (package access); a denial is S3's
+//     AccessDenied, explained to callers of the bucket owner's account as
+//     S3 explains it ([AccessDenied errors]), with S3's [error responses];
 //   - serve: the security configuration (policies, ACLs, Block Public
 //     Access, ownership, encryption, versioning, logging, lifecycle, tags,
 //     ...) is kept by the simulator itself; object data is stored by
@@ -41,17 +42,17 @@
 //
 // # STS and KMS
 //
-// The SDK's sts client, pointed at the server, calls AssumeRole (the
+// The SDK's sts client, pointed at the server, calls [AssumeRole] (the
 // role's trust policy and the caller's policies decide, with ExternalId,
 // session tags, session policies and durations as STS takes them) and
 // GetCallerIdentity; the temporary credentials it returns sign as the role
 // session until they expire. [Server.Config] also gives a role session
 // directly, for tests that are not about assuming it.
 //
-// SSE-KMS objects use the world's KMS keys (and each account's aws/s3
+// [SSE-KMS] objects use the world's KMS keys (and each account's aws/s3
 // key): writing one needs kms:GenerateDataKey and reading it kms:Decrypt,
-// which the key policy must allow, so that a principal with s3:GetObject
-// but not kms:Decrypt is refused as in AWS. SSE-C is refused over HTTP and
+// which the [key policies] must allow, so that a principal with s3:GetObject
+// but not kms:Decrypt is refused as in AWS. [SSE-C] is refused over HTTP and
 // where the bucket blocks it (the default for new buckets since April
 // 2026), and a read needs the key the object was written with.
 //
@@ -77,7 +78,7 @@
 // On 2026-11-23, on a shared 2-core AMD EPYC VM with others compiling
 // (load average 2.5 to 3), four runs of 15, each beside the code before
 // the work for the issue, gave medians of 1.23 to 1.28 for PUT and 1.25
-// to 1.27 for GET, against 1.29 to 1.34 and 1.36 to 1.46 before. The
+// to 1.28 for GET, against 1.29 to 1.34 and 1.36 to 1.46 before. The
 // ratio grows with the load:
 //
 //	go test -run='^$' -bench=BenchmarkSimulator -count=15 ./simulate
@@ -93,6 +94,16 @@
 // API only the three data-key calls are served. GetObject with partNumber
 // and the checksums of multipart objects are not simulated. The simulator
 // serves one Region, and refuses SigV2 and SigV4A.
+//
+// [SigV4]: https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html
+// [policy evaluation logic]: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+// [how S3 authorizes a request]: https://docs.aws.amazon.com/AmazonS3/latest/userguide/how-s3-evaluates-access-control.html
+// [AccessDenied errors]: https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html
+// [error responses]: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+// [AssumeRole]: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+// [SSE-KMS]: https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+// [key policies]: https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+// [SSE-C]: https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html
 package simulate
 
 import (
