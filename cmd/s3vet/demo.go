@@ -51,9 +51,9 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print the results as JSON")
-	color := fs.Bool("color", isTerminal(stdout), "color the text output")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	color := fs.Bool("color", colorByDefault(stdout), "color the text output (default: on a terminal, unless NO_COLOR is set or TERM=dumb)")
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "s3vet demo: unexpected argument %q\n", fs.Arg(0))

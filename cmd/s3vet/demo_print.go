@@ -182,7 +182,11 @@ func (p *demoPrinter) encryption(e *demoEncryption) {
 	cs := &e.ClientSide
 	p.printf("   Client-side (package encrypt, the S3 Encryption Client's format): alice puts\n")
 	p.printf("   s3://%s/%s encrypted before it leaves the process.\n", cs.Bucket, cs.Key)
-	p.printf("     S3 stores %d bytes (content format x-amz-c %s); plaintext visible to S3: %t\n", cs.StoredBytes, cs.ContentAlg, cs.PlaintextStored)
+	alg := "content suite " + cs.ContentAlg
+	if cs.ContentAlg == "115" {
+		alg = "AES-256-GCM with key commitment, suite 115 in x-amz-c"
+	}
+	p.printf("     S3 stores %d bytes (%s); plaintext visible to S3: %t\n", cs.StoredBytes, alg, cs.PlaintextStored)
 	p.printf("     decrypted on the way back: %q\n", cs.Decrypted)
 	k := &e.SSEKMS
 	p.printf("   SSE-KMS (encrypt.SSEKMS, the simulator's fake KMS): alice puts s3://%s/%s\n", k.Bucket, k.Key)

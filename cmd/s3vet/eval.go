@@ -15,8 +15,8 @@ func evalCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	file := fs.String("f", "", "scenario file: one JSON scenario or an array of them (\"-\" for standard input)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	if *file == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "usage: s3vet eval -f FILE")

@@ -53,8 +53,8 @@ func lintCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 	asJSON := fs.Bool("json", false, "")
 	typName := fs.String("type", "", "")
 	account := fs.String("account", "", "")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	if *file == "" || fs.NArg() > 0 {
 		fmt.Fprint(stderr, lintUsage)

@@ -15,6 +15,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -60,4 +62,24 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprintf(stderr, "s3vet: unknown command %q\n%s", args[0], usage)
 	return 2
+}
+
+// parseFlags parses a subcommand's flags. When it returns !ok the command
+// ends with status: 0 after -h or -help (the usage is printed), 2 after a
+// bad flag (the flag package has said what is wrong).
+func parseFlags(fs *flag.FlagSet, args []string) (status int, ok bool) {
+	switch err := fs.Parse(args); {
+	case err == nil:
+		return 0, true
+	case errors.Is(err, flag.ErrHelp):
+		return 0, false
+	}
+	return 2, false
+}
+
+// colorByDefault reports whether output to w is colored unless a flag says
+// otherwise: on a terminal, unless NO_COLOR is set (https://no-color.org)
+// or TERM is "dumb".
+func colorByDefault(w io.Writer) bool {
+	return isTerminal(w) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
 }

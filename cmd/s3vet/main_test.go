@@ -57,3 +57,17 @@ func TestEvalStdinAndErrors(t *testing.T) {
 		t.Errorf("missing -f: exit %d, want 2", code)
 	}
 }
+
+// -h prints a command's usage and exits 0, as flag's own programs do; a
+// flag the command does not have exits 2.
+func TestHelpAndBadFlags(t *testing.T) {
+	for _, cmd := range []string{"eval", "public", "lint", "scan", "serve", "demo"} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{cmd, "-h"}, strings.NewReader(""), &stdout, &stderr); code != 0 || stderr.Len() == 0 {
+			t.Errorf("%s -h: status %d, usage %q; want 0 and the usage", cmd, code, stderr.String())
+		}
+		if code := run(context.Background(), []string{cmd, "--no-such-flag"}, strings.NewReader(""), &stdout, &stderr); code != 2 {
+			t.Errorf("%s --no-such-flag: status %d, want 2", cmd, code)
+		}
+	}
+}

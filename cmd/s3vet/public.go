@@ -24,8 +24,8 @@ func publicCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := flag.NewFlagSet("public", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	file := fs.String("f", "", "bucket policy file (JSON; \"-\" for standard input)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	if *file == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "usage: s3vet public -f FILE")

@@ -97,8 +97,8 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		lockMode    = fs.String("object-lock-mode", "", "")
 		events      = fs.String("notification-events", "", "")
 	)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	reg := checks.NewRegistry()
 	if *list {

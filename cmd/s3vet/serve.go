@@ -32,8 +32,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed certificate for 127.0.0.1, ::1 and localhost")
 	certFile := fs.String("cert", "", "serve HTTPS with this certificate (PEM); needs --key")
 	keyFile := fs.String("key", "", "the private key of --cert (PEM)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	if *config == "" || fs.NArg() > 0 || (*certFile == "") != (*keyFile == "") {
 		fmt.Fprintln(stderr, "usage: s3vet serve --config FILE [--addr HOST:PORT] [--tls | --cert FILE --key FILE]")
