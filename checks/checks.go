@@ -118,4 +118,17 @@
 //
 // Collect holds no more than Concurrency buckets' calls in flight, whatever
 // the number of buckets; the snapshot it returns grows with them.
+//
+// # Limits
+//
+// The checks read what S3's own APIs show. Security Hub's S3 controls that
+// need other services (CloudTrail's object-level logging), access points
+// or Multi-Region Access Points are not covered. Collect reads one account, through the clients it is given, and
+// uses S3 Control only for the account's Block Public Access. Findings map
+// to [Security Hub's S3 controls], [AWS Config managed rules] and the
+// [CIS AWS Foundations Benchmark] numbers Security Hub lists.
+//
+// [Security Hub's S3 controls]: https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html
+// [AWS Config managed rules]: https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html
+// [CIS AWS Foundations Benchmark]: https://docs.aws.amazon.com/securityhub/latest/userguide/cis-aws-foundations-benchmark.html
 package checks
