@@ -281,13 +281,3 @@ func (s *Snapshot) partition() string {
 	}
 	return s.Partition
 }
-
-// bucket returns the snapshot's bucket named name, or nil.
-func (s *Snapshot) bucket(name string) *Bucket {
-	for i := range s.Buckets {
-		if s.Buckets[i].Name == name {
-			return &s.Buckets[i]
-		}
-	}
-	return nil
-}
