@@ -47,6 +47,7 @@ package catalog
 //go:generate go run ./internal/gen
 
 import (
+	"iter"
 	"slices"
 	"strings"
 )
@@ -179,17 +180,40 @@ func Lookup(action string) (Action, bool) {
 // name; it is nil if nothing matches.
 func Expand(pattern string) []Action {
 	var out []Action
-	lo, hi := 0, len(actions)
-	// A literal service prefix confines the search to that service.
-	if svc, _, ok := strings.Cut(pattern, ":"); ok && !strings.ContainsAny(svc, "*?") {
-		lo, hi = serviceRange(svc)
-	}
-	for i := lo; i < hi; i++ {
-		if match(pattern, actions[i].id) {
-			out = append(out, actions[i].clone())
-		}
+	for i := range matching(pattern) {
+		out = append(out, actions[i].clone())
 	}
 	return out
+}
+
+// Matching yields the actions Expand returns, in the same order, without
+// copying them: each Action's slices are the catalog's own, to be read and
+// not modified or kept. It is for scanning many patterns, such as a
+// linter's; use Expand to keep what matched.
+func Matching(pattern string) iter.Seq[Action] {
+	return func(yield func(Action) bool) {
+		for i := range matching(pattern) {
+			if !yield(actions[i].Action) {
+				return
+			}
+		}
+	}
+}
+
+// matching yields the indexes in actions of the entries pattern matches.
+func matching(pattern string) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		lo, hi := 0, len(actions)
+		// A literal service prefix confines the search to that service.
+		if svc, _, ok := strings.Cut(pattern, ":"); ok && !strings.ContainsAny(svc, "*?") {
+			lo, hi = serviceRange(svc)
+		}
+		for i := lo; i < hi; i++ {
+			if match(pattern, actions[i].id) && !yield(i) {
+				return
+			}
+		}
+	}
 }
 
 // LookupResourceType returns a service's resource type, both names matched

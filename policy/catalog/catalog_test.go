@@ -444,3 +444,32 @@ func BenchmarkExpand(b *testing.B) {
 		catalog.Expand("s3:Get*")
 	}
 }
+
+// Matching yields what Expand returns, in the same order, and stops when
+// the loop does.
+func TestMatching(t *testing.T) {
+	for _, p := range []string{"s3:Get*", "*", "s*:Get*", "kms:?ncrypt", "s3:NoSuchAction*", "sts:AssumeRole"} {
+		want := catalog.Expand(p)
+		var got []catalog.Action
+		for a := range catalog.Matching(p) {
+			got = append(got, a)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%s: Matching yields %d actions, Expand returns %d", p, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].String() != want[i].String() || len(got[i].Resources) != len(want[i].Resources) {
+				t.Errorf("%s: action %d is %s, Expand's is %s", p, i, got[i], want[i])
+			}
+		}
+	}
+	n := 0
+	for range catalog.Matching("*") {
+		if n++; n == 3 {
+			break
+		}
+	}
+	if n != 3 {
+		t.Errorf("the loop ran %d times after breaking at 3", n)
+	}
+}

@@ -138,7 +138,7 @@ func (l *linter) actions(s *policy.Statement) {
 				l.add("INVALID_ACTION", s.Index, s.Sid, el, "The action %s does not exist.%s", a, suggest(svc, name))
 			}
 		default:
-			if catalog.Expand(a) == nil {
+			if !matchesAny(a) {
 				l.add("INVALID_ACTION", s.Index, s.Sid, el, "The action pattern %s matches no action of %s.", a, strings.ToLower(svc))
 			}
 		}
@@ -324,7 +324,9 @@ func (l *linter) mismatch(s *policy.Statement) {
 		}
 		var acts []catalog.Action
 		if hasWildcard(name) {
-			acts = catalog.Expand(a)
+			for act := range catalog.Matching(a) {
+				acts = append(acts, act) // read only: mismatchMessage and anyApplies
+			}
 		} else if act, ok := catalog.Lookup(a); ok {
 			acts = []catalog.Action{act}
 		}
@@ -339,6 +341,15 @@ func (l *linter) mismatch(s *policy.Statement) {
 			f.Learn = sarSTS
 		}
 	}
+}
+
+// matchesAny reports whether an action pattern matches an action of the
+// catalog.
+func matchesAny(pattern string) bool {
+	for range catalog.Matching(pattern) {
+		return true
+	}
+	return false
 }
 
 // anyApplies reports whether some Resource pattern can match a resource of
