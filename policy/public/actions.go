@@ -74,7 +74,7 @@ func grantedBad(s *policy.Statement) grant {
 			}
 			var left []catalog.Action
 			touched := false
-			for _, a := range catalog.Expand(b.pattern) {
+			for a := range catalog.Matching(b.pattern) { // read only
 				if coveredByAny(s.Action, a.String()) {
 					touched = true
 				} else {
@@ -105,7 +105,7 @@ func grantedBad(s *policy.Statement) grant {
 					continue
 				}
 				if known == nil {
-					known = catalog.Expand(pat)
+					known = slices.Collect(catalog.Matching(pat)) // read only
 				}
 				found := false
 				for _, a := range known {
