@@ -134,7 +134,7 @@ func (v *Verifier) verifyPostSignature(ctx context.Context, f map[string]string,
 		return nil, nil, err
 	}
 	b64 := f["policy"]
-	if !signatureMatches(sigV4Key(creds.SecretAccessKey, a.scope), b64, a.signature) {
+	if !signatureMatches(v.keys.get(creds.SecretAccessKey, a.scope), b64, a.signature) {
 		return nil, nil, errSignatureMismatch(a.accessKey, a.signature, b64, "")
 	}
 	doc, err := base64.StdEncoding.DecodeString(b64)

@@ -36,7 +36,9 @@ const maxBufferedPayload = 1 << 20
 // aws-chunked streaming bodies and browser POST forms, and answers S3's
 // own errors ([*Error]).
 //
-// A Verifier is safe for concurrent use if its fields are not changed.
+// A Verifier is safe for concurrent use if its fields are not changed. It
+// caches the signing keys it derives, so it must not be copied after
+// first use.
 type Verifier struct {
 	// Credentials looks up the secret of an access key. Required for
 	// signed requests.
@@ -55,6 +57,7 @@ type Verifier struct {
 	MaxSkew time.Duration
 
 	noNormalize bool // tests only: the aws-c-auth suite's "unnormalized" cases
+	keys        signingKeys
 }
 
 // Result is what a verified request proves: who signed it, how and when,
@@ -207,7 +210,7 @@ func (v *Verifier) verifySigned(ctx context.Context, r *http.Request, a *sigV4Au
 	canonical := appendCanonicalRequest(buf[:0], r, v.uriMode(), canonicalQuery(params, skip), a.signedHeaders, payload)
 	var stsBuf [256]byte
 	sts := appendStringToSign(stsBuf[:0], t, a.scope, canonical)
-	key := sigV4Key(creds.SecretAccessKey, a.scope)
+	key := v.keys.get(creds.SecretAccessKey, a.scope)
 	if !signatureMatches(key, sts, a.signature) {
 		return nil, errSignatureMismatch(a.accessKey, a.signature, string(sts), string(canonical))
 	}
