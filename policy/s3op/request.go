@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -29,36 +30,78 @@ type keyValues struct {
 	values      []string
 }
 
-// newBuilder validates the request and gathers its condition keys.
+// builders are the builders Needs reuses: nothing of a builder outlives
+// its call but the needs, which share no memory with it.
+var builders = sync.Pool{New: func() any { return new(builder) }}
+
+// newBuilder validates the request and gathers its condition keys, in a
+// builder to release once its needs are made.
 func newBuilder(r *Request, rw *row) (*builder, error) {
-	b := &builder{r: r, part: r.Partition}
+	b := builders.Get().(*builder)
+	if err := b.init(r, rw); err != nil {
+		b.release()
+		return nil, err
+	}
+	return b, nil
+}
+
+// release returns the builder to the pool, holding nothing of the request
+// (its needs are the caller's).
+func (b *builder) release() {
+	// Most requests keep no more than the 8 headers of a small map, and
+	// 16 keys; a larger request's are dropped.
+	h, keys, vals := b.h, b.keys, b.vals
+	if len(h) > 8 {
+		h = nil
+	}
+	clear(h)
+	if cap(keys) > 16 {
+		keys = nil
+	}
+	clear(keys)
+	if cap(vals) > 8 {
+		vals = nil
+	}
+	clear(vals)
+	*b = builder{h: h, keys: keys[:0], vals: vals[:0]}
+	builders.Put(b)
+}
+
+// init sets up b, a released builder, for r.
+func (b *builder) init(r *Request, rw *row) error {
+	b.r, b.part = r, r.Partition
 	if b.part == "" {
 		b.part = "aws"
 	} else if !validPartition(b.part) {
-		return nil, fmt.Errorf("partition %q is not an ARN partition such as aws or aws-cn", b.part)
+		return fmt.Errorf("partition %q is not an ARN partition such as aws or aws-cn", b.part)
 	}
 	switch rw.on {
 	case onBucket:
 		if err := checkBucket(r.Bucket); err != nil {
-			return nil, err
+			return err
 		}
 		if r.Key != "" {
-			return nil, errors.New("a bucket operation names no object key")
+			return errors.New("a bucket operation names no object key")
 		}
 	case onObject:
 		if err := checkBucket(r.Bucket); err != nil {
-			return nil, err
+			return err
 		}
 		if rw.adds&perKey == 0 {
 			if err := checkKey(r.Key); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	// Most requests keep no more than the 8 headers of a small map.
-	b.h = make(map[string][]string, min(len(r.Header), 8))
-	b.keys = make([]keyValues, 0, 16)
-	b.vals = make([]string, 0, 8)
+	if b.h == nil {
+		b.h = make(map[string][]string, 8)
+	}
+	if b.keys == nil {
+		b.keys = make([]keyValues, 0, 16)
+	}
+	if b.vals == nil {
+		b.vals = make([]string, 0, 8)
+	}
 	known := knownNames().header
 	for name, vs := range r.Header {
 		lower, ok := known[name]
@@ -78,12 +121,12 @@ func newBuilder(r *Request, rw *row) (*builder, error) {
 	}
 	if vs, ok := r.Query["versionId"]; ok && rw.on == onObject && rw.adds&perKey == 0 {
 		if len(vs) != 1 || vs[0] == "" {
-			return nil, errors.New("versionId must have one non-empty value")
+			return errors.New("versionId must have one non-empty value")
 		}
 		b.vid = vs[0]
 	}
 	if err := b.connKeys(); err != nil {
-		return nil, err
+		return err
 	}
 	b.headerKeys()
 	for _, q := range []string{"prefix", "delimiter", "max-keys", "annotation-prefix", "max-annotation-results"} {
@@ -92,17 +135,17 @@ func newBuilder(r *Request, rw *row) (*builder, error) {
 		}
 	}
 	if err := b.lockKeys(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := b.tagKeys(); err != nil {
-		return nil, err
+		return err
 	}
 	if r.Operation == "CreateBucket" && r.Body.LocationConstraint != "" {
 		b.set("s3:locationconstraint", r.Body.LocationConstraint)
 	}
 	// A stable order, whatever the order of the header map.
 	slices.SortStableFunc(b.keys, func(x, y keyValues) int { return strings.Compare(x.name, y.name) })
-	return b, nil
+	return nil
 }
 
 // set adds a key. Its values may be shared with the request: add copies

@@ -3,8 +3,10 @@ package s3op_test
 import (
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -407,5 +409,41 @@ func TestNeedsStableAndIndependent(t *testing.T) {
 	a[0].Context["s3:x-amz-acl"][0] = "changed"
 	if r.Header.Get("x-amz-acl") != "public-read" || a[2].Context["s3:x-amz-acl"][0] != "public-read" {
 		t.Error("a need's values alias the request or another need")
+	}
+}
+
+// Needs reuses its working memory: needs already returned stay as they
+// were through later calls, and concurrent calls (run with -race) give
+// what serial ones do.
+func TestNeedsReuseAndConcurrency(t *testing.T) {
+	var reqs []*s3op.Request
+	for i := range rules {
+		reqs = append(reqs, &rules[i].req)
+	}
+	for _, op := range []string{"CopyObject", "PutObject", "GetObject"} {
+		reqs = append(reqs, fullRequest(op, "object"))
+	}
+	first := make([][]s3op.Need, len(reqs))
+	for i, r := range reqs {
+		first[i], _ = s3op.Needs(r)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for n := range 3 * len(reqs) {
+				i := (n + g*7) % len(reqs)
+				got, _ := s3op.Needs(reqs[i])
+				if !reflect.DeepEqual(got, first[i]) {
+					t.Errorf("%s: needs differ between calls:\n%v\n%v", reqs[i].Operation, got, first[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, r := range reqs {
+		if again, _ := s3op.Needs(r); !reflect.DeepEqual(again, first[i]) {
+			t.Errorf("%s: needs returned first changed with later calls:\n%v\n%v", r.Operation, first[i], again)
+		}
 	}
 }

@@ -193,6 +193,7 @@ func Needs(r *Request) ([]Need, error) {
 	if err != nil {
 		return nil, fmt.Errorf("s3op: %s: %w", r.Operation, err)
 	}
+	defer b.release()
 	if err := rw.needs(b); err != nil {
 		return nil, fmt.Errorf("s3op: %s: %w", r.Operation, err)
 	}
