@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"time"
@@ -26,6 +27,9 @@ type signature struct {
 	version   string // "AWS4-HMAC-SHA256"
 	signedAt  time.Time
 	age       time.Duration
+	// bodySHA256 is the hex x-amz-content-sha256 the verifier checks the
+	// body against as it is read; "" if none.
+	bodySHA256 string
 }
 
 // sigV4 authenticates with package presign's verifier.
@@ -40,7 +44,26 @@ func (a sigV4) authenticate(r *http.Request) (signature, error) {
 	if err != nil {
 		return signature{}, fromPresign(err)
 	}
-	return fromResult(res), nil
+	sig := fromResult(res)
+	// The payload hash checked: that of the canonical request, or for
+	// an anonymous request the header's.
+	sig.bodySHA256 = res.ContentSHA256
+	if res.Anonymous {
+		sig.bodySHA256 = r.Header.Get("X-Amz-Content-Sha256")
+	}
+	if !isHexSHA256(sig.bodySHA256) {
+		sig.bodySHA256 = ""
+	}
+	return sig, nil
+}
+
+// isHexSHA256 reports whether s is a SHA-256 in hex.
+func isHexSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
 }
 
 func fromResult(res *presign.Result) signature {

@@ -54,7 +54,9 @@ func checksum(alg string, data []byte) string {
 // It returns the full-object checksum given, if any, to store with the
 // object. (The verifier has checked a checksum in an aws-chunked trailer
 // as the body was read: only its algorithm is taken from x-amz-trailer.)
-func verifyIntegrity(h http.Header, data []byte) (alg, sum string, err error) {
+// checked is the hex SHA-256 the verifier compared the body with as it
+// was read, when data is that body: it is not computed again.
+func verifyIntegrity(h http.Header, data []byte, checked string) (alg, sum string, err error) {
 	if vs, ok := h["Content-Md5"]; ok {
 		want, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(vs[0]))
 		if derr != nil || len(want) != md5.Size {
@@ -64,7 +66,7 @@ func verifyIntegrity(h http.Header, data []byte) (alg, sum string, err error) {
 			return "", "", errorf(http.StatusBadRequest, "BadDigest", "The Content-MD5 you specified did not match what we received.")
 		}
 	}
-	if v := h.Get("X-Amz-Content-Sha256"); len(v) == 64 {
+	if v := h.Get("X-Amz-Content-Sha256"); len(v) == 64 && !strings.EqualFold(v, checked) {
 		if _, derr := hex.DecodeString(v); derr == nil {
 			if got := sha256.Sum256(data); hex.EncodeToString(got[:]) != strings.ToLower(v) {
 				return "", "", errorf(http.StatusBadRequest, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.")

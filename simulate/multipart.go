@@ -98,7 +98,7 @@ func uploadPart(c *call) error {
 	if err != nil {
 		return err
 	}
-	alg, sum, err := verifyIntegrity(c.r.Header, data)
+	alg, sum, err := verifyIntegrity(c.r.Header, data, c.sig.bodySHA256)
 	if err != nil {
 		return err
 	}

@@ -231,7 +231,11 @@ func putObject(c *call) error {
 // encryption (using the KMS key), hands plain bytes to gofakes3, records
 // the object and sets ETag, version and encryption response headers.
 func (c *call) writeObject(data []byte) (alg, sum, etag string, err error) {
-	if alg, sum, err = verifyIntegrity(c.r.Header, data); err != nil {
+	checked := c.sig.bodySHA256
+	if c.op == "PostObject" {
+		checked = "" // data is a field of the form, not the body
+	}
+	if alg, sum, err = verifyIntegrity(c.r.Header, data, checked); err != nil {
 		return "", "", "", err
 	}
 	var o *objectMeta
