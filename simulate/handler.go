@@ -1,17 +1,18 @@
 package simulate
 
 import (
-	"crypto/rand"
 	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/s3vet/s3vet/policy/s3op"
@@ -58,14 +59,16 @@ type call struct {
 
 // ServeHTTP answers an S3 request as S3 would.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c := &call{s: s, w: &statusWriter{ResponseWriter: w}, r: r, id: newRequestID(), now: s.now()}
-	c.host = hostID(c.id)
+	c := &call{s: s, w: &statusWriter{ResponseWriter: w}, r: r, now: s.now()}
+	c.id, c.host = newRequestID()
 	h := w.Header()
-	// As h.Set, with the names in canonical form already.
-	h["X-Amz-Request-Id"] = []string{c.id}
-	h["X-Amz-Id-2"] = []string{c.host}
-	h["Server"] = []string{"AmazonS3"}
-	h["Date"] = []string{formatHTTPTime(c.now)}
+	// As h.Set, with the names in canonical form already, the values in
+	// one array.
+	v := &[4]string{c.id, c.host, "AmazonS3", formatHTTPTime(c.now)}
+	h["X-Amz-Request-Id"] = v[0:1:1]
+	h["X-Amz-Id-2"] = v[1:2:2]
+	h["Server"] = v[2:3:3]
+	h["Date"] = v[3:4:4]
 	defer func() {
 		if v := recover(); v != nil {
 			c.explain = fmt.Sprint("panic: ", v)
@@ -360,31 +363,36 @@ func readAll(r io.Reader, size int64) ([]byte, error) {
 	}
 }
 
-// newRequestID returns a request ID as S3's: 16 upper-case hex digits.
-func newRequestID() string {
-	var b [8]byte
-	rand.Read(b[:])
-	const digits = "0123456789ABCDEF"
-	var id [16]byte
-	for i, v := range b {
-		id[2*i], id[2*i+1] = digits[v>>4], digits[v&15]
-	}
-	return string(id[:])
-}
+// lastID is the number of the last request ID, from a random start.
+var lastID = func() *atomic.Uint64 {
+	var n atomic.Uint64
+	n.Store(rand.Uint64())
+	return &n
+}()
 
-// hostID returns the x-amz-id-2 of a request: its ID three times, in
-// base64.
-func hostID(id string) string {
+// newRequestID returns a request ID as S3's, 16 upper-case hex digits,
+// and the x-amz-id-2 of the request: the ID three times, in base64. The
+// ID is the next number through a bijection of 64-bit integers (the
+// finalizer of SplitMix64), so that IDs look random but no two requests
+// of the process share one before 2^64 of them.
+func newRequestID() (id, host string) {
+	z := lastID.Add(1)
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	z ^= z >> 31
+	const digits = "0123456789ABCDEF"
 	var raw [48]byte
-	if len(id) != 16 {
-		return base64.StdEncoding.EncodeToString([]byte(id + id + id))
+	for i := range 16 {
+		raw[i] = digits[z>>(60-4*i)&15]
 	}
-	copy(raw[:], id)
-	copy(raw[16:], id)
-	copy(raw[32:], id)
-	var enc [64]byte
-	base64.StdEncoding.Encode(enc[:], raw[:])
-	return string(enc[:])
+	copy(raw[16:], raw[:16])
+	copy(raw[32:], raw[:16])
+	// One string holds both.
+	var buf [16 + 64]byte
+	copy(buf[:], raw[:16])
+	base64.StdEncoding.Encode(buf[16:], raw[:])
+	both := string(buf[:])
+	return both[:16], both[16:]
 }
 
 // statusWriter remembers the status of a response.

@@ -112,6 +112,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/johannesboyne/gofakes3"
@@ -243,4 +244,23 @@ type timeSource struct{ now func() time.Time }
 func (t timeSource) Now() time.Time                   { return t.now().UTC() }
 func (t timeSource) Since(at time.Time) time.Duration { return t.now().Sub(at) }
 
-func formatHTTPTime(t time.Time) string { return t.UTC().Format(http.TimeFormat) }
+// httpDate is a time formatted as an HTTP date, to the second.
+type httpDate struct {
+	unix int64
+	text string
+}
+
+// lastDate is the last time formatHTTPTime formatted.
+var lastDate atomic.Pointer[httpDate]
+
+// formatHTTPTime formats t as an HTTP date (http.TimeFormat), as for the
+// previous call when that was the same second.
+func formatHTTPTime(t time.Time) string {
+	sec := t.Unix()
+	if d := lastDate.Load(); d != nil && d.unix == sec {
+		return d.text
+	}
+	s := t.UTC().Format(http.TimeFormat)
+	lastDate.Store(&httpDate{sec, s})
+	return s
+}
