@@ -101,7 +101,13 @@ type fakeResponse struct {
 // error, or any answer without stream, is captured. An error answer is
 // returned as S3's error.
 func (c *call) forward(fr *http.Request, stream bool, fix func(http.Header)) (*fakeResponse, error) {
-	fw := &fakeWriter{h: make(http.Header, 16), fix: fix} // gofakes3 sets about a dozen
+	// gofakes3 sets about a dozen headers for an object it sends, half
+	// as many for a write: room for them, in the fewest groups of a map.
+	hint := 8
+	if stream {
+		hint = 12
+	}
+	fw := &fakeWriter{h: make(http.Header, hint), fix: fix}
 	if stream {
 		fw.out = c.w
 	}
