@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/s3vet/s3vet/policy"
@@ -38,5 +39,33 @@ func TestNewContext(t *testing.T) {
 	}
 	if policy.NewContext(nil).Len() != 0 || policy.NewContext(map[string][]string{"k": {}}).Len() != 0 {
 		t.Error("an empty context has keys")
+	}
+}
+
+// Keys are found in any case whether NewContext and Set know their
+// spelling (the keys of most requests, which they lower-case without
+// allocating) or not.
+func TestContextKeyCase(t *testing.T) {
+	for _, k := range []string{"aws:SourceIp", "aws:SecureTransport", "aws:CurrentTime", "aws:EpochTime", "s3:authType",
+		"s3:signatureAge", "s3:TlsVersion", "aws:PrincipalOrgID", "s3:x-amz-acl", "aws:PrincipalTag/Team",
+		"s3:ExistingObjectTag/Project", "AWS:SOURCEIP", "Custom:Key"} {
+		c := policy.NewContext(map[string][]string{k: {"v"}})
+		var set policy.Context
+		set.Set(k, "v")
+		for _, as := range []string{k, strings.ToLower(k), strings.ToUpper(k)} {
+			if got := c.Get(as); !slices.Equal(got, []string{"v"}) {
+				t.Errorf("NewContext with %s: Get(%s) = %q", k, as, got)
+			}
+			if got := set.Get(as); !slices.Equal(got, []string{"v"}) {
+				t.Errorf("Set of %s: Get(%s) = %q", k, as, got)
+			}
+		}
+	}
+	// The keys the SDK's requests carry cost NewContext its map (two
+	// allocations) and its array of values, nothing per key.
+	kv := map[string][]string{"aws:SourceIp": {"127.0.0.1"}, "aws:SecureTransport": {"false"}, "aws:CurrentTime": {"t"},
+		"aws:EpochTime": {"1"}, "s3:authType": {"REST-HEADER"}, "s3:signatureAge": {"1"}, "s3:signatureversion": {"AWS4-HMAC-SHA256"}}
+	if n := testing.AllocsPerRun(100, func() { policy.NewContext(kv) }); n > 3 {
+		t.Errorf("NewContext of the SDK's keys: %v allocations, want 3", n)
 	}
 }

@@ -34,7 +34,7 @@ func NewContext(kv map[string][]string) Context {
 		}
 		i := len(all)
 		all = append(all, v...)
-		c.m[strings.ToLower(k)] = all[i:len(all):len(all)]
+		c.m[lowerKey(k)] = all[i:len(all):len(all)]
 	}
 	return c
 }
@@ -42,7 +42,7 @@ func NewContext(kv map[string][]string) Context {
 // Set sets key to values, replacing what it held. Set with no values
 // removes the key: AWS has no present-but-empty key.
 func (c *Context) Set(key string, values ...string) {
-	key = strings.ToLower(key)
+	key = lowerKey(key)
 	if len(values) == 0 {
 		delete(c.m, key)
 		return
@@ -56,6 +56,35 @@ func (c *Context) Set(key string, values ...string) {
 // Get returns the values of key, or nil.
 func (c Context) Get(key string) []string {
 	return c.m[strings.ToLower(key)]
+}
+
+// lowerKeys maps the keys a request most often carries to their lower
+// case, which strings.ToLower would allocate at every request.
+var lowerKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{
+		"aws:CalledVia", "aws:CalledViaFirst", "aws:CalledViaLast", "aws:CurrentTime", "aws:EpochTime",
+		"aws:MultiFactorAuthAge", "aws:MultiFactorAuthPresent", "aws:PrincipalAccount", "aws:PrincipalArn",
+		"aws:PrincipalIsAWSService", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalServiceName",
+		"aws:PrincipalType", "aws:Referer", "aws:RequestedRegion", "aws:ResourceAccount", "aws:ResourceOrgID",
+		"aws:ResourceOrgPaths", "aws:SecureTransport", "aws:SourceAccount", "aws:SourceArn", "aws:SourceIp",
+		"aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceVpc", "aws:SourceVpce", "aws:TokenIssueTime",
+		"aws:UserAgent", "aws:ViaAWSService", "aws:VpcSourceIp",
+		"s3:AccessGrantsInstanceArn", "s3:AccessPointNetworkOrigin", "s3:DataAccessPointAccount",
+		"s3:DataAccessPointArn", "s3:ResourceAccount", "s3:TlsVersion", "s3:authType", "s3:signatureAge",
+	} {
+		m[k] = strings.ToLower(k)
+	}
+	return m
+}()
+
+// lowerKey returns strings.ToLower(k), without allocating for the keys of
+// lowerKeys.
+func lowerKey(k string) string {
+	if l, ok := lowerKeys[k]; ok {
+		return l
+	}
+	return strings.ToLower(k)
 }
 
 // Len returns the number of keys.
