@@ -63,28 +63,40 @@ func sigV4Escape(s string, keepSlash bool) string {
 // wire path is normalized (dot segments, empty segments) and encoded once
 // more, as is: "/a%20b" signs as "/a%2520b".
 func canonicalURI(wirePath string, mode uriMode) string {
+	return string(appendCanonicalURI(make([]byte, 0, len(wirePath)+16), wirePath, mode))
+}
+
+// appendCanonicalURI appends canonicalURI(wirePath, mode) to b.
+func appendCanonicalURI(b []byte, wirePath string, mode uriMode) []byte {
 	if wirePath == "" {
-		return "/"
+		return append(b, '/')
 	}
-	segments := strings.SplitSeq(wirePath, "/")
-	if mode.normalize {
-		segments = slices.Values(normalizeSegments(strings.Split(wirePath, "/")))
-	}
-	b := make([]byte, 0, len(wirePath)+16)
-	first := true
-	for s := range segments {
-		if !first {
-			b = append(b, '/')
-		}
-		first = false
+	segment := func(b []byte, s string) []byte {
 		if !mode.double && strings.IndexByte(s, '%') >= 0 {
 			if d, err := url.PathUnescape(s); err == nil {
 				s = d
 			}
 		}
-		b = appendSigV4Escaped(b, s, false)
+		return appendSigV4Escaped(b, s, false)
 	}
-	return string(b)
+	if mode.normalize {
+		for i, s := range normalizeSegments(strings.Split(wirePath, "/")) {
+			if i > 0 {
+				b = append(b, '/')
+			}
+			b = segment(b, s)
+		}
+		return b
+	}
+	for rest, more := wirePath, true; more; {
+		var s string
+		s, rest, more = strings.Cut(rest, "/")
+		b = segment(b, s)
+		if more {
+			b = append(b, '/')
+		}
+	}
+	return b
 }
 
 // wirePath returns the request's path as it came on the wire.
@@ -264,7 +276,7 @@ func canonicalRequest(r *http.Request, mode uriMode, query string, signedHeaders
 func appendCanonicalRequest(b []byte, r *http.Request, mode uriMode, query string, signedHeaders []string, payloadHash string) []byte {
 	b = append(b, r.Method...)
 	b = append(b, '\n')
-	b = append(b, canonicalURI(wirePath(r.URL), mode)...)
+	b = appendCanonicalURI(b, wirePath(r.URL), mode)
 	b = append(b, '\n')
 	b = append(b, query...)
 	b = append(b, '\n')
