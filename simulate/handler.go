@@ -301,6 +301,9 @@ func sourceIP(r *http.Request) string {
 		host = r.RemoteAddr
 	}
 	if a, err := netip.ParseAddr(host); err == nil && a.Zone() == "" {
+		if a.Is4() {
+			return host // ParseAddr takes only the dotted decimal String gives
+		}
 		return a.Unmap().String()
 	}
 	return ""

@@ -63,3 +63,16 @@ func TestFormatHTTPTime(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// sourceIP is the client's address in netip's form, or "" for a zoned or
+// unparsable one.
+func TestSourceIP(t *testing.T) {
+	for remote, want := range map[string]string{
+		"127.0.0.1:5000": "127.0.0.1", "192.0.2.1": "192.0.2.1", "[::1]:80": "::1", "[::ffff:192.0.2.1]:80": "192.0.2.1",
+		"[2001:DB8::1]:443": "2001:db8::1", "[fe80::1%eth0]:80": "", "192.0.2.01:80": "", "pipe": "",
+	} {
+		if got := sourceIP(&http.Request{RemoteAddr: remote}); got != want {
+			t.Errorf("sourceIP(%q) = %q, want %q", remote, got, want)
+		}
+	}
+}

@@ -209,7 +209,12 @@ func (b *builder) connKeys() error {
 		if err != nil || ip.Zone() != "" {
 			return fmt.Errorf("source IP %q is not an IP address", c.SourceIP)
 		}
-		b.set1("aws:SourceIp", ip.Unmap().String())
+		if ip.Is4() {
+			// ParseAddr takes only the dotted decimal String gives.
+			b.set1("aws:SourceIp", c.SourceIP)
+		} else {
+			b.set1("aws:SourceIp", ip.Unmap().String())
+		}
 	}
 	if !c.Time.IsZero() {
 		b.set1("aws:CurrentTime", c.Time.UTC().Format(time.RFC3339))

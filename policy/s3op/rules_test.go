@@ -2,6 +2,7 @@ package s3op_test
 
 import (
 	"net/http"
+	"net/netip"
 	"net/url"
 	"reflect"
 	"slices"
@@ -444,6 +445,27 @@ func TestNeedsReuseAndConcurrency(t *testing.T) {
 	for i, r := range reqs {
 		if again, _ := s3op.Needs(r); !reflect.DeepEqual(again, first[i]) {
 			t.Errorf("%s: needs returned first changed with later calls:\n%v\n%v", r.Operation, first[i], again)
+		}
+	}
+}
+
+// aws:SourceIp is the address in netip's form: IPv4 as given (ParseAddr
+// takes no other spelling), IPv6 normalized, IPv4-mapped unmapped.
+func TestSourceIPForm(t *testing.T) {
+	for _, ip := range []string{"192.0.2.1", "127.0.0.1", "0.0.0.0", "255.255.255.255", "::ffff:192.0.2.1", "2001:DB8::1",
+		"2001:db8:0:0:0:0:0:1", "::1"} {
+		needs, err := s3op.Needs(&s3op.Request{Operation: "GetObject", Bucket: "b", Key: "k", Conn: s3op.Conn{SourceIP: ip}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := netip.MustParseAddr(ip).Unmap().String()
+		if got := needs[0].Context["aws:SourceIp"]; !slices.Equal(got, []string{want}) {
+			t.Errorf("source IP %s: aws:SourceIp %q, want %q", ip, got, want)
+		}
+	}
+	for _, ip := range []string{"192.0.2.01", "192.0.2", "1.2.3.4.5", "0x7f.0.0.1"} {
+		if _, err := s3op.Needs(&s3op.Request{Operation: "GetObject", Bucket: "b", Key: "k", Conn: s3op.Conn{SourceIP: ip}}); err == nil {
+			t.Errorf("source IP %s accepted", ip)
 		}
 	}
 }
