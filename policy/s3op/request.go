@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -156,9 +157,49 @@ func (b *builder) set(name string, values ...string) {
 
 // set1 adds a key of one value, held in b.vals rather than a slice of its
 // own.
-func (b *builder) set1(name, value string) {
+func (b *builder) set1(k connKey, value string) {
 	b.vals = append(b.vals, value)
-	b.set(name, b.vals[len(b.vals)-1:len(b.vals):len(b.vals)]...)
+	b.keys = append(b.keys, keyValues{k.name, k.lower, b.vals[len(b.vals)-1 : len(b.vals) : len(b.vals)]})
+}
+
+// A connKey is a key of the connection or the signature, with its lower
+// case (asciiLower of the name).
+type connKey struct{ name, lower string }
+
+var (
+	keySecureTransport = connKey{"aws:SecureTransport", "aws:securetransport"}
+	keyTLSVersion      = connKey{"s3:TlsVersion", "s3:tlsversion"}
+	keySourceIP        = connKey{"aws:SourceIp", "aws:sourceip"}
+	keyCurrentTime     = connKey{"aws:CurrentTime", "aws:currenttime"}
+	keyEpochTime       = connKey{"aws:EpochTime", "aws:epochtime"}
+	keyAuthType        = connKey{"s3:authType", "s3:authtype"}
+	keySigVersion      = connKey{"s3:signatureversion", "s3:signatureversion"}
+	keySigAge          = connKey{"s3:signatureAge", "s3:signatureage"}
+)
+
+// connKeyList lists the keys of the connection, for tests.
+var connKeyList = []connKey{keySecureTransport, keyTLSVersion, keySourceIP, keyCurrentTime, keyEpochTime,
+	keyAuthType, keySigVersion, keySigAge}
+
+// requestTime is aws:CurrentTime and aws:EpochTime of a second.
+type requestTime struct {
+	unix           int64
+	current, epoch string
+}
+
+// lastTime is the requestTime of the last request, which most requests
+// share.
+var lastTime atomic.Pointer[requestTime]
+
+// timeKeys returns aws:CurrentTime and aws:EpochTime of t.
+func timeKeys(t time.Time) (current, epoch string) {
+	sec := t.Unix()
+	if rt := lastTime.Load(); rt != nil && rt.unix == sec {
+		return rt.current, rt.epoch
+	}
+	rt := &requestTime{sec, t.UTC().Format(time.RFC3339), strconv.FormatInt(sec, 10)}
+	lastTime.Store(rt)
+	return rt.current, rt.epoch
 }
 
 // equalLower reports whether s is lower, a lower-case string, ASCII
@@ -195,14 +236,14 @@ func (b *builder) headerKeys() {
 func (b *builder) connKeys() error {
 	c := &b.r.Conn
 	if c.TLSVersion == "" {
-		b.set1("aws:SecureTransport", "false")
+		b.set1(keySecureTransport, "false")
 	} else {
 		v, ok := tlsVersion(c.TLSVersion)
 		if !ok {
 			return fmt.Errorf("TLS version %q is not of the form 1.2 or TLSv1.2", c.TLSVersion)
 		}
-		b.set1("aws:SecureTransport", "true")
-		b.set1("s3:TlsVersion", v)
+		b.set1(keySecureTransport, "true")
+		b.set1(keyTLSVersion, v)
 	}
 	if c.SourceIP != "" {
 		ip, err := netip.ParseAddr(c.SourceIP)
@@ -211,14 +252,15 @@ func (b *builder) connKeys() error {
 		}
 		if ip.Is4() {
 			// ParseAddr takes only the dotted decimal String gives.
-			b.set1("aws:SourceIp", c.SourceIP)
+			b.set1(keySourceIP, c.SourceIP)
 		} else {
-			b.set1("aws:SourceIp", ip.Unmap().String())
+			b.set1(keySourceIP, ip.Unmap().String())
 		}
 	}
 	if !c.Time.IsZero() {
-		b.set1("aws:CurrentTime", c.Time.UTC().Format(time.RFC3339))
-		b.set1("aws:EpochTime", strconv.FormatInt(c.Time.Unix(), 10))
+		current, epoch := timeKeys(c.Time)
+		b.set1(keyCurrentTime, current)
+		b.set1(keyEpochTime, epoch)
 	}
 	auth, sig := c.AuthType, c.SignatureVersion
 	switch auth {
@@ -239,10 +281,10 @@ func (b *builder) connKeys() error {
 		sig = cmp.Or(sig, "AWS")
 	}
 	if auth != "" {
-		b.set1("s3:authType", auth)
+		b.set1(keyAuthType, auth)
 	}
 	if sig != "" {
-		b.set1("s3:signatureversion", sig)
+		b.set1(keySigVersion, sig)
 	}
 	age := c.SignatureAge
 	if age <= 0 && !c.Time.IsZero() {
@@ -255,7 +297,7 @@ func (b *builder) connKeys() error {
 		}
 	}
 	if age > 0 {
-		b.set1("s3:signatureAge", strconv.FormatInt(age.Milliseconds(), 10))
+		b.set1(keySigAge, strconv.FormatInt(age.Milliseconds(), 10))
 	}
 	return nil
 }
