@@ -28,6 +28,19 @@ type Decision struct {
 	// word it to the bucket owner's account: "User: ... is (not) authorized
 	// to perform: ..." and why.
 	Explained string
+
+	// explainReq is the request an allowed decision was made on, from
+	// which explain writes Explained: the simulator's records need it
+	// only when they are read.
+	explainReq *policy.Request
+}
+
+// explain writes Explained, if it is yet to be written.
+func (d *Decision) explain() {
+	if d.explainReq != nil {
+		d.Explained = d.Decision.Message(d.explainReq)
+		d.explainReq = nil
+	}
 }
 
 // ErrNoSuchBucket is returned for a request on a bucket the world lacks.
@@ -195,12 +208,15 @@ func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, key string, wr
 			return Decision{}, err
 		}
 	}
-	out := Decision{Allowed: d.Decision == policy.Allowed, Need: need, Decision: d, Explained: d.Message(r)}
-	if !out.Allowed {
-		out.Message = "Access Denied"
-		if c.principal.Account != "" && c.principal.Account == owner || b == nil {
-			out.Message = d.Message(r)
-		}
+	out := Decision{Allowed: d.Decision == policy.Allowed, Need: need, Decision: d}
+	if out.Allowed {
+		out.explainReq = r
+		return out, nil
+	}
+	out.Explained = d.Message(r)
+	out.Message = "Access Denied"
+	if c.principal.Account != "" && c.principal.Account == owner || b == nil {
+		out.Message = out.Explained
 	}
 	return out, nil
 }

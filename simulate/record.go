@@ -26,6 +26,20 @@ type Record struct {
 	// "Access Denied"; for another error, its message; for a success, what
 	// allowed it.
 	Explanation string
+
+	// explain is set while Explanation is to be the Decision's Explained,
+	// yet to be written (see fill).
+	explain bool
+}
+
+// fill writes the Explanation of a success, the first time the record
+// is read.
+func (r *Record) fill() {
+	if r.explain {
+		r.Decision.explain()
+		r.Explanation = r.Decision.Explained
+		r.explain = false
+	}
 }
 
 // Allowed reports whether the request was authorized.
@@ -39,6 +53,9 @@ func (s *Simulator) Requests() []Record {
 	recs := s.records
 	if len(recs) > s.maxRecs {
 		recs = recs[len(recs)-s.maxRecs:]
+	}
+	for i := range recs {
+		recs[i].fill()
 	}
 	return slices.Clone(recs)
 }
@@ -62,8 +79,10 @@ func (s *Simulator) record(c *call) {
 		rec.Explanation = c.w.message
 	case c.decision != nil:
 		rec.Explanation = c.decision.Explained
+		rec.explain = c.decision.explainReq != nil
 	}
 	if s.onReq != nil {
+		rec.fill()
 		s.onReq(rec)
 	}
 	if s.maxRecs <= 0 {

@@ -227,7 +227,9 @@ func (s *Simulator) Authorize(principal string, req *s3op.Request) (Decision, er
 	if err != nil {
 		return Decision{}, fmt.Errorf("simulate: %w", err)
 	}
-	return s.m.authorize(c, req, writes{})
+	d, err := s.m.authorize(c, req, writes{})
+	d.explain()
+	return d, err
 }
 
 // credentialStore is the simulator as the verifier's CredentialStore,
