@@ -119,7 +119,7 @@ func (v *Verifier) verifyPostSignature(ctx context.Context, f map[string]string,
 		return nil, nil, errInvalidArgument("Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".",
 			"X-Amz-Credential", f["x-amz-credential"])
 	}
-	t, err := time.Parse(amzDateFormat, a.amzDate)
+	t, err := parseAmzDate(a.amzDate)
 	if err != nil {
 		return nil, nil, errInvalidArgument("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"", "X-Amz-Date", a.amzDate)
 	}

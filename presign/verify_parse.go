@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -163,7 +164,7 @@ func parseQueryAuth(params []queryParam, s3 bool) (*sigV4Auth, *Error) {
 	if a.accessKey, a.scope, ok = parseCredential(credential); !ok {
 		return nil, errQueryMalformed("Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".")
 	}
-	if _, err := time.Parse(amzDateFormat, date); err != nil {
+	if _, err := parseAmzDate(date); err != nil {
 		return nil, errQueryMalformed("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
 	}
 	n, err := strconv.ParseInt(expires, 10, 64)
@@ -189,7 +190,7 @@ func parseQueryAuth(params []queryParam, s3 bool) (*sigV4Auth, *Error) {
 // from X-Amz-Date or else Date.
 func requestTime(r *http.Request) (time.Time, string, bool) {
 	if d := r.Header.Get("X-Amz-Date"); d != "" {
-		t, err := time.Parse(amzDateFormat, d)
+		t, err := parseAmzDate(d)
 		return t, d, err == nil
 	}
 	if d := r.Header.Get("Date"); d != "" {
@@ -197,6 +198,28 @@ func requestTime(r *http.Request) (time.Time, string, bool) {
 		return t, d, err == nil
 	}
 	return time.Time{}, "", false
+}
+
+// amzDate is an X-Amz-Date and the time it names.
+type amzDate struct {
+	text string
+	t    time.Time
+}
+
+// lastAmzDate is the last X-Amz-Date parseAmzDate parsed: the requests of
+// a second share it.
+var lastAmzDate atomic.Pointer[amzDate]
+
+// parseAmzDate parses an X-Amz-Date (amzDateFormat), as time.Parse does.
+func parseAmzDate(s string) (time.Time, error) {
+	if d := lastAmzDate.Load(); d != nil && d.text == s {
+		return d.t, nil
+	}
+	t, err := time.Parse(amzDateFormat, s)
+	if err == nil {
+		lastAmzDate.Store(&amzDate{strings.Clone(s), t})
+	}
+	return t, err
 }
 
 // isInteger reports whether s is an optional minus sign and digits.
