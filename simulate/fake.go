@@ -19,9 +19,11 @@ import (
 // fakeRequest builds the request gofakes3 sees: path-style, with the
 // given headers and body.
 func (c *call) fakeRequest(method, bucket, key string, query url.Values, header http.Header, body []byte) *http.Request {
-	u := &url.URL{Path: "/" + bucket, RawQuery: query.Encode()}
+	u := &url.URL{RawQuery: query.Encode()}
 	if key != "" {
-		u.Path += "/" + key
+		u.Path = "/" + bucket + "/" + key
+	} else {
+		u.Path = "/" + bucket
 	}
 	header.Set("Content-Length", strconv.Itoa(len(body)))
 	fr := &http.Request{Method: method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: header, Host: c.r.Host,
@@ -101,13 +103,7 @@ type fakeResponse struct {
 // error, or any answer without stream, is captured. An error answer is
 // returned as S3's error.
 func (c *call) forward(fr *http.Request, stream bool, fix func(http.Header)) (*fakeResponse, error) {
-	// gofakes3 sets about a dozen headers for an object it sends, half
-	// as many for a write: room for them, in the fewest groups of a map.
-	hint := 8
-	if stream {
-		hint = 12
-	}
-	fw := &fakeWriter{h: make(http.Header, hint), fix: fix}
+	fw := &fakeWriter{h: c.fakeHeader(), fix: fix}
 	if stream {
 		fw.out = c.w
 	}
@@ -132,6 +128,36 @@ func (c *call) forward(fr *http.Request, stream bool, fix func(http.Header)) (*f
 		return nil, c.fakeError(fw.status, fw.buf.Bytes())
 	}
 	return &fakeResponse{status: fw.status, header: fw.h, body: fw.buf.Bytes()}, nil
+}
+
+// fakeHeaders are maps for gofakes3's answer headers, reused: gofakes3
+// sets about a dozen for an object it sends, which take a map of more
+// than one group.
+var fakeHeaders = sync.Pool{New: func() any { return make(http.Header, 12) }}
+
+// fakeHeader returns an empty map for the headers of gofakes3's answer,
+// the call's until it ends (releaseFakeHeaders).
+func (c *call) fakeHeader() http.Header {
+	h := fakeHeaders.Get().(http.Header)
+	if c.fakeHeaders == nil {
+		c.fakeHeaders = c.fakeHeaderBuf[:0]
+	}
+	c.fakeHeaders = append(c.fakeHeaders, h)
+	return h
+}
+
+// releaseFakeHeaders returns the call's maps of gofakes3's answer headers
+// to the pool, when nothing of the call reads them any more. The values,
+// which the client's headers may share, are not reused.
+func (c *call) releaseFakeHeaders() {
+	for i, h := range c.fakeHeaders {
+		if len(h) <= 32 {
+			clear(h)
+			fakeHeaders.Put(h)
+		}
+		c.fakeHeaders[i] = nil
+	}
+	c.fakeHeaders = nil
 }
 
 // fakeError turns gofakes3's error answer into S3's.

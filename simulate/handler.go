@@ -55,6 +55,10 @@ type call struct {
 	// explain is what the record says beyond the error: why the request
 	// was refused, in more detail than the client is told.
 	explain string
+	// fakeHeaders are the maps of gofakes3's answer headers, returned to
+	// their pool when the call ends.
+	fakeHeaders   []http.Header
+	fakeHeaderBuf [2]http.Header
 }
 
 // ServeHTTP answers an S3 request as S3 would.
@@ -77,6 +81,7 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		s.record(c)
+		c.releaseFakeHeaders()
 	}()
 	if err := c.serve(); err != nil {
 		c.fail(err)
