@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"regexp"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -73,6 +74,41 @@ func TestSourceIP(t *testing.T) {
 	} {
 		if got := sourceIP(&http.Request{RemoteAddr: remote}); got != want {
 			t.Errorf("sourceIP(%q) = %q, want %q", remote, got, want)
+		}
+	}
+}
+
+// The log keeps the last WithRecordLimit records, in order, however many
+// came, in no more memory than the limit and two blocks.
+func TestRecordLimit(t *testing.T) {
+	for _, limit := range []int{1, 5, recordBlock - 1, recordBlock, recordBlock + 1, 1000} {
+		s, err := New(&World{}, WithRecordLimit(limit))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, total := range []int{0, 1, limit, limit + 1, 2*recordBlock + 3, 3 * limit, 5000} {
+			for ; n < total; n++ {
+				s.recMu.Lock()
+				s.keep(Record{RequestID: strconv.Itoa(n), Status: 200})
+				s.recMu.Unlock()
+			}
+			recs := s.Requests()
+			if want := min(n, limit); len(recs) != want {
+				t.Fatalf("limit %d, %d records: Requests gave %d, want %d", limit, n, len(recs), want)
+			}
+			for i, r := range recs {
+				if want := strconv.Itoa(n - len(recs) + i); r.RequestID != want {
+					t.Fatalf("limit %d, %d records: record %d is %s, want %s", limit, n, i, r.RequestID, want)
+				}
+			}
+			if s.nrecs > limit+2*recordBlock {
+				t.Fatalf("limit %d: %d records kept", limit, s.nrecs)
+			}
+		}
+		s.ResetRequests()
+		if recs := s.Requests(); len(recs) != 0 {
+			t.Fatalf("limit %d: %d records after ResetRequests", limit, len(recs))
 		}
 	}
 }

@@ -50,21 +50,59 @@ func (r Record) Allowed() bool { return r.Decision != nil && r.Decision.Allowed 
 func (s *Simulator) Requests() []Record {
 	s.recMu.Lock()
 	defer s.recMu.Unlock()
-	recs := s.records
-	if len(recs) > s.maxRecs {
-		recs = recs[len(recs)-s.maxRecs:]
+	n := min(s.nrecs, s.maxRecs)
+	if n == 0 {
+		return nil
 	}
-	for i := range recs {
-		recs[i].fill()
+	out := make([]Record, 0, n)
+	skip := s.nrecs - n
+	for _, blk := range s.records {
+		if skip >= len(blk) {
+			skip -= len(blk)
+			continue
+		}
+		for i := skip; i < len(blk); i++ {
+			blk[i].fill()
+		}
+		out = append(out, blk[skip:]...)
+		skip = 0
 	}
-	return slices.Clone(recs)
+	return out
 }
 
 // ResetRequests forgets the records kept so far.
 func (s *Simulator) ResetRequests() {
 	s.recMu.Lock()
 	defer s.recMu.Unlock()
-	s.records = nil
+	s.records, s.nrecs = nil, 0
+}
+
+// recordBlock is how many records a block of the log holds: the log grows
+// a block at a time, never copied, and drops its oldest block once the
+// others hold the records to keep.
+const recordBlock = 512
+
+// keep adds a record to the log. The caller holds recMu.
+func (s *Simulator) keep(rec Record) {
+	last := len(s.records) - 1
+	if last < 0 || len(s.records[last]) == cap(s.records[last]) {
+		if last >= 0 && s.nrecs-len(s.records[0]) >= s.maxRecs {
+			old := s.records[0]
+			s.nrecs -= len(old)
+			clear(old)
+			s.spare = old[:0]
+			s.records = slices.Delete(s.records, 0, 1)
+		}
+		blk := s.spare
+		s.spare = nil
+		if blk == nil {
+			blk = make([]Record, 0, recordBlock)
+		}
+		s.records = append(s.records, blk)
+		last = len(s.records) - 1
+	}
+	s.records[last] = append(s.records[last], rec)
+	s.nrecs++
 }
 
 func (s *Simulator) record(c *call) {
@@ -90,11 +128,5 @@ func (s *Simulator) record(c *call) {
 	}
 	s.recMu.Lock()
 	defer s.recMu.Unlock()
-	if len(s.records) >= 2*s.maxRecs {
-		// Drop the oldest, now and then rather than at every request.
-		n := copy(s.records, s.records[len(s.records)-s.maxRecs:])
-		clear(s.records[n:])
-		s.records = s.records[:n]
-	}
-	s.records = append(s.records, rec)
+	s.keep(rec)
 }

@@ -139,7 +139,9 @@ type Simulator struct {
 	stsAuth authenticator
 
 	recMu   sync.Mutex
-	records []Record
+	records [][]Record // blocks of recordBlock records, oldest first
+	nrecs   int        // the records in them
+	spare   []Record   // a block dropped, to fill again
 }
 
 // An Option configures a Simulator.
