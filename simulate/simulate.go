@@ -75,13 +75,12 @@
 // simulator and, in turn, to bare gofakes3 on the same backend (same SDK
 // configuration, same transport settings), and reports the ratio of their
 // times per request (simulator/gofakes3); the target is at most 1.25.
-// On 2026-11-23, on a shared 2-core AMD EPYC VM with others compiling
-// (load average 2.5 to 3), four runs of 15, each beside the code before
-// the work for the issue, gave medians of 1.23 to 1.28 for PUT and 1.25
-// to 1.28 for GET, against 1.29 to 1.34 and 1.36 to 1.46 before. The
-// ratio grows with the load:
+// On 2026-11-23, on a shared 2-core AMD EPYC VM, eight runs interleaved
+// with as many of the code before this round of work gave medians of
+// 1.24 for PUT and 1.19 for GET, against 1.31 and 1.24 before. The ratio
+// grows with the load:
 //
-//	go test -run='^$' -bench=BenchmarkSimulator -count=15 ./simulate
+//	go test -run='^$' -bench=BenchmarkSimulator -count=8 ./simulate
 //
 // BenchmarkServeHTTP measures the handler alone, without the network.
 //
