@@ -32,12 +32,15 @@ func (c *call) fakeRequest(method, bucket, key string, query url.Values, header 
 }
 
 // dataQuery keeps the query parameters gofakes3 acts on, dropping those
-// of the signature.
+// of the signature; nil if none.
 func dataQuery(q url.Values) url.Values {
-	out := url.Values{}
+	var out url.Values
 	for k, vs := range q {
 		if strings.HasPrefix(strings.ToLower(k), "x-amz-") || k == "x-id" {
 			continue
+		}
+		if out == nil {
+			out = url.Values{}
 		}
 		out[k] = slices.Clone(vs)
 	}

@@ -59,11 +59,15 @@ type call struct {
 	// their pool when the call ends.
 	fakeHeaders   []http.Header
 	fakeHeaderBuf [2]http.Header
+	// sw is w's, in the same allocation.
+	sw statusWriter
 }
 
 // ServeHTTP answers an S3 request as S3 would.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c := &call{s: s, w: &statusWriter{ResponseWriter: w}, r: r, now: s.now()}
+	c := &call{s: s, r: r, now: s.now()}
+	c.sw.ResponseWriter = w
+	c.w = &c.sw
 	c.id, c.host = newRequestID()
 	h := w.Header()
 	// As h.Set, with the names in canonical form already, the values in
