@@ -77,8 +77,9 @@
 // times per request (simulator/gofakes3); the target is at most 1.25.
 // On 2026-11-23, on a shared 2-core AMD EPYC VM, eight runs interleaved
 // with as many of the code before this round of work gave medians of
-// 1.24 for PUT and 1.19 for GET, against 1.31 and 1.24 before. The ratio
-// grows with the load:
+// 1.24 for PUT and 1.19 for GET, against 1.31 and 1.24 before; ten runs
+// on the quiet machine afterwards, 1.24 and 1.21. Single runs range from
+// 1.15 to 1.33, and the ratio grows with the load:
 //
 //	go test -run='^$' -bench=BenchmarkSimulator -count=8 ./simulate
 //
