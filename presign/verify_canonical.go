@@ -266,12 +266,6 @@ func appendHeaderValue(b []byte, v string) []byte {
 	return b
 }
 
-// canonicalRequest builds the canonical request of r for the signed
-// headers (lower case, in the order the signer gave) and payload hash.
-func canonicalRequest(r *http.Request, mode uriMode, query string, signedHeaders []string, payloadHash string) string {
-	return string(appendCanonicalRequest(make([]byte, 0, 512), r, mode, query, signedHeaders, payloadHash))
-}
-
 // appendCanonicalRequest appends the canonical request to b.
 func appendCanonicalRequest(b []byte, r *http.Request, mode uriMode, query string, signedHeaders []string, payloadHash string) []byte {
 	b = append(b, r.Method...)
@@ -310,10 +304,6 @@ type credScope struct {
 
 func (s credScope) String() string {
 	return s.date + "/" + s.region + "/" + s.service + "/" + scopeTerminal
-}
-
-func sigV4StringToSign(t time.Time, sc credScope, canonical string) string {
-	return string(appendStringToSign(nil, t, sc, []byte(canonical)))
 }
 
 // appendStringToSign appends the string to sign of a canonical request

@@ -380,11 +380,6 @@ func (b *bucketModel) defaultEncryption() objectEncryption {
 	return objectEncryption{algorithm: b.encryption.Algorithm, kmsKeyID: b.encryption.KMSKeyID, bucketKey: b.encryption.BucketKey}
 }
 
-// sseCBlocked reports whether the bucket refuses SSE-C requests.
-func (b *bucketModel) sseCBlocked() bool {
-	return slices.Contains(b.encryption.BlockedEncryptionTypes, "SSE-C")
-}
-
 func cleanPath(p string) string {
 	if p == "" || p == "/" {
 		return "/"

@@ -101,15 +101,10 @@ func actionKeys(action string) *keySet {
 // only to actions whose catalog entry lists them.
 var taggingKeys = []string{"aws:requesttag/", "aws:resourcetag/", "aws:tagkeys"}
 
-// allow reports whether a request may carry key for the action (named
-// without "s3:"), and returns it spelled as AWS spells it. Global aws: keys
-// are always allowed, except the tagging keys, which follow the catalog.
-func allow(action, key string) (string, bool) {
-	return actionKeys(action).allow(key, asciiLower(key))
-}
-
-// allow is the package's allow for the action of ks (nil for an unknown
-// action), with the key's lower-cased form given.
+// allow reports whether a request may carry key for the action of ks (nil
+// for an unknown action), given also in lower case, and returns it spelled
+// as AWS spells it. Global aws: keys are always allowed, except the
+// tagging keys, which follow the catalog.
 func (ks *keySet) allow(key, lower string) (string, bool) {
 	if strings.HasPrefix(lower, "aws:") && !hasAnyPrefix(lower, taggingKeys) {
 		return key, true
