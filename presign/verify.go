@@ -282,14 +282,14 @@ func conditionKeys(authType string, age time.Duration, payload string) map[strin
 func (v *Verifier) checkTime(r *http.Request, a *sigV4Auth, now time.Time) (time.Time, *Error) {
 	skew := v.maxSkew()
 	if a.query && a.expires < 0 {
-		t, _ := parseAmzDate(a.amzDate) // checked by parseQueryAuth
+		t := a.date
 		if d := now.Sub(t); d > skew || d < -skew {
 			return t, errSkewed(a.amzDate, now, skew)
 		}
 		return t, nil
 	}
 	if a.query {
-		t, _ := parseAmzDate(a.amzDate) // checked by parseQueryAuth
+		t := a.date
 		expires := t.Add(time.Duration(a.expires) * time.Second)
 		switch {
 		case now.Before(t.Add(-skew)):

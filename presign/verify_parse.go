@@ -33,10 +33,11 @@ type sigV4Auth struct {
 	post          bool // POST form
 	accessKey     string
 	scope         credScope
-	signedHeaders []string // as given, lower case
-	signature     string   // hex, as given
-	amzDate       string   // X-Amz-Date as given ("" if only Date was sent)
-	expires       int64    // X-Amz-Expires, query only; -1 if left out (not S3)
+	signedHeaders []string  // as given, lower case
+	signature     string    // hex, as given
+	amzDate       string    // X-Amz-Date as given ("" if only Date was sent)
+	date          time.Time // amzDate parsed, query only
+	expires       int64     // X-Amz-Expires, query only; -1 if left out (not S3)
 }
 
 // parseAuthorization parses a SigV4 Authorization header:
@@ -164,7 +165,8 @@ func parseQueryAuth(params []queryParam, s3 bool) (*sigV4Auth, *Error) {
 	if a.accessKey, a.scope, ok = parseCredential(credential); !ok {
 		return nil, errQueryMalformed("Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".")
 	}
-	if _, err := parseAmzDate(date); err != nil {
+	var err error
+	if a.date, err = parseAmzDate(date); err != nil {
 		return nil, errQueryMalformed("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
 	}
 	n, err := strconv.ParseInt(expires, 10, 64)
