@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/netip"
 	"slices"
@@ -126,7 +127,7 @@ func parseConditions(raw json.RawMessage, vars bool) ([]Condition, error) {
 		return nil, elemErr("Condition", errors.New("must be an object of operators"))
 	}
 	var out []Condition
-	for _, opName := range sortedKeys(block) {
+	for _, opName := range slices.Sorted(maps.Keys(block)) {
 		el := "Condition: " + opName
 		var keys map[string]json.RawMessage
 		if err := json.Unmarshal(block[opName], &keys); err != nil || keys == nil {
@@ -135,7 +136,7 @@ func parseConditions(raw json.RawMessage, vars bool) ([]Condition, error) {
 		if len(keys) == 0 {
 			return nil, elemErr(el, errors.New("has no condition keys"))
 		}
-		for _, key := range sortedKeys(keys) {
+		for _, key := range slices.Sorted(maps.Keys(keys)) {
 			c, err := parseCondition(opName, key, keys[key], vars)
 			if err != nil {
 				return nil, elemErr(el+": "+key, err)
@@ -144,15 +145,6 @@ func parseConditions(raw json.RawMessage, vars bool) ([]Condition, error) {
 		}
 	}
 	return out, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func parseCondition(opName, key string, raw json.RawMessage, vars bool) (Condition, error) {

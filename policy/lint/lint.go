@@ -50,6 +50,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -373,7 +374,7 @@ func (l *linter) checkTop(doc []byte) (t top, ok bool) {
 		l.add("JSON_SYNTAX_ERROR", -1, "", "", "The policy must be a JSON object.")
 		return t, false
 	}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		switch k {
 		case "Version", "Id", "Statement":
 		default:
@@ -424,15 +425,6 @@ func position(doc []byte, off int64) (line, col int) {
 	line = bytes.Count(before, []byte("\n")) + 1
 	col = int(off) - bytes.LastIndexByte(before, '\n')
 	return line, col
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // rawSid returns the statement's Sid if it is a string.

@@ -3,6 +3,7 @@ package lint
 import (
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -55,7 +56,7 @@ func (l *linter) rawStatement(i int, raw json.RawMessage) map[string]any {
 			}
 		}
 	}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		switch k {
 		case "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
 			"Resource", "NotResource", "Condition":
@@ -315,7 +316,7 @@ func (l *linter) rawPrincipal(i int, sid, el string, raw json.RawMessage) {
 		l.refused("EMPTY_OBJECT_PRINCIPAL", i, sid, el, "This statement includes no principals and does not affect the policy. Specify principals.")
 		return
 	}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		kel := el + ": " + k
 		list, ok := stringOrList(m[k])
 		if !ok {
@@ -510,7 +511,7 @@ func (l *linter) rawConditions(i int, sid string, raw json.RawMessage) map[strin
 		return nil
 	}
 	out := map[string]any{}
-	for _, opName := range sortedKeys(block) {
+	for _, opName := range slices.Sorted(maps.Keys(block)) {
 		el := "Condition: " + opName
 		var keys map[string]json.RawMessage
 		if err := json.Unmarshal(block[opName], &keys); err != nil || keys == nil {
@@ -535,7 +536,7 @@ func (l *linter) rawConditions(i int, sid string, raw json.RawMessage) map[strin
 			continue
 		}
 		kept := map[string]any{}
-		for _, key := range sortedKeys(keys) {
+		for _, key := range slices.Sorted(maps.Keys(keys)) {
 			kel := el + ": " + key
 			if key == "" {
 				l.add("INVALID_CONDITION_KEY_FORMAT", i, sid, kel, "The condition key format is not valid: the key is empty. Use the format service:keyname.")
