@@ -184,14 +184,45 @@ func (c *call) requestACL(bucketOwner, owner string) (grants []access.Grant, ok 
 	return grants, true, nil
 }
 
-func getBucketACL(c *call) error {
-	c.s.mu.RLock()
+// aclSubject finds, under the lock, the bucket of a request and the owner
+// and ACL of what the ACL operation acts on: the bucket, or an object.
+type aclSubject func(c *call) (b *bucketModel, owner string, acl *[]access.Grant, err error)
+
+func bucketACLSubject(c *call) (*bucketModel, string, *[]access.Grant, error) {
 	b := c.s.m.buckets[c.bucket]
 	if b == nil {
-		c.s.mu.RUnlock()
-		return noSuchBucket(c.bucket)
+		return nil, "", nil, noSuchBucket(c.bucket)
 	}
-	owner, grants := b.owner, b.acl
+	return b, b.owner, &b.acl, nil
+}
+
+func objectACLSubject(c *call) (*bucketModel, string, *[]access.Grant, error) {
+	b := c.s.m.buckets[c.bucket]
+	var o *objectMeta
+	if b != nil {
+		o = b.objects[c.key]
+	}
+	if o == nil {
+		return nil, "", nil, noSuchKey(c.key)
+	}
+	return b, o.owner, &o.acl, nil
+}
+
+func getBucketACL(c *call) error { return getACL(c, bucketACLSubject) }
+func putBucketACL(c *call) error { return putACL(c, bucketACLSubject) }
+func getObjectACL(c *call) error { return getACL(c, objectACLSubject) }
+func putObjectACL(c *call) error { return putACL(c, objectACLSubject) }
+
+// getACL answers GetBucketAcl and GetObjectAcl: no grants but the owner's
+// when ACLs are disabled.
+func getACL(c *call, subject aclSubject) error {
+	c.s.mu.RLock()
+	b, owner, acl, err := subject(c)
+	if err != nil {
+		c.s.mu.RUnlock()
+		return err
+	}
+	grants := *acl
 	if b.ownership == access.BucketOwnerEnforced {
 		grants = nil
 	}
@@ -199,14 +230,15 @@ func getBucketACL(c *call) error {
 	return c.writeXML(aclDoc(owner, grants))
 }
 
-func putBucketACL(c *call) error {
+// putACL answers PutBucketAcl and PutObjectAcl.
+func putACL(c *call, subject aclSubject) error {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	b := c.s.m.buckets[c.bucket]
-	if b == nil {
-		return noSuchBucket(c.bucket)
+	b, owner, acl, err := subject(c)
+	if err != nil {
+		return err
 	}
-	grants, ok, err := c.requestACL(b.owner, b.owner)
+	grants, ok, err := c.requestACL(b.owner, owner)
 	if err != nil {
 		return err
 	}
@@ -216,50 +248,6 @@ func putBucketACL(c *call) error {
 	if b.ownership == access.BucketOwnerEnforced && len(grants) > 0 {
 		return aclNotSupported()
 	}
-	b.acl = grants
-	return c.done()
-}
-
-func getObjectACL(c *call) error {
-	c.s.mu.RLock()
-	b := c.s.m.buckets[c.bucket]
-	var o *objectMeta
-	if b != nil {
-		o = b.objects[c.key]
-	}
-	if o == nil {
-		c.s.mu.RUnlock()
-		return noSuchKey(c.key)
-	}
-	owner, grants := o.owner, o.acl
-	if b.ownership == access.BucketOwnerEnforced {
-		grants = nil
-	}
-	c.s.mu.RUnlock()
-	return c.writeXML(aclDoc(owner, grants))
-}
-
-func putObjectACL(c *call) error {
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	b := c.s.m.buckets[c.bucket]
-	var o *objectMeta
-	if b != nil {
-		o = b.objects[c.key]
-	}
-	if o == nil {
-		return noSuchKey(c.key)
-	}
-	grants, ok, err := c.requestACL(b.owner, o.owner)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errorf(http.StatusBadRequest, "MissingSecurityHeader", "Your request was missing a required header").with("MissingHeaderName", "x-amz-acl")
-	}
-	if b.ownership == access.BucketOwnerEnforced && len(grants) > 0 {
-		return aclNotSupported()
-	}
-	o.acl = grants
+	*acl = grants
 	return c.done()
 }
