@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/s3vet/s3vet/policy"
-	"github.com/s3vet/s3vet/policy/access"
 	"github.com/s3vet/s3vet/policy/lint"
 )
 
@@ -144,7 +143,7 @@ func leastPrivilege(t *Target) []Issue {
 		return nil
 	}
 	var out []Issue
-	for _, f := range access.External(t.Policy, t.State, t.Zone()) {
+	for _, f := range t.externalFindings() {
 		var granted []string
 		if st := statementOf(t, f.Statement); f.Source == "POLICY" && st != nil {
 			if uncovered := uncoveredS3Actions(st); len(uncovered) == 0 {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/s3vet/s3vet/policy"
 	"github.com/s3vet/s3vet/policy/access"
-	"github.com/s3vet/s3vet/policy/public"
 )
 
 const fixBPA = "PutPublicAccessBlock: aws s3api put-public-access-block --bucket {bucket} " +
@@ -133,7 +132,7 @@ func publicIssues(t *Target, write bool) []Issue {
 	if !eff.RestrictPublicBuckets && !t.Unread("GetBucketPolicy") {
 		switch {
 		case t.Policy != nil:
-			for _, r := range public.Analyze(t.Policy).Reasons {
+			for _, r := range t.publicReasons() {
 				if write && r.Write || !write && r.Read {
 					out = append(out, Issue{Evidence: fmt.Sprintf("%s: %s; grants %s", t.Statement(r.Statement), r.Why, strings.Join(r.Actions, ", "))})
 				}
@@ -178,7 +177,7 @@ func externalAccess(t *Target) []Issue {
 		return nil
 	}
 	var out []Issue
-	for _, f := range access.External(t.Policy, t.State, t.Zone()) {
+	for _, f := range t.externalFindings() {
 		out = append(out, externalIssue(t, f, ""))
 	}
 	return out

@@ -8,6 +8,7 @@ import (
 
 	"github.com/s3vet/s3vet/policy"
 	"github.com/s3vet/s3vet/policy/access"
+	"github.com/s3vet/s3vet/policy/public"
 )
 
 // env is one run's view of a snapshot: each bucket's Target, built once.
@@ -56,6 +57,11 @@ type Target struct {
 
 	env        *env
 	statements []string
+
+	// external and public memoise analyses that more than one check reads.
+	external     []access.Finding
+	externalDone bool
+	publicRes    *public.Result
 }
 
 func newTarget(e *env, b *Bucket) *Target {
@@ -123,6 +129,25 @@ func (t *Target) Statement(i int) string {
 		return head
 	}
 	return head + ": " + t.statements[i]
+}
+
+// externalFindings returns IAM Access Analyzer's external access findings
+// for the bucket (package access), worked out once for every check.
+func (t *Target) externalFindings() []access.Finding {
+	if !t.externalDone {
+		t.external, t.externalDone = access.External(t.Policy, t.State, t.Zone()), true
+	}
+	return t.external
+}
+
+// publicReasons returns what makes the parsed bucket policy public (package
+// public), worked out once for every check.
+func (t *Target) publicReasons() []public.Reason {
+	if t.publicRes == nil {
+		r := public.Analyze(t.Policy)
+		t.publicRes = &r
+	}
+	return t.publicRes.Reasons
 }
 
 // rawStatements returns the statements of the bucket policy as written,
