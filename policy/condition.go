@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -443,7 +444,7 @@ func (c *Condition) matchOne(v string, r *Request) bool {
 			return false
 		}
 		for _, n := range c.nums {
-			if compare(c.op-opNumericEquals, cmpFloat(f, n)) {
+			if compare(c.op-opNumericEquals, cmp.Compare(f, n)) {
 				return true
 			}
 		}
@@ -488,30 +489,20 @@ func (c *Condition) matchOne(v string, r *Request) bool {
 // (Equals, NotEquals, LessThan, LessThanEquals, GreaterThan,
 // GreaterThanEquals) to the result of comparing request to policy value.
 // NotEquals is answered as Equals: eval negates it.
-func compare(n opKind, cmp int) bool {
+func compare(n opKind, order int) bool {
 	switch n {
 	case 0, 1:
-		return cmp == 0
+		return order == 0
 	case 2:
-		return cmp < 0
+		return order < 0
 	case 3:
-		return cmp <= 0
+		return order <= 0
 	case 4:
-		return cmp > 0
+		return order > 0
 	case 5:
-		return cmp >= 0
+		return order >= 0
 	}
 	return false
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // matchARN matches each of the six colon-delimited components of v
