@@ -101,18 +101,16 @@ type writes struct {
 
 // authorize decides an S3 request for a caller, permission by permission.
 func (m *model) authorize(c *caller, req *s3op.Request, wr writes) (Decision, error) {
-	needs, err := s3op.Needs(req)
-	if err != nil {
-		return Decision{}, err
-	}
 	if req.ExistingTags == nil {
 		if tags := m.existingTags(req); tags != nil {
 			r := *req
 			r.ExistingTags = tags
-			if needs, err = s3op.Needs(&r); err != nil {
-				return Decision{}, err
-			}
+			req = &r
 		}
+	}
+	needs, err := s3op.Needs(req)
+	if err != nil {
+		return Decision{}, err
 	}
 	var first Decision
 	for i, need := range needs {
