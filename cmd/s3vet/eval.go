@@ -1,12 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/s3vet/s3vet/policy/scenario"
 )
@@ -22,17 +22,12 @@ func evalCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 		fmt.Fprintln(stderr, "usage: s3vet eval -f FILE")
 		return 2
 	}
-	in := stdin
-	if *file != "-" {
-		f, err := os.Open(*file)
-		if err != nil {
-			fmt.Fprintf(stderr, "s3vet eval: %v\n", err)
-			return 1
-		}
-		defer f.Close()
-		in = f
+	doc, err := readDoc(*file, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "s3vet eval: %v\n", err)
+		return 1
 	}
-	list, err := scenario.Decode(in)
+	list, err := scenario.Decode(bytes.NewReader(doc))
 	if err != nil {
 		fmt.Fprintf(stderr, "s3vet eval: %s: %v\n", *file, err)
 		return 1

@@ -69,7 +69,7 @@ func lintCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 		fmt.Fprintf(stderr, "s3vet lint: --type %q: want identity, resource, boundary, session, scp or rcp\n", *typName)
 		return 2
 	}
-	doc, err := lintReadDoc(*file, stdin)
+	doc, err := readDoc(*file, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "s3vet lint: %v\n", err)
 		return 2
@@ -111,7 +111,9 @@ func lintCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 	return 0
 }
 
-func lintReadDoc(file string, stdin io.Reader) ([]byte, error) {
+// readDoc reads the document a command's -f flag names: the file, or
+// standard input for "-".
+func readDoc(file string, stdin io.Reader) ([]byte, error) {
 	if file == "-" {
 		if stdin == nil {
 			return nil, fmt.Errorf("no standard input")

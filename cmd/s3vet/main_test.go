@@ -58,6 +58,25 @@ func TestEvalStdinAndErrors(t *testing.T) {
 	}
 }
 
+// "-f -" without a standard input is an error the command reports, as public
+// and lint report it, not a panic.
+func TestEvalNoStdin(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"eval", "-f", "-"}, nil, &out, &errb); code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if !strings.Contains(errb.String(), "no standard input") {
+		t.Errorf("stderr %q does not say there is no standard input", errb.String())
+	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"eval", "-f", "testdata/does-not-exist.json"}, nil, &out, &errb); code != 1 {
+		t.Errorf("missing file: exit %d, want 1", code)
+	}
+	if !strings.Contains(errb.String(), "s3vet eval: open testdata/does-not-exist.json") {
+		t.Errorf("missing file: stderr %q", errb.String())
+	}
+}
+
 // -h prints a command's usage and exits 0, as flag's own programs do; a
 // flag the command does not have exits 2.
 func TestHelpAndBadFlags(t *testing.T) {

@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/s3vet/s3vet/policy"
 	"github.com/s3vet/s3vet/policy/public"
@@ -31,18 +29,7 @@ func publicCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(stderr, "usage: s3vet public -f FILE")
 		return 2
 	}
-	var (
-		doc []byte
-		err error
-	)
-	switch {
-	case *file == "-" && stdin == nil:
-		err = errors.New("no standard input")
-	case *file == "-":
-		doc, err = io.ReadAll(stdin)
-	default:
-		doc, err = os.ReadFile(*file)
-	}
+	doc, err := readDoc(*file, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "s3vet public: %v\n", err)
 		return 1
