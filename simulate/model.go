@@ -301,9 +301,8 @@ func compile(w *World) (*model, error) {
 }
 
 func compileBucket(owner, where string, b *Bucket) (*bucketModel, error) {
-	bm := &bucketModel{name: b.Name, owner: owner, versioning: b.Versioning, mfaDelete: b.MFADelete, logging: b.Logging,
-		tags: b.Tags, ownership: b.ObjectOwnership, acl: b.ACL, configs: map[string][]byte{}, objects: map[string]*objectMeta{},
-		decisions: &access.Cache{}}
+	bm := newBucket(b.Name, owner, b.ObjectOwnership)
+	bm.versioning, bm.mfaDelete, bm.logging, bm.tags, bm.acl = b.Versioning, b.MFADelete, b.Logging, b.Tags, b.ACL
 	var err error
 	if len(b.Policy) > maxPolicySize {
 		return nil, fmt.Errorf("world: %s: policy is over S3's 20 KB limit", where)
@@ -314,14 +313,10 @@ func compileBucket(owner, where string, b *Bucket) (*bucketModel, error) {
 	if bm.policy != nil {
 		bm.policyDoc = slices.Clone(b.Policy)
 	}
-	if bm.ownership == "" {
-		bm.ownership = access.BucketOwnerEnforced
-	}
-	pab := allOn
 	if b.PublicAccessBlock != nil {
-		pab = *b.PublicAccessBlock
+		pab := *b.PublicAccessBlock
+		bm.pab = &pab
 	}
-	bm.pab = &pab
 	st := bm.state(nil)
 	if err := st.Validate(); err != nil {
 		return nil, fmt.Errorf("world: %s: %w", where, err)
@@ -334,7 +329,6 @@ func compileBucket(owner, where string, b *Bucket) (*bucketModel, error) {
 	if b.MFADelete && b.Versioning == "" {
 		return nil, fmt.Errorf("world: %s: mfaDelete needs versioning", where)
 	}
-	bm.encryption = Encryption{Algorithm: "AES256", BlockedEncryptionTypes: []string{"SSE-C"}}
 	if e := b.Encryption; e != nil {
 		switch e.Algorithm {
 		case "AES256", "aws:kms", "aws:kms:dsse":
