@@ -48,3 +48,15 @@ func TestCanonicalURISegments(t *testing.T) {
 		}
 	}
 }
+
+// sigV4Escape returns its argument when nothing needs escaping, and
+// otherwise what appendSigV4Escaped appends.
+func TestSigV4EscapeAgreesWithAppend(t *testing.T) {
+	for _, s := range []string{"", "abc", "X-Amz-Date", "a b", "a/b", "%2F", "é", "~._-", "key=value&x", "\x00\xff"} {
+		for _, keep := range []bool{false, true} {
+			if got, want := sigV4Escape(s, keep), string(appendSigV4Escaped(nil, s, keep)); got != want {
+				t.Errorf("sigV4Escape(%q, %v) = %q, want %q", s, keep, got, want)
+			}
+		}
+	}
+}

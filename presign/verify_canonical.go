@@ -40,8 +40,7 @@ func appendSigV4Escaped(b []byte, s string, keepSlash bool) []byte {
 	const hexUpper = "0123456789ABCDEF"
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-			c == '-' || c == '_' || c == '.' || c == '~' || c == '/' && keepSlash {
+		if sigV4Unreserved(c, keepSlash) {
 			b = append(b, c)
 			continue
 		}
@@ -50,8 +49,22 @@ func appendSigV4Escaped(b []byte, s string, keepSlash bool) []byte {
 	return b
 }
 
+// sigV4Unreserved reports whether appendSigV4Escaped keeps c as it is.
+func sigV4Unreserved(c byte, keepSlash bool) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~' || c == '/' && keepSlash
+}
+
+// sigV4Escape is appendSigV4Escaped as a string: s itself when it has
+// nothing to escape.
 func sigV4Escape(s string, keepSlash bool) string {
-	return string(appendSigV4Escaped(make([]byte, 0, len(s)+8), s, keepSlash))
+	for i := 0; i < len(s); i++ {
+		if !sigV4Unreserved(s[i], keepSlash) {
+			b := append(make([]byte, 0, len(s)+8), s[:i]...)
+			return string(appendSigV4Escaped(b, s[i:], keepSlash))
+		}
+	}
+	return s // nothing to escape, as most keys and values
 }
 
 // canonicalURI builds the canonical URI from the path as it came on the
@@ -178,7 +191,12 @@ func canonicalQuery(params []queryParam, skip string) string {
 		}
 		return strings.Compare(a.v, b.v)
 	})
+	n := 0
+	for _, p := range pairs {
+		n += len(p.k) + len(p.v) + 2
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for i, p := range pairs {
 		if i > 0 {
 			b.WriteByte('&')
