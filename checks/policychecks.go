@@ -69,7 +69,7 @@ func otherAccountPrincipals(t *Target, st *policy.Statement) []string {
 	if ps.Any {
 		return []string{"*"}
 	}
-	trusted := append([]string{t.Owner()}, t.Params.TrustedAccounts...)
+	trusted := t.Zone().Accounts
 	var out []string
 	for _, a := range ps.AWS {
 		if acct := accountOf(a); acct == "" || !slices.Contains(trusted, acct) {

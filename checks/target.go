@@ -58,7 +58,7 @@ type Target struct {
 	env        *env
 	statements []string
 
-	// external and public memoise analyses that more than one check reads.
+	// external and publicRes memoise the analyses that more than one check reads.
 	external     []access.Finding
 	externalDone bool
 	publicRes    *public.Result
