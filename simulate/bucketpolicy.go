@@ -132,14 +132,14 @@ func (c *call) sameAccountOnly(owner string) error {
 }
 
 func getBucketPolicy(c *call) error {
-	c.s.mu.RLock()
-	b := c.s.m.buckets[c.bucket]
-	if b == nil {
-		c.s.mu.RUnlock()
-		return noSuchBucket(c.bucket)
+	var owner string
+	var doc []byte
+	if err := c.withBucket(false, func(b *bucketModel) error {
+		owner, doc = b.owner, b.policyDoc
+		return nil
+	}); err != nil {
+		return err
 	}
-	owner, doc := b.owner, b.policyDoc
-	c.s.mu.RUnlock()
 	if err := c.sameAccountOnly(owner); err != nil {
 		return err
 	}
@@ -159,42 +159,33 @@ func putBucketPolicy(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	b := c.s.m.buckets[c.bucket]
-	if b == nil {
-		return noSuchBucket(c.bucket)
-	}
-	if err := c.sameAccountOnly(b.owner); err != nil {
-		return err
-	}
-	b.policy, b.policyDoc = p, bytes.Clone(c.body)
-	return c.noContent()
+	return c.setBucketPolicy(p, bytes.Clone(c.body))
 }
 
 func deleteBucketPolicy(c *call) error {
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	b := c.s.m.buckets[c.bucket]
-	if b == nil {
-		return noSuchBucket(c.bucket)
-	}
-	if err := c.sameAccountOnly(b.owner); err != nil {
-		return err
-	}
-	b.policy, b.policyDoc = nil, nil
-	return c.noContent()
+	return c.setBucketPolicy(nil, nil)
+}
+
+// setBucketPolicy sets the bucket's policy, or deletes it if p is nil, for
+// a caller of the bucket owner's account.
+func (c *call) setBucketPolicy(p *policy.Policy, doc []byte) error {
+	return c.withBucket(true, func(b *bucketModel) error {
+		if err := c.sameAccountOnly(b.owner); err != nil {
+			return err
+		}
+		b.policy, b.policyDoc = p, doc
+		return c.noContent()
+	})
 }
 
 func getBucketPolicyStatus(c *call) error {
-	c.s.mu.RLock()
-	b := c.s.m.buckets[c.bucket]
-	if b == nil {
-		c.s.mu.RUnlock()
-		return noSuchBucket(c.bucket)
+	var p *policy.Policy
+	if err := c.withBucket(false, func(b *bucketModel) error {
+		p = b.policy
+		return nil
+	}); err != nil {
+		return err
 	}
-	p := b.policy
-	c.s.mu.RUnlock()
 	if p == nil {
 		return noSuchBucketPolicy(c.bucket)
 	}
