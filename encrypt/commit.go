@@ -64,24 +64,49 @@ var committingNonce = []byte{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}
 
 func hkdfInfo(label string) string { return string(suiteID) + label }
 
-// commitmentKey is HKDF-SHA512(dataKey, salt messageID, info 0x0073
-// "COMMITKEY"), 28 bytes.
-func commitmentKey(dataKey, messageID []byte) ([]byte, error) {
-	prk, err := hkdf.Extract(sha512.New, dataKey, messageID)
-	if err != nil {
-		return nil, err
-	}
+// extract is the HKDF-SHA512 pseudorandom key of dataKey salted with
+// messageID, from which both the commitment and the content key expand.
+func extract(dataKey, messageID []byte) ([]byte, error) {
+	return hkdf.Extract(sha512.New, dataKey, messageID)
+}
+
+// commitmentOf is HKDF-Expand(prk, info 0x0073 "COMMITKEY"), 28 bytes.
+func commitmentOf(prk []byte) ([]byte, error) {
 	return hkdf.Expand(sha512.New, prk, hkdfInfo("COMMITKEY"), commitmentSize)
 }
 
-// deriveKey is HKDF-SHA512(dataKey, salt messageID, info 0x0073
-// "DERIVEKEY"), 32 bytes: the content encryption key.
-func deriveKey(dataKey, messageID []byte) ([]byte, error) {
-	prk, err := hkdf.Extract(sha512.New, dataKey, messageID)
+// contentKeyOf is HKDF-Expand(prk, info 0x0073 "DERIVEKEY"), 32 bytes: the
+// content encryption key.
+func contentKeyOf(prk []byte) ([]byte, error) {
+	return hkdf.Expand(sha512.New, prk, hkdfInfo("DERIVEKEY"), dataKeySize)
+}
+
+// commitmentKey is HKDF-SHA512(dataKey, salt messageID, info 0x0073
+// "COMMITKEY"), 28 bytes.
+func commitmentKey(dataKey, messageID []byte) ([]byte, error) {
+	prk, err := extract(dataKey, messageID)
 	if err != nil {
 		return nil, err
 	}
-	return hkdf.Expand(sha512.New, prk, hkdfInfo("DERIVEKEY"), dataKeySize)
+	defer clear(prk)
+	return commitmentOf(prk)
+}
+
+// commitAndDerive returns the commitment of dataKey under messageID and
+// the content key, from one HKDF extraction.
+func commitAndDerive(dataKey, messageID []byte) (commitment, key []byte, err error) {
+	prk, err := extract(dataKey, messageID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer clear(prk)
+	if commitment, err = commitmentOf(prk); err != nil {
+		return nil, nil, err
+	}
+	if key, err = contentKeyOf(prk); err != nil {
+		return nil, nil, err
+	}
+	return commitment, key, nil
 }
 
 // openCommitment checks, in constant time, that dataKey commits to stored
@@ -91,12 +116,17 @@ func openCommitment(dataKey, messageID, stored []byte) ([]byte, error) {
 	if len(dataKey) != dataKeySize || len(messageID) != messageIDSize || len(stored) != commitmentSize {
 		return nil, ErrKeyCommitment
 	}
-	ck, err := commitmentKey(dataKey, messageID)
+	prk, err := extract(dataKey, messageID)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(prk)
+	ck, err := commitmentOf(prk)
 	if err != nil {
 		return nil, err
 	}
 	if subtle.ConstantTimeCompare(ck, stored) != 1 {
 		return nil, ErrKeyCommitment
 	}
-	return deriveKey(dataKey, messageID)
+	return contentKeyOf(prk)
 }

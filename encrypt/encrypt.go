@@ -181,10 +181,7 @@ func (e *Encrypter) newObject(ctx context.Context, size int64, ec map[string]str
 		if err != nil {
 			return nil, err
 		}
-		if o.env.KeyCommitment, err = commitmentKey(dataKey, id); err != nil {
-			return nil, err
-		}
-		if key, err = deriveKey(dataKey, id); err != nil {
+		if o.env.KeyCommitment, key, err = commitAndDerive(dataKey, id); err != nil {
 			return nil, err
 		}
 		defer clear(key)
