@@ -203,18 +203,16 @@ func encryptionBypass(t *Target) []Issue {
 	if key != "" {
 		compliant["s3:x-amz-server-side-encryption-aws-kms-key-id"] = []string{key}
 	}
-	bypasses := []struct {
+	type bypass struct {
 		what string
 		kv   map[string][]string
-	}{
+	}
+	bypasses := []bypass{
 		{"x-amz-server-side-encryption: AES256 (SSE-S3)", map[string][]string{"s3:x-amz-server-side-encryption": {sseS3}}},
 	}
 	if key != "" {
 		other := "arn:" + t.Snapshot.partition() + ":kms:" + t.Bucket.Region + ":999999999999:key/s3vet-other-key"
-		bypasses = append(bypasses, struct {
-			what string
-			kv   map[string][]string
-		}{"another KMS key (" + other + ")", map[string][]string{"s3:x-amz-server-side-encryption": {alg}, "s3:x-amz-server-side-encryption-aws-kms-key-id": {other}}})
+		bypasses = append(bypasses, bypass{"another KMS key (" + other + ")", map[string][]string{"s3:x-amz-server-side-encryption": {alg}, "s3:x-amz-server-side-encryption-aws-kms-key-id": {other}}})
 	}
 	deniedAnyway := t.Policy != nil && t.probe("s3:PutObject", obj, compliant)
 	var open []string
