@@ -96,7 +96,7 @@ func parsePrincipal(s string) (Principal, error) {
 		return Principal{}, errors.New("malformed ARN")
 	}
 	p := Principal{ARN: s, Partition: a.partition, Account: a.account}
-	if !isAccountID(a.account) {
+	if !IsAccountID(a.account) {
 		return Principal{}, errors.New("account must be 12 digits")
 	}
 	switch {
@@ -166,7 +166,10 @@ func isServiceName(s string) bool {
 		strings.HasSuffix(s, ".amazon.com")
 }
 
-func isAccountID(s string) bool {
+// IsAccountID reports whether s is an AWS account ID, 12 decimal digits,
+// as the engine reads one in a principal or a resource account. Tools
+// that check policies use it to agree with the engine.
+func IsAccountID(s string) bool {
 	if len(s) != 12 {
 		return false
 	}
@@ -288,7 +291,7 @@ func parsePrincipals(raw json.RawMessage, not bool) (*Principals, error) {
 }
 
 func parseAWSPrincipal(v string) (awsPrincipal, error) {
-	if isAccountID(v) {
+	if IsAccountID(v) {
 		return awsPrincipal{kind: awsAccount, account: v, arn: v}, nil
 	}
 	if strings.ContainsAny(v, "*?") {
@@ -301,7 +304,7 @@ func parseAWSPrincipal(v string) (awsPrincipal, error) {
 		return awsPrincipal{}, errors.New("not an account ID, an ARN or \"*\"")
 	}
 	a, ok := splitARN(v)
-	if !ok || !isAccountID(a.account) {
+	if !ok || !IsAccountID(a.account) {
 		return awsPrincipal{}, errors.New("malformed ARN")
 	}
 	p := awsPrincipal{account: a.account, arn: v}

@@ -126,7 +126,7 @@ func NewRequest(principal, action, resource, resourceAccount string, ctx Context
 	if resource == "" {
 		return nil, fmt.Errorf("resource is empty")
 	}
-	if resourceAccount != "" && !isAccountID(resourceAccount) {
+	if resourceAccount != "" && !IsAccountID(resourceAccount) {
 		return nil, fmt.Errorf("resource account %q is not 12 digits", resourceAccount)
 	}
 	return &Request{Principal: p, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: ctx,

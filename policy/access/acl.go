@@ -65,7 +65,7 @@ func ACLPolicy(bucket string, grants []Grant, object bool, bucketOwner string) (
 		case LogDelivery:
 			principal = map[string]string{"Service": "logging.s3.amazonaws.com"}
 		default:
-			if isAccountID(grantee) {
+			if policy.IsAccountID(grantee) {
 				principal = map[string]string{"AWS": grantee}
 			} else {
 				principal = map[string]string{"CanonicalUser": grantee}

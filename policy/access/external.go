@@ -82,7 +82,7 @@ func External(bucketPolicy *policy.Policy, state *State, zone Zone) []Finding {
 				}
 			case grantee == LogDelivery:
 				continue // S3's own log delivery service
-			case isAccountID(grantee):
+			case policy.IsAccountID(grantee):
 				if zone.trusts(grantee) {
 					continue
 				}
@@ -161,10 +161,10 @@ func statementFindings(p *policy.Policy, i int, zone Zone) []Finding {
 
 // accountOf returns the account of an account ID or principal ARN.
 func accountOf(v string) string {
-	if isAccountID(v) {
+	if policy.IsAccountID(v) {
 		return v
 	}
-	if parts := strings.SplitN(v, ":", 6); len(parts) == 6 && parts[0] == "arn" && isAccountID(parts[4]) {
+	if parts := strings.SplitN(v, ":", 6); len(parts) == 6 && parts[0] == "arn" && policy.IsAccountID(parts[4]) {
 		return parts[4]
 	}
 	return ""

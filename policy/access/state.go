@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/s3vet/s3vet/policy"
 )
 
 // Object Ownership settings (S3 User Guide, "Controlling ownership of
@@ -93,7 +95,7 @@ func (s *State) ownership() string {
 func (s *State) Validate() error {
 	var errs []error
 	for _, acct := range []struct{ field, v string }{{"bucketOwner", s.BucketOwner}, {"objectOwner", s.ObjectOwner}} {
-		if acct.v != "" && !isAccountID(acct.v) {
+		if acct.v != "" && !policy.IsAccountID(acct.v) {
 			errs = append(errs, fmt.Errorf("%s: %q is not a 12-digit account ID", acct.field, acct.v))
 		}
 	}
@@ -145,7 +147,7 @@ func (g Grant) grantee() string {
 		return LogDelivery
 	}
 	v = strings.TrimPrefix(strings.TrimPrefix(v, "id="), "id=")
-	if isAccountID(v) || isCanonicalID(v) {
+	if policy.IsAccountID(v) || isCanonicalID(v) {
 		return v
 	}
 	return ""
@@ -156,18 +158,6 @@ func (g Grant) grantee() string {
 func (g Grant) Public() bool {
 	gr := g.grantee()
 	return gr == AllUsers || gr == AuthenticatedUsers
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func isCanonicalID(s string) bool {

@@ -360,7 +360,7 @@ func (l *linter) rawPrincipal(i int, sid, el string, raw json.RawMessage) {
 
 // awsPrincipalIssue checks a value of {"AWS": ...} as policy.Parse does.
 func awsPrincipalIssue(v string) (code, msg string) {
-	if v == "*" || isAccountID(v) {
+	if v == "*" || policy.IsAccountID(v) {
 		return "", ""
 	}
 	if strings.ContainsAny(v, "*?") {
@@ -380,7 +380,7 @@ func awsPrincipalIssue(v string) (code, msg string) {
 		return bad("malformed ARN")
 	}
 	svc, account, res := parts[2], parts[4], parts[5]
-	if !isAccountID(account) {
+	if !policy.IsAccountID(account) {
 		return bad("the account must be 12 digits")
 	}
 	name := ""
@@ -404,18 +404,6 @@ func awsPrincipalIssue(v string) (code, msg string) {
 		return bad("missing name")
 	}
 	return "", ""
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func isUniqueID(s string) bool {

@@ -280,7 +280,7 @@ func (l *linter) arn(s *policy.Statement, el, r string) bool {
 		l.add("INVALID_ARN_SERVICE_CASE", s.Index, s.Sid, el, "Update the service name %q in the resource ARN %s to use all lowercase letters.", svc, r)
 		return false
 	}
-	if account != "" && !hasWildcard(account) && !isAccountID(account) && account != "aws" {
+	if account != "" && !hasWildcard(account) && !policy.IsAccountID(account) && account != "aws" {
 		l.add("INVALID_ARN_ACCOUNT", s.Index, s.Sid, el, "The resource ARN account ID %q in %s is not valid. Provide a 12-digit account ID.", account, r)
 		return false
 	}
@@ -494,10 +494,10 @@ func (l *linter) permissionsManagement(p *policy.Policy, k int) {
 
 // principalAccount returns the account of an {"AWS": ...} value, or "".
 func principalAccount(v string) string {
-	if isAccountID(v) {
+	if policy.IsAccountID(v) {
 		return v
 	}
-	if parts := strings.SplitN(v, ":", 6); len(parts) == 6 && parts[0] == "arn" && isAccountID(parts[4]) {
+	if parts := strings.SplitN(v, ":", 6); len(parts) == 6 && parts[0] == "arn" && policy.IsAccountID(parts[4]) {
 		return parts[4]
 	}
 	return ""

@@ -210,26 +210,13 @@ func accessPointNotFixed(v string, vars bool) (why string, ok bool) {
 			return "has a wildcard or policy variable outside the access point name", true
 		}
 	}
-	if !isAccountID(parts[4]) {
+	if !policy.IsAccountID(parts[4]) {
 		return "does not name a 12-digit account", true
 	}
 	if _, variable := scan(name, vars); variable {
 		return "uses a policy variable", true
 	}
 	return "", true
-}
-
-// isAccountID reports whether s is 12 decimal digits.
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // quoteAll quotes values for a message: "a" or ("a", "b").
