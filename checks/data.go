@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -145,18 +146,7 @@ func mfaDelete(t *Target) []Issue {
 	if t.Unread("GetBucketVersioning", "GetBucketLifecycleConfiguration") || v.MFADelete == "Enabled" || len(t.Bucket.Lifecycle) > 0 {
 		return nil
 	}
-	s := v.MFADelete
-	if s == "" {
-		s = "not configured"
-	}
-	return []Issue{{Evidence: "MFA Delete is " + s + " (versioning " + cmpOr(v.Status, "never enabled") + ")"}}
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
+	return []Issue{{Evidence: "MFA Delete is " + cmp.Or(v.MFADelete, "not configured") + " (versioning " + cmp.Or(v.Status, "never enabled") + ")"}}
 }
 
 func objectLock(t *Target) []Issue {
