@@ -210,25 +210,29 @@ func canonicalQuery(params []queryParam, skip string) string {
 
 // headerValues returns the values of a signed header as the server sees
 // them: Go's server moves Host into r.Host and Transfer-Encoding into
-// r.TransferEncoding.
-func headerValues(r *http.Request, name string) []string {
+// r.TransferEncoding. A value made from those fields is returned in one,
+// the caller's, so that the slice costs no allocation.
+func headerValues(r *http.Request, name string, one *[1]string) []string {
 	switch name {
 	case "host":
-		if r.Host != "" {
-			return []string{r.Host}
+		one[0] = r.Host
+		if one[0] == "" {
+			one[0] = r.URL.Host
 		}
-		return []string{r.URL.Host}
+		return one[:]
 	case "content-length":
 		if v := r.Header.Values("Content-Length"); len(v) > 0 {
 			return v
 		}
 		if r.ContentLength >= 0 {
-			return []string{strconv.FormatInt(r.ContentLength, 10)}
+			one[0] = strconv.FormatInt(r.ContentLength, 10)
+			return one[:]
 		}
 		return nil
 	case "transfer-encoding":
 		if len(r.TransferEncoding) > 0 {
-			return []string{strings.Join(r.TransferEncoding, ",")}
+			one[0] = strings.Join(r.TransferEncoding, ",")
+			return one[:]
 		}
 	}
 	return lookupHeader(r.Header, name)
@@ -292,10 +296,11 @@ func appendCanonicalRequest(b []byte, r *http.Request, mode uriMode, query strin
 	b = append(b, '\n')
 	b = append(b, query...)
 	b = append(b, '\n')
+	var one [1]string // the value of a header the request holds outside r.Header
 	for _, h := range signedHeaders {
 		b = append(b, h...)
 		b = append(b, ':')
-		for i, v := range headerValues(r, h) {
+		for i, v := range headerValues(r, h, &one) {
 			if i > 0 {
 				b = append(b, ',')
 			}
