@@ -94,11 +94,18 @@ func parseAuthorization(h string) (*sigV4Auth, *Error) {
 // parseCredential splits AKID/date/region/service/aws4_request. The
 // terminal is checked later, against the service, as S3 reports it.
 func parseCredential(c string) (string, credScope, bool) {
-	parts := strings.Split(c, "/")
-	if len(parts) != 5 || parts[0] == "" || parts[1] == "" || parts[2] == "" || parts[3] == "" {
+	var parts [4]string
+	rest := c
+	for i := range parts {
+		var ok bool
+		if parts[i], rest, ok = strings.Cut(rest, "/"); !ok || parts[i] == "" {
+			return "", credScope{}, false
+		}
+	}
+	if strings.IndexByte(rest, '/') >= 0 {
 		return "", credScope{}, false
 	}
-	return parts[0], credScope{date: parts[1], region: parts[2], service: parts[3]}, parts[4] == scopeTerminal
+	return parts[0], credScope{date: parts[1], region: parts[2], service: parts[3]}, rest == scopeTerminal
 }
 
 func parseSignedHeaders(v string) []string {
