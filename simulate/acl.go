@@ -51,12 +51,6 @@ func (s *Simulator) parseACL(body []byte) ([]access.Grant, error) {
 	if err := decodeXML(body, &doc); err != nil {
 		return nil, malformedACL()
 	}
-	// The accounts of a world are fixed: their map is read without the
-	// lock, which the caller may hold.
-	accounts := make(map[string]string, len(s.m.accounts))
-	for id := range s.m.accounts {
-		accounts[canonicalID(id)] = id
-	}
 	var grants []access.Grant
 	for _, g := range doc.Grants {
 		var who string
@@ -67,7 +61,9 @@ func (s *Simulator) parseACL(body []byte) ([]access.Grant, error) {
 			who = g.Grantee.URI
 		case g.Grantee.ID != "":
 			who = g.Grantee.ID
-			if a, ok := accounts[who]; ok {
+			// The accounts of a world are fixed: their map is read
+			// without the lock, which the caller may hold.
+			if a, ok := s.m.canonical[who]; ok {
 				who = a
 			}
 		default:

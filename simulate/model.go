@@ -18,12 +18,15 @@ type model struct {
 	scps     [][]*policy.Policy
 	rcps     [][]*policy.Policy
 	accounts map[string]*accountModel
-	keys     map[string]*identity // access key ID -> identity
-	keyOrder map[string][]string  // identity ARN -> its access key IDs, as declared
-	users    map[string]*identity // user ARN -> identity
-	roles    map[string]*roleModel
-	buckets  map[string]*bucketModel
-	kmsKeys  map[string]*kmsKey // by ARN
+	// canonical maps the canonical user ID of each account (canonicalID)
+	// back to the account ID.
+	canonical map[string]string
+	keys      map[string]*identity // access key ID -> identity
+	keyOrder  map[string][]string  // identity ARN -> its access key IDs, as declared
+	users     map[string]*identity // user ARN -> identity
+	roles     map[string]*roleModel
+	buckets   map[string]*bucketModel
+	kmsKeys   map[string]*kmsKey // by ARN
 }
 
 type accountModel struct {
@@ -137,7 +140,7 @@ var allOn = access.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: tr
 
 func compile(w *World) (*model, error) {
 	m := &model{
-		region: w.Region, org: map[string]bool{}, accounts: map[string]*accountModel{},
+		region: w.Region, org: map[string]bool{}, accounts: map[string]*accountModel{}, canonical: map[string]string{},
 		keys: map[string]*identity{}, keyOrder: map[string][]string{}, users: map[string]*identity{}, roles: map[string]*roleModel{},
 		buckets: map[string]*bucketModel{},
 	}
@@ -194,6 +197,7 @@ func compile(w *World) (*model, error) {
 		}
 		am.root = &identity{arn: "arn:aws:iam::" + a.ID + ":root", account: a.ID}
 		m.accounts[a.ID] = am
+		m.canonical[canonicalID(a.ID)] = a.ID
 		for _, k := range a.RootAccessKeys {
 			if err := addKey(k, am.root, where+" root"); err != nil {
 				return nil, err
