@@ -102,15 +102,16 @@ func bucketBPA(t *Target) []Issue {
 	if eff.BlockPublicAcls && eff.IgnorePublicAcls && eff.BlockPublicPolicy && eff.RestrictPublicBuckets {
 		return nil
 	}
-	ev := "bucket Block Public Access: none"
-	if p := t.State.BucketPublicAccessBlock; p != nil {
-		ev = "bucket Block Public Access: " + bpaSettings(p)
+	return []Issue{{Evidence: "bucket Block Public Access: " + bpaSettingsOrNone(t.State.BucketPublicAccessBlock) +
+		"; account: " + bpaSettingsOrNone(t.State.AccountPublicAccessBlock) + "; in force: " + bpaSettings(&eff)}}
+}
+
+// bpaSettingsOrNone is bpaSettings, or "none" for no configuration.
+func bpaSettingsOrNone(p *access.PublicAccessBlock) string {
+	if p == nil {
+		return "none"
 	}
-	ev += "; account: none"
-	if p := t.State.AccountPublicAccessBlock; p != nil {
-		ev = strings.TrimSuffix(ev, "none") + bpaSettings(p)
-	}
-	return []Issue{{Evidence: ev + "; in force: " + bpaSettings(&eff)}}
+	return bpaSettings(p)
 }
 
 func bpaSettings(p *access.PublicAccessBlock) string {
