@@ -130,9 +130,9 @@ func (b *builder) init(r *Request, rw *row) error {
 		return err
 	}
 	b.headerKeys()
-	for _, q := range []string{"prefix", "delimiter", "max-keys", "annotation-prefix", "max-annotation-results"} {
-		if vs, ok := r.Query[q]; ok && len(vs) > 0 {
-			b.set("s3:"+q, vs...) // cloned by add, as every value
+	for _, q := range queryKeys {
+		if vs, ok := r.Query[q.param]; ok && len(vs) > 0 {
+			b.set(q.key, vs...) // cloned by add, as every value
 		}
 	}
 	if err := b.lockKeys(); err != nil {
@@ -147,6 +147,16 @@ func (b *builder) init(r *Request, rw *row) error {
 	// A stable order, whatever the order of the header map.
 	slices.SortStableFunc(b.keys, func(x, y keyValues) int { return strings.Compare(x.name, y.name) })
 	return nil
+}
+
+// queryKeys are the query parameters that give condition keys, with
+// their keys.
+var queryKeys = [...]struct{ param, key string }{
+	{"prefix", "s3:prefix"},
+	{"delimiter", "s3:delimiter"},
+	{"max-keys", "s3:max-keys"},
+	{"annotation-prefix", "s3:annotation-prefix"},
+	{"max-annotation-results", "s3:max-annotation-results"},
 }
 
 // set adds a key. Its values may be shared with the request: add copies
