@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,10 +54,8 @@ func (e *Encrypter) PutObject(ctx context.Context, c ObjectPutter, in *s3.PutObj
 		in.ChecksumSHA1 != nil || in.ChecksumSHA256 != nil {
 		return nil, errors.New("encrypt: PutObject: a checksum of the plaintext is set; let the SDK compute it on the ciphertext")
 	}
-	for k := range in.Metadata {
-		if isEnvelopeKey(k) {
-			return nil, fmt.Errorf("encrypt: PutObject: metadata key %q is reserved for the envelope", k)
-		}
+	if err := checkMetadata("PutObject", in.Metadata); err != nil {
+		return nil, err
 	}
 	size := int64(-1)
 	if in.ContentLength != nil {
@@ -97,13 +97,7 @@ func (e *Encrypter) PutObject(ctx context.Context, c ObjectPutter, in *s3.PutObj
 			return nil, fmt.Errorf("encrypt: PutObject: instruction file: %w", err)
 		}
 	}
-	put.Metadata = make(map[string]string, len(in.Metadata)+len(meta))
-	for k, v := range in.Metadata {
-		put.Metadata[k] = v
-	}
-	for k, v := range meta {
-		put.Metadata[k] = v
-	}
+	put.Metadata = withEnvelope(in.Metadata, meta)
 	return c.PutObject(ctx, &put, optFns...)
 }
 
@@ -126,12 +120,26 @@ func remaining(s io.Seeker) (int64, error) {
 
 func isEnvelopeKey(k string) bool {
 	k = strings.TrimPrefix(strings.ToLower(k), "x-amz-meta-")
-	for _, e := range append(append([]string{keyPlainLen}, v2Only...), v3Only...) {
-		if k == e {
-			return true
+	return k == keyPlainLen || slices.Contains(v2Only, k) || slices.Contains(v3Only, k)
+}
+
+// checkMetadata refuses user metadata that holds an envelope key; op names
+// the call in the error.
+func checkMetadata(op string, m map[string]string) error {
+	for k := range m {
+		if isEnvelopeKey(k) {
+			return fmt.Errorf("encrypt: %s: metadata key %q is reserved for the envelope", op, k)
 		}
 	}
-	return false
+	return nil
+}
+
+// withEnvelope returns a new map of the user's metadata and the envelope's.
+func withEnvelope(user, env map[string]string) map[string]string {
+	m := make(map[string]string, len(user)+len(env))
+	maps.Copy(m, user)
+	maps.Copy(m, env)
+	return m
 }
 
 // GetObject gets an object with c and decrypts it: the returned output's

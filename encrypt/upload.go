@@ -56,10 +56,8 @@ func (e *Encrypter) Upload(ctx context.Context, c MultipartAPI, in *s3.CreateMul
 	if partSize < 5<<20 {
 		return nil, fmt.Errorf("encrypt: Upload: part size %d is under S3's minimum, 5 MiB", partSize)
 	}
-	for k := range in.Metadata {
-		if isEnvelopeKey(k) {
-			return nil, fmt.Errorf("encrypt: Upload: metadata key %q is reserved for the envelope", k)
-		}
+	if err := checkMetadata("Upload", in.Metadata); err != nil {
+		return nil, err
 	}
 	m, err := e.NewMultipartUpload(ctx, partSize, ec)
 	if err != nil {
@@ -78,13 +76,7 @@ func (e *Encrypter) Upload(ctx context.Context, c MultipartAPI, in *s3.CreateMul
 		}
 	}
 	create := *in
-	create.Metadata = make(map[string]string, len(in.Metadata)+len(meta))
-	for k, v := range in.Metadata {
-		create.Metadata[k] = v
-	}
-	for k, v := range meta {
-		create.Metadata[k] = v
-	}
+	create.Metadata = withEnvelope(in.Metadata, meta)
 	out, err := c.CreateMultipartUpload(ctx, &create, optFns...)
 	if err != nil {
 		return nil, err
