@@ -10,7 +10,7 @@ import (
 // force, with "none" where a level has no configuration.
 func TestBucketBPAEvidence(t *testing.T) {
 	const (
-		allOff  = "BlockPublicAcls=false IgnorePublicAcls=false BlockPublicPolicy=false RestrictPublicBuckets=false"
+		allOff   = "BlockPublicAcls=false IgnorePublicAcls=false BlockPublicPolicy=false RestrictPublicBuckets=false"
 		aclsOnly = "BlockPublicAcls=true IgnorePublicAcls=true BlockPublicPolicy=false RestrictPublicBuckets=false"
 	)
 	acls := &checks.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true}
