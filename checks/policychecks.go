@@ -256,17 +256,21 @@ func presignLifetime(t *Target) []Issue {
 	if limit <= 0 || t.Unread("GetBucketPolicy") || t.PolicyErr != nil {
 		return nil
 	}
+	ms := limit.Milliseconds()
 	fix := fmt.Sprintf(`Add this statement to the bucket policy (PutBucketPolicy): {"Sid":"DenyOldSignatures","Effect":"Deny","Principal":"*","Action":"s3:*",`+
-		`"Resource":["arn:{partition}:s3:::{bucket}","arn:{partition}:s3:::{bucket}/*"],"Condition":{"NumericGreaterThan":{"s3:signatureAge":"%d"}}}`, limit.Milliseconds())
+		`"Resource":["arn:{partition}:s3:::{bucket}","arn:{partition}:s3:::{bucket}/*"],"Condition":{"NumericGreaterThan":{"s3:signatureAge":"%d"}}}`, ms)
 	if t.Policy == nil {
 		return []Issue{{Evidence: "the bucket has no policy, so nothing limits s3:signatureAge", Fix: fix}}
 	}
-	ms := limit.Milliseconds()
-	old := map[string][]string{"s3:signatureAge": {strconv.FormatInt(ms+1, 10)}, "s3:authType": {"REST-QUERY-STRING"}, "s3:signatureversion": {"AWS4-HMAC-SHA256"}}
-	fresh := map[string][]string{"s3:signatureAge": {"1000"}, "s3:authType": {"REST-QUERY-STRING"}, "s3:signatureversion": {"AWS4-HMAC-SHA256"}}
+	// presigned is the context of a presigned URL (SigV4 in the query
+	// string) used age milliseconds after it was signed.
+	presigned := func(age int64) map[string][]string {
+		return map[string][]string{"s3:signatureAge": {strconv.FormatInt(age, 10)}, "s3:authType": {"REST-QUERY-STRING"}, "s3:signatureversion": {"AWS4-HMAC-SHA256"}}
+	}
+	old, fresh := presigned(ms+1), presigned(1000)
+	obj := t.ARN + "/s3vet-probe"
 	var open []string
 	for _, a := range []string{"s3:GetObject", "s3:PutObject"} {
-		obj := t.ARN + "/s3vet-probe"
 		if !t.probe(a, obj, old) || t.probe(a, obj, fresh) {
 			open = append(open, a)
 		}
