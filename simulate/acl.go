@@ -165,8 +165,11 @@ func (c *call) requestACL(bucketOwner, owner string) (grants []access.Grant, ok 
 	case headers > 0:
 		grants = fromHeaders
 	case body:
-		if grants, err = c.s.parseACL(c.body); err != nil {
-			return nil, false, err
+		var parsed bool
+		if grants, parsed = c.parsed.([]access.Grant); !parsed {
+			if grants, err = c.s.parseACL(c.body); err != nil {
+				return nil, false, err
+			}
 		}
 	default:
 		return nil, false, nil

@@ -155,9 +155,12 @@ func noSuchBucketPolicy(bucket string) *s3Error {
 }
 
 func putBucketPolicy(c *call) error {
-	p, err := parseBucketPolicy(c.bucket, c.body)
-	if err != nil {
-		return err
+	p, ok := c.parsed.(*policy.Policy)
+	if !ok {
+		var err error
+		if p, err = parseBucketPolicy(c.bucket, c.body); err != nil {
+			return err
+		}
 	}
 	return c.setBucketPolicy(p, bytes.Clone(c.body))
 }

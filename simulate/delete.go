@@ -59,9 +59,12 @@ type deleteErrorXML struct {
 // deleteObjects deletes the keys the caller may delete through gofakes3
 // and reports the others as AccessDenied.
 func deleteObjects(c *call) error {
-	doc, err := parseDeleteDoc(c.body)
-	if err != nil {
-		return err
+	doc, ok := c.parsed.(*deleteXML)
+	if !ok {
+		var err error
+		if doc, err = parseDeleteDoc(c.body); err != nil {
+			return err
+		}
 	}
 	var errs []deleteErrorXML
 	allowed := *doc

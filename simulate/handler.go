@@ -47,6 +47,12 @@ type call struct {
 	// deniedKeys are the keys of DeleteObjects the caller may not delete,
 	// with the message of each refusal.
 	deniedKeys map[s3op.ObjectID]string
+	// parsed is the body as s3Request parsed it for authorization, which
+	// the handler takes rather than parse it again: the *deleteXML of
+	// DeleteObjects, the *policy.Policy of PutBucketPolicy, the
+	// []access.Grant of a PutBucketAcl or PutObjectAcl body. It is nil
+	// when the body did not parse: the handler parses it again to say why.
+	parsed any
 	// control, sts and kmsAPI are set for the S3 Control API, STS and
 	// the KMS API, whose errors are written differently.
 	control, sts, kmsAPI bool
@@ -245,27 +251,31 @@ func (c *call) s3Request() (*s3op.Request, writes, error) {
 	}
 	req.Conn.SignatureAge = c.sig.age
 	var wr writes
-	var err error
 	switch c.op {
 	case "PutObjectTagging":
 		req.Body.Tags, _ = parseTagging(c.body)
 	case "CreateBucket":
 		req.Body.LocationConstraint, _ = parseLocation(c.body)
 	case "DeleteObjects":
-		var keys []s3op.ObjectID
-		if keys, err = parseDelete(c.body); err != nil {
+		doc, err := parseDeleteDoc(c.body)
+		if err != nil {
 			return nil, wr, err
 		}
-		req.Keys = keys
+		c.parsed = doc
+		req.Keys = doc.keys()
 	case "PutObjectRetention":
 		req.Body.RetentionMode, req.Body.RetainUntil, _ = parseRetention(c.body)
 	case "PutObjectLegalHold":
 		req.Body.LegalHold, _ = parseLegalHold(c.body)
 	case "PutBucketPolicy":
-		wr.policy, _ = parseBucketPolicy(c.bucket, c.body)
+		if p, err := parseBucketPolicy(c.bucket, c.body); err == nil {
+			wr.policy, c.parsed = p, p
+		}
 	case "PutBucketAcl", "PutObjectAcl":
 		if len(c.body) > 0 {
-			wr.acl, _ = c.s.parseACL(c.body)
+			if grants, err := c.s.parseACL(c.body); err == nil {
+				wr.acl, c.parsed = grants, grants
+			}
 		}
 	}
 	return req, wr, nil

@@ -126,17 +126,13 @@ func parseLocation(body []byte) (string, error) {
 	return v.LocationConstraint, nil
 }
 
-// parseDelete reads DeleteObjects' Delete document.
-func parseDelete(body []byte) ([]s3op.ObjectID, error) {
-	d, err := parseDeleteDoc(body)
-	if err != nil {
-		return nil, err
-	}
+// keys returns the objects of DeleteObjects' Delete document.
+func (d *deleteXML) keys() []s3op.ObjectID {
 	keys := make([]s3op.ObjectID, 0, len(d.Objects))
 	for _, o := range d.Objects {
 		keys = append(keys, s3op.ObjectID{Key: o.Key, VersionID: o.VersionID})
 	}
-	return keys, nil
+	return keys
 }
 
 type deleteXML struct {
