@@ -87,25 +87,13 @@ func otherAccountPrincipals(t *Target, st *policy.Statement) []string {
 
 // accountOf returns the account of an account ID or principal ARN.
 func accountOf(v string) string {
-	if isAccountID(v) {
+	if policy.IsAccountID(v) {
 		return v
 	}
-	if parts := strings.SplitN(v, ":", 6); len(parts) == 6 && parts[0] == "arn" && isAccountID(parts[4]) {
+	if parts := strings.SplitN(v, ":", 6); len(parts) == 6 && parts[0] == "arn" && policy.IsAccountID(parts[4]) {
 		return parts[4]
 	}
 	return ""
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func otherAccountActions(t *Target) []Issue {
@@ -240,7 +228,7 @@ func (t *Target) probe(action, resource string, kv map[string][]string) bool {
 		ctx[k] = v
 	}
 	owner := t.Owner()
-	if !isAccountID(owner) {
+	if !policy.IsAccountID(owner) {
 		owner = "111111111111"
 	}
 	req, err := policy.NewRequest("arn:"+t.Snapshot.partition()+":iam::"+owner+":user/s3vet-probe", action, resource, owner, policy.NewContext(ctx))

@@ -60,7 +60,7 @@ func lintCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 		fmt.Fprint(stderr, lintUsage)
 		return 2
 	}
-	if *account != "" && !lintIsAccountID(*account) {
+	if *account != "" && !policy.IsAccountID(*account) {
 		fmt.Fprintf(stderr, "s3vet lint: --account %q: want a 12-digit account ID\n", *account)
 		return 2
 	}
@@ -158,16 +158,4 @@ func lintGuessType(doc []byte) policy.Type {
 		}
 	}
 	return policy.IdentityBased
-}
-
-func lintIsAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
