@@ -2,7 +2,6 @@ package simulate
 
 import (
 	"encoding/xml"
-	"maps"
 	"net/http"
 	"strings"
 )
@@ -57,7 +56,6 @@ func putObjectLockConfiguration(c *call) error {
 			return errorf(http.StatusConflict, "InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration")
 		}
 		b.objectLock = true
-		b.configs = maps.Clone(b.configs)
 		b.configs["object-lock"] = doc
 		return c.done()
 	})

@@ -3,7 +3,6 @@ package simulate
 import (
 	"bytes"
 	"encoding/xml"
-	"maps"
 	"net/http"
 )
 
@@ -80,7 +79,6 @@ func putStored(sub string) func(*call) error {
 				delete(b.configs, sub)
 				return c.done()
 			}
-			b.configs = maps.Clone(b.configs)
 			b.configs[sub] = bytes.Clone(doc)
 			return c.done()
 		})
@@ -90,7 +88,6 @@ func putStored(sub string) func(*call) error {
 func deleteStored(sub string) func(*call) error {
 	return func(c *call) error {
 		return c.withBucket(true, func(b *bucketModel) error {
-			b.configs = maps.Clone(b.configs)
 			delete(b.configs, sub)
 			return c.noContent()
 		})
