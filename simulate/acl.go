@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/s3vet/s3vet/policy"
 	"github.com/s3vet/s3vet/policy/access"
 )
 
@@ -116,7 +117,7 @@ func aclDoc(owner string, grants []access.Grant) any {
 			ge = grantee{Attrs: attrs("Group"), URI: groupLogs}
 		default:
 			id := strings.TrimPrefix(g.Grantee, "id=")
-			if isAccountID(id) {
+			if policy.IsAccountID(id) {
 				id = canonicalID(id)
 			}
 			ge = grantee{Attrs: attrs("CanonicalUser"), ID: id}

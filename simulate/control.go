@@ -44,7 +44,7 @@ func (c *call) serveControl() error {
 	default:
 		return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
 	}
-	if !isAccountID(account) {
+	if !policy.IsAccountID(account) {
 		return invalidRequest("x-amz-account-id must be a 12-digit account ID")
 	}
 	if c.body, err = readBody(c.r.Body, maxConfigBody); err != nil {

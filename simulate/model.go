@@ -185,7 +185,7 @@ func compile(w *World) (*model, error) {
 			return nil, fmt.Errorf("world: accounts[%d] is null", ai)
 		}
 		where := "account " + a.ID
-		if !isAccountID(a.ID) {
+		if !policy.IsAccountID(a.ID) {
 			return nil, fmt.Errorf("world: accounts[%d]: id %q is not 12 digits", ai, a.ID)
 		}
 		if _, dup := m.accounts[a.ID]; dup {
@@ -356,7 +356,7 @@ func compileBucket(owner, where string, b *Bucket) (*bucketModel, error) {
 		if len(o.Key) > 1024 {
 			return nil, fmt.Errorf("world: %s: objects[%d]: key is longer than 1024 bytes", where, i)
 		}
-		if o.Owner != "" && !isAccountID(o.Owner) {
+		if o.Owner != "" && !policy.IsAccountID(o.Owner) {
 			return nil, fmt.Errorf("world: %s: object %s: owner %q is not 12 digits", where, o.Key, o.Owner)
 		}
 		st := access.State{ObjectACL: o.ACL}
@@ -389,18 +389,6 @@ func cleanPath(p string) string {
 		p += "/"
 	}
 	return p
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // validBucketName applies S3's general purpose bucket naming rules.
