@@ -134,7 +134,7 @@ func (c *call) serve() error {
 	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		return c.serveControl()
 	}
-	if isSTS(r) {
+	if isSTS(r, c.query) {
 		return c.serveSTS()
 	}
 	if isKMS(r) {

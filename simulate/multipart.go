@@ -21,7 +21,7 @@ const minPartSize = 5 << 20
 // passThrough forwards a request whose answer gofakes3 gets right (the
 // listings) and relays it.
 func passThrough(c *call) error {
-	fr := c.fakeRequest(c.r.Method, c.bucket, c.key, dataQuery(c.r.URL.Query()), http.Header{}, c.body)
+	fr := c.fakeRequest(c.r.Method, c.bucket, c.key, dataQuery(c.query), http.Header{}, c.body)
 	resp, err := c.forward(fr, false, nil)
 	if err != nil {
 		return err
@@ -79,7 +79,7 @@ func createMultipartUpload(c *call) error {
 func (c *call) upload() (*pendingUpload, error) {
 	c.s.mu.RLock()
 	defer c.s.mu.RUnlock()
-	u := c.s.uploads[c.r.URL.Query().Get("uploadId")]
+	u := c.s.uploads[c.query.Get("uploadId")]
 	if u == nil || u.bucket != c.bucket || u.key != c.key {
 		return nil, errorf(http.StatusNotFound, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.")
 	}
@@ -129,7 +129,7 @@ func (c *call) partEncryption(u *pendingUpload) error {
 
 // putPart stores a part through gofakes3 and returns its ETag.
 func (c *call) putPart(u *pendingUpload, data []byte) (string, error) {
-	q := c.r.URL.Query()
+	q := c.query
 	pq := url.Values{"uploadId": {q.Get("uploadId")}, "partNumber": {q.Get("partNumber")}}
 	n, err := strconv.Atoi(q.Get("partNumber"))
 	if err != nil || n < 1 || n > 10000 {
@@ -156,7 +156,7 @@ func completeMultipartUpload(c *call) error {
 	if _, err := c.useKMS("kms:Decrypt", u.meta.enc, c.bucket, c.key); err != nil {
 		return err
 	}
-	q := url.Values{"uploadId": {c.r.URL.Query().Get("uploadId")}}
+	q := url.Values{"uploadId": {c.query.Get("uploadId")}}
 	resp, err := c.forward(c.fakeRequest(http.MethodPost, c.bucket, c.key, q, http.Header{}, c.body), false, nil)
 	if err != nil {
 		return err
@@ -209,7 +209,7 @@ func abortMultipartUpload(c *call) error {
 	if _, err := c.upload(); err != nil {
 		return err
 	}
-	q := url.Values{"uploadId": {c.r.URL.Query().Get("uploadId")}}
+	q := url.Values{"uploadId": {c.query.Get("uploadId")}}
 	if _, err := c.forward(c.fakeRequest(http.MethodDelete, c.bucket, c.key, q, http.Header{}, nil), false, nil); err != nil {
 		return err
 	}

@@ -40,8 +40,8 @@ type session struct {
 }
 
 // isSTS reports whether a request is for STS: a form POSTed to /, or a
-// query with Action and Version.
-func isSTS(r *http.Request) bool {
+// query (q, the request's, parsed) with Action and Version.
+func isSTS(r *http.Request, q url.Values) bool {
 	if r.URL.Path != "/" {
 		return false
 	}
@@ -49,7 +49,6 @@ func isSTS(r *http.Request) bool {
 		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		return ct == "application/x-www-form-urlencoded"
 	}
-	q := r.URL.Query()
 	return r.Method == http.MethodGet && q.Get("Action") != "" && q.Get("Version") != ""
 }
 
