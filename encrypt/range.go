@@ -37,28 +37,38 @@ func CiphertextRange(first, last int64) string {
 // still unwrapped and its commitment checked. Close closes body if it is
 // an io.Closer.
 func (d *Decrypter) NewRangeReader(ctx context.Context, env *Envelope, body io.Reader, first, last, objectSize int64, ec map[string]string) (io.ReadCloser, error) {
-	if !d.UnauthenticatedRanges {
-		return nil, ErrUnauthenticatedRange
-	}
-	if first < 0 || (last >= 0 && last < first) {
-		return nil, fmt.Errorf("encrypt: bad range %d-%d", first, last)
-	}
-	c, err := d.open(ctx, env, ec)
+	r, _, _, err := d.newRangeReader(ctx, env, body, first, last, objectSize, ec)
 	if err != nil {
 		return nil, err
 	}
-	if c.key == nil {
-		return nil, errors.New("encrypt: ranged reads of AES/CBC objects are not supported")
+	return r, nil
+}
+
+// newRangeReader is NewRangeReader; it also returns the object's plaintext
+// length and the last byte of the range, clamped to it.
+func (d *Decrypter) newRangeReader(ctx context.Context, env *Envelope, body io.Reader, first, last, objectSize int64, ec map[string]string) (r *rangeReader, plain, end int64, err error) {
+	if !d.UnauthenticatedRanges {
+		return nil, 0, 0, ErrUnauthenticatedRange
 	}
-	plain := env.PlaintextLength
+	if first < 0 || (last >= 0 && last < first) {
+		return nil, 0, 0, fmt.Errorf("encrypt: bad range %d-%d", first, last)
+	}
+	c, err := d.open(ctx, env, ec)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	if c.key == nil {
+		return nil, 0, 0, errors.New("encrypt: ranged reads of AES/CBC objects are not supported")
+	}
+	plain = env.PlaintextLength
 	if objectSize >= 0 {
 		if objectSize < gcm.TagSize || (plain >= 0 && objectSize-gcm.TagSize != plain) {
-			return nil, fmt.Errorf("%w: object of %d bytes for %d of plaintext", ErrAuthentication, objectSize, plain)
+			return nil, 0, 0, fmt.Errorf("%w: object of %d bytes for %d of plaintext", ErrAuthentication, objectSize, plain)
 		}
 		plain = objectSize - gcm.TagSize
 	}
 	if plain < 0 {
-		return nil, errors.New("encrypt: ranged read of an object of unknown length")
+		return nil, 0, 0, errors.New("encrypt: ranged read of an object of unknown length")
 	}
 	if last < 0 || last >= plain {
 		last = plain - 1
@@ -69,7 +79,7 @@ func (d *Decrypter) NewRangeReader(ctx context.Context, env *Envelope, body io.R
 	return &rangeReader{
 		body: body, ctr: c.key.CTR(c.nonce, uint64(start)),
 		skip: first - start, left: n, closer: closer,
-	}, nil
+	}, plain, last, nil
 }
 
 type rangeReader struct {

@@ -199,19 +199,12 @@ func (d *Decrypter) GetObject(ctx context.Context, c ObjectGetter, in *s3.GetObj
 	if out.ContentRange != nil {
 		total = parseContentRange(*out.ContentRange)
 	}
-	r, err := d.NewRangeReader(ctx, env, body, first, last, total, ec)
+	r, plain, last, err := d.newRangeReader(ctx, env, body, first, last, total, ec)
 	if err != nil {
 		body.Close()
 		return nil, err
 	}
 	out.Body = r
-	plain := env.PlaintextLength
-	if total >= 0 {
-		plain = total - 16
-	}
-	if last < 0 || last >= plain {
-		last = plain - 1
-	}
 	out.ContentLength = aws.Int64(max(last-first+1, 0))
 	out.ContentRange = aws.String("bytes " + strconv.FormatInt(first, 10) + "-" + strconv.FormatInt(last, 10) + "/" + strconv.FormatInt(plain, 10))
 	return out, nil
