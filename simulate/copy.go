@@ -50,7 +50,7 @@ func (c *call) readSource() (*source, error) {
 		return nil, accessDenied("Access Denied")
 	}
 	if src.meta != nil {
-		if err := c.readEncryption(src.meta, "X-Amz-Copy-Source-Server-Side-Encryption-Customer-"); err != nil {
+		if err := c.readEncryption(src.meta, copySourceSSEC); err != nil {
 			return nil, err
 		}
 		if _, err := c.useKMS("kms:Decrypt", src.meta.enc, bucket, key); err != nil {

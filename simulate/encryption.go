@@ -8,28 +8,30 @@ import (
 	"strconv"
 )
 
-// sseC is the SSE-C key a request carries: in the headers of prefix
-// "X-Amz-Server-Side-Encryption-Customer-" or, for the source of a copy,
-// "X-Amz-Copy-Source-Server-Side-Encryption-Customer-".
+// sseC is the SSE-C key a request carries: in the headers of its own
+// object (ownSSEC) or, for the source of a copy, copySourceSSEC.
 type sseC struct {
 	present bool
 	keyMD5  string // base64
 }
 
-// sseCPrefix is the prefix of the SSE-C headers of a request's own object.
-const sseCPrefix = "X-Amz-Server-Side-Encryption-Customer-"
+// sseCHeaders are the names of a set of SSE-C headers.
+type sseCHeaders struct{ alg, key, md5 string }
+
+// ownSSEC and copySourceSSEC are the SSE-C headers of a request's own
+// object and of the source of a copy.
+var (
+	ownSSEC = sseCHeaders{"X-Amz-Server-Side-Encryption-Customer-Algorithm",
+		"X-Amz-Server-Side-Encryption-Customer-Key", "X-Amz-Server-Side-Encryption-Customer-Key-Md5"}
+	copySourceSSEC = sseCHeaders{"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Algorithm",
+		"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key", "X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key-Md5"}
+)
 
 // customerKey reads and checks an SSE-C key: AES256, 32 bytes, with its
 // MD5. SSE-C needs HTTPS.
-func (c *call) customerKey(prefix string) (sseC, error) {
+func (c *call) customerKey(names sseCHeaders) (sseC, error) {
 	h := c.r.Header
-	var alg, key, sum string
-	if prefix == sseCPrefix {
-		// The names spelled out: no concatenation at every request.
-		alg, key, sum = h.Get(sseCPrefix+"Algorithm"), h.Get(sseCPrefix+"Key"), h.Get(sseCPrefix+"Key-Md5")
-	} else {
-		alg, key, sum = h.Get(prefix+"Algorithm"), h.Get(prefix+"Key"), h.Get(prefix+"Key-Md5")
-	}
+	alg, key, sum := h.Get(names.alg), h.Get(names.key), h.Get(names.md5)
 	if alg == "" && key == "" && sum == "" {
 		return sseC{}, nil
 	}
@@ -54,7 +56,7 @@ func (c *call) customerKey(prefix string) (sseC, error) {
 // as its SSE headers say, else as the bucket's default encryption.
 func (c *call) writeEncryption(b *bucketModel) (objectEncryption, error) {
 	h := c.r.Header
-	cust, err := c.customerKey("X-Amz-Server-Side-Encryption-Customer-")
+	cust, err := c.customerKey(ownSSEC)
 	if err != nil {
 		return objectEncryption{}, err
 	}
@@ -96,8 +98,8 @@ func (c *call) writeEncryption(b *bucketModel) (objectEncryption, error) {
 
 // readEncryption checks that a read of an object carries the SSE-C key
 // it was written with, if any.
-func (c *call) readEncryption(o *objectMeta, prefix string) error {
-	cust, err := c.customerKey(prefix)
+func (c *call) readEncryption(o *objectMeta, names sseCHeaders) error {
+	cust, err := c.customerKey(names)
 	if err != nil {
 		return err
 	}

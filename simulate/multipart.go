@@ -117,7 +117,7 @@ func uploadPart(c *call) error {
 
 // partEncryption checks that a part of an SSE-C upload carries its key.
 func (c *call) partEncryption(u *pendingUpload) error {
-	cust, err := c.customerKey("X-Amz-Server-Side-Encryption-Customer-")
+	cust, err := c.customerKey(ownSSEC)
 	if err != nil {
 		return err
 	}

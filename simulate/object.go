@@ -182,7 +182,7 @@ func getObject(c *call) error {
 		return err
 	}
 	if o != nil {
-		if err := c.readEncryption(o, "X-Amz-Server-Side-Encryption-Customer-"); err != nil {
+		if err := c.readEncryption(o, ownSSEC); err != nil {
 			return err
 		}
 		if _, err := c.useKMS("kms:Decrypt", o.enc, c.bucket, c.key); err != nil {
