@@ -87,8 +87,10 @@ func (e *Encrypter) PutObject(ctx context.Context, c ObjectPutter, in *s3.PutObj
 		put.ContentLength = aws.Int64(r.Size())
 	}
 	env := r.Envelope()
-	meta := env.Metadata()
-	if e.InstructionFile {
+	var meta map[string]string
+	if !e.InstructionFile {
+		meta = env.Metadata()
+	} else {
 		var file []byte
 		meta, file = env.InstructionFile()
 		instr := instructionFileInput(file, in.Bucket, in.Key, in.ExpectedBucketOwner,

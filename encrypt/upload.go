@@ -63,8 +63,10 @@ func (e *Encrypter) Upload(ctx context.Context, c MultipartAPI, in *s3.CreateMul
 	if err != nil {
 		return nil, err
 	}
-	meta := m.Envelope().Metadata()
-	if e.InstructionFile {
+	var meta map[string]string
+	if !e.InstructionFile {
+		meta = m.Envelope().Metadata()
+	} else {
 		p, ok := c.(ObjectPutter)
 		if !ok {
 			return nil, errors.New("encrypt: Upload: an instruction file needs a client that can PutObject")
