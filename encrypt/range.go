@@ -92,7 +92,7 @@ type rangeReader struct {
 }
 
 func (r *rangeReader) Read(p []byte) (int, error) {
-	for r.skip > 0 {
+	if r.skip > 0 {
 		b := r.tmp[:r.skip]
 		if _, err := io.ReadFull(r.body, b); err != nil {
 			return 0, unexpected(err)
