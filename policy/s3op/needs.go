@@ -56,7 +56,7 @@ func (rw *row) needs(b *builder) error {
 
 	arn := b.arn(r.Bucket, r.Key)
 	copying := rw.adds&addSource != 0
-	var src source
+	var src CopySource
 	if copying {
 		var err error
 		if src, err = b.copySource(); err != nil {
@@ -71,8 +71,8 @@ func (rw *row) needs(b *builder) error {
 	}
 	srcARN := ""
 	if copying {
-		srcARN = b.arn(src.bucket, src.key)
-		b.add(versioned("GetObject", "GetObjectVersion", src.vid), srcARN, src.vid, true)
+		srcARN = b.arn(src.Bucket, src.Key)
+		b.add(versioned("GetObject", "GetObjectVersion", src.VersionID), srcARN, src.VersionID, true)
 	}
 	if rw.adds&addACL != 0 && b.objectACL() {
 		b.add("PutObjectAcl", arn, "", false)
@@ -155,7 +155,7 @@ func (b *builder) add(action, resource, vid string, existing bool) {
 			}
 		}
 	}
-	b.out = append(b.out, Need{Action: "s3:" + action, Resource: resource, Context: ctx})
+	b.out = append(b.out, Need{Action: "s3:" + action, Resource: resource, VersionID: vid, Context: ctx})
 }
 
 // aclHeaders are the headers that set an ACL.

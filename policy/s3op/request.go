@@ -412,47 +412,65 @@ func (b *builder) tagKeys() error {
 	return nil
 }
 
-// source is the object a copy reads.
-type source struct {
-	bucket, key, vid string
+// A CopySource is the object a copy reads, as x-amz-copy-source names it.
+type CopySource struct {
+	Bucket, Key string
+	// VersionID is the version read; "" for the current version.
+	VersionID string
 }
 
-// copySource parses x-amz-copy-source: "bucket/key" or "/bucket/key",
-// URL-encoded, optionally followed by "?versionId=...".
-func (b *builder) copySource() (source, error) {
-	vs := b.h["x-amz-copy-source"]
-	if len(vs) != 1 || vs[0] == "" {
-		return source{}, errors.New("x-amz-copy-source must have one value, the source object")
+// ParseCopySource parses the value of x-amz-copy-source: "bucket/key" or
+// "/bucket/key", URL-encoded, optionally followed by "?versionId=ID"
+// ([CopyObject] in the S3 API Reference). Needs reads the header with it,
+// so that a server that executes the copy with the same function reads the
+// very object that was authorized.
+//
+// [CopyObject]: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+func ParseCopySource(v string) (CopySource, error) {
+	if v == "" {
+		return CopySource{}, errors.New("x-amz-copy-source is empty")
 	}
-	path, query, hasQuery := strings.Cut(vs[0], "?")
-	var src source
+	path, query, hasQuery := strings.Cut(v, "?")
+	var src CopySource
 	if hasQuery {
 		q, err := url.ParseQuery(query)
 		if err != nil {
-			return source{}, fmt.Errorf("x-amz-copy-source %q: %w", vs[0], err)
+			return CopySource{}, fmt.Errorf("x-amz-copy-source %q: %w", v, err)
 		}
-		if v, ok := q["versionId"]; ok {
-			if len(v) != 1 || v[0] == "" {
-				return source{}, fmt.Errorf("x-amz-copy-source %q: versionId must have one non-empty value", vs[0])
+		for name, vs := range q {
+			if name != "versionId" {
+				return CopySource{}, fmt.Errorf("x-amz-copy-source %q: %q is not versionId", v, name)
 			}
-			src.vid = v[0]
+			if len(vs) != 1 || vs[0] == "" {
+				return CopySource{}, fmt.Errorf("x-amz-copy-source %q: versionId must have one non-empty value", v)
+			}
+			src.VersionID = vs[0]
 		}
 	}
 	path, err := url.PathUnescape(strings.TrimPrefix(path, "/"))
 	if err != nil {
-		return source{}, fmt.Errorf("x-amz-copy-source %q: %w", vs[0], err)
+		return CopySource{}, fmt.Errorf("x-amz-copy-source %q: %w", v, err)
 	}
 	var ok bool
-	if src.bucket, src.key, ok = strings.Cut(path, "/"); !ok {
-		return source{}, fmt.Errorf("x-amz-copy-source %q names no object key", vs[0])
+	if src.Bucket, src.Key, ok = strings.Cut(path, "/"); !ok {
+		return CopySource{}, fmt.Errorf("x-amz-copy-source %q names no object key", v)
 	}
-	if err := checkBucket(src.bucket); err != nil {
-		return source{}, fmt.Errorf("x-amz-copy-source: %w", err)
+	if err := checkBucket(src.Bucket); err != nil {
+		return CopySource{}, fmt.Errorf("x-amz-copy-source: %w", err)
 	}
-	if err := checkKey(src.key); err != nil {
-		return source{}, fmt.Errorf("x-amz-copy-source: %w", err)
+	if err := checkKey(src.Key); err != nil {
+		return CopySource{}, fmt.Errorf("x-amz-copy-source: %w", err)
 	}
 	return src, nil
+}
+
+// copySource parses the request's one x-amz-copy-source.
+func (b *builder) copySource() (CopySource, error) {
+	vs := b.h["x-amz-copy-source"]
+	if len(vs) != 1 {
+		return CopySource{}, errors.New("x-amz-copy-source must have one value, the source object")
+	}
+	return ParseCopySource(vs[0])
 }
 
 func checkBucket(s string) error {

@@ -156,6 +156,10 @@ type Conn struct {
 type Need struct {
 	Action   string // such as "s3:GetObject"
 	Resource string // an S3 ARN, or "*" for an action without resource types
+	// VersionID is the version of the object the permission is on: the
+	// request's versionId, a DeleteObjects key's VersionId or the copy
+	// source's versionId; "" for the current version, or a bucket.
+	VersionID string
 	// Context maps condition keys, spelled as the Service Authorization
 	// Reference spells them (s3:versionid, s3:TlsVersion), to their values.
 	// It is never nil.
