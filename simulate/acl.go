@@ -184,70 +184,70 @@ func (c *call) requestACL(bucketOwner, owner string) (grants []access.Grant, ok 
 	return grants, true, nil
 }
 
-// aclSubject finds, under the lock, the bucket of a request and the owner
-// and ACL of what the ACL operation acts on: the bucket, or an object.
-type aclSubject func(c *call) (b *bucketModel, owner string, acl *[]access.Grant, err error)
-
-func bucketACLSubject(c *call) (*bucketModel, string, *[]access.Grant, error) {
-	b := c.s.m.buckets[c.bucket]
-	if b == nil {
-		return nil, "", nil, noSuchBucket(c.bucket)
-	}
-	return b, b.owner, &b.acl, nil
+func getBucketACL(c *call) error {
+	return c.withBucket(false, func(b *bucketModel) error {
+		grants := b.acl
+		if b.ownership == access.BucketOwnerEnforced {
+			grants = nil
+		}
+		return c.writeXML(aclDoc(b.owner, grants))
+	})
 }
 
-func objectACLSubject(c *call) (*bucketModel, string, *[]access.Grant, error) {
-	b := c.s.m.buckets[c.bucket]
-	var o *objectMeta
-	if b != nil {
-		o = b.objects[c.key]
-	}
-	if o == nil {
-		return nil, "", nil, noSuchKey(c.key)
-	}
-	return b, o.owner, &o.acl, nil
+func putBucketACL(c *call) error {
+	return c.withBucket(true, func(b *bucketModel) error {
+		grants, err := c.newACL(b, b.owner)
+		if err != nil {
+			return err
+		}
+		b.acl = grants
+		return c.done()
+	})
 }
 
-func getBucketACL(c *call) error { return getACL(c, bucketACLSubject) }
-func putBucketACL(c *call) error { return putACL(c, bucketACLSubject) }
-func getObjectACL(c *call) error { return getACL(c, objectACLSubject) }
-func putObjectACL(c *call) error { return putACL(c, objectACLSubject) }
-
-// getACL answers GetBucketAcl and GetObjectAcl: no grants but the owner's
-// when ACLs are disabled.
-func getACL(c *call, subject aclSubject) error {
-	c.s.mu.RLock()
-	b, owner, acl, err := subject(c)
-	if err != nil {
-		c.s.mu.RUnlock()
-		return err
-	}
-	grants := *acl
-	if b.ownership == access.BucketOwnerEnforced {
-		grants = nil
-	}
-	c.s.mu.RUnlock()
-	return c.writeXML(aclDoc(owner, grants))
+// getObjectACL answers GetObjectAcl for the version named: no grants but
+// the owner's when ACLs are disabled.
+func getObjectACL(c *call) error {
+	return c.withVersion(false, func(b *bucketModel, v *objectVersion) (*objectVersion, error) {
+		grants := v.acl
+		if b.ownership == access.BucketOwnerEnforced {
+			grants = nil
+		}
+		c.setVersionHeader(b, v)
+		return nil, c.writeXML(aclDoc(v.owner, grants))
+	})
 }
 
-// putACL answers PutBucketAcl and PutObjectAcl.
-func putACL(c *call, subject aclSubject) error {
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	b, owner, acl, err := subject(c)
+func putObjectACL(c *call) error {
+	err := c.withVersion(true, func(b *bucketModel, v *objectVersion) (*objectVersion, error) {
+		grants, err := c.newACL(b, v.owner)
+		if err != nil {
+			return nil, err
+		}
+		c.setVersionHeader(b, v)
+		next := *v
+		next.acl = grants
+		return &next, nil
+	})
 	if err != nil {
 		return err
 	}
+	return c.done()
+}
+
+// newACL returns the ACL that PutBucketAcl or PutObjectAcl sets on what
+// owner owns in bucket b, refused if the request sets none or the bucket
+// has ACLs disabled.
+func (c *call) newACL(b *bucketModel, owner string) ([]access.Grant, error) {
 	grants, ok, err := c.requestACL(b.owner, owner)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !ok {
-		return errorf(http.StatusBadRequest, "MissingSecurityHeader", "Your request was missing a required header").with("MissingHeaderName", "x-amz-acl")
+		return nil, errorf(http.StatusBadRequest, "MissingSecurityHeader", "Your request was missing a required header").with("MissingHeaderName", "x-amz-acl")
 	}
 	if b.ownership == access.BucketOwnerEnforced && len(grants) > 0 {
-		return aclNotSupported()
+		return nil, aclNotSupported()
 	}
-	*acl = grants
-	return c.done()
+	return grants, nil
 }

@@ -3,7 +3,6 @@ package simulate
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/s3vet/s3vet/policy"
@@ -99,10 +98,19 @@ type writes struct {
 	acl    []access.Grant
 }
 
-// authorize decides an S3 request for a caller, permission by permission.
-func (m *model) authorize(c *caller, req *s3op.Request, wr writes) (Decision, error) {
+// lookupFunc finds the version of an object that a permission is decided
+// on: version vid of key in b, "" for the current one; nil if there is
+// none. The caller holds the lock.
+type lookupFunc func(b *bucketModel, key, vid string) *objectVersion
+
+// authorize decides an S3 request for a caller, permission by permission,
+// each on the object version look finds (nil: as stored now).
+func (m *model) authorize(c *caller, req *s3op.Request, wr writes, look lookupFunc) (Decision, error) {
+	if look == nil {
+		look = (*bucketModel).version
+	}
 	if req.ExistingTags == nil {
-		if tags := m.existingTags(req); tags != nil {
+		if tags := m.existingTags(req, look); tags != nil {
 			r := *req
 			r.ExistingTags = tags
 			req = &r
@@ -118,7 +126,13 @@ func (m *model) authorize(c *caller, req *s3op.Request, wr writes) (Decision, er
 		if err != nil {
 			return Decision{}, err
 		}
-		d, err := m.decide(c, need, b, key, wr)
+		var obj *objectVersion
+		if b != nil && key != "" {
+			if obj = look(b, key, need.VersionID); obj != nil && obj.deleteMarker {
+				obj = nil
+			}
+		}
+		d, err := m.decide(c, need, b, obj, wr)
 		if err != nil {
 			return Decision{}, err
 		}
@@ -132,20 +146,23 @@ func (m *model) authorize(c *caller, req *s3op.Request, wr writes) (Decision, er
 	return first, nil
 }
 
-// existingTags returns the tags of the object a request reads: the source
-// of a copy, else the object it names; nil if there is none.
-func (m *model) existingTags(req *s3op.Request) map[string]string {
-	bucket, key := req.Bucket, req.Key
+// existingTags returns the tags of the object version a request reads:
+// the source of a copy, else the object it names; nil if there is none.
+func (m *model) existingTags(req *s3op.Request, look lookupFunc) map[string]string {
+	bucket, key, vid := req.Bucket, req.Key, req.Query.Get("versionId")
 	if req.Operation == "CopyObject" || req.Operation == "UploadPartCopy" {
-		var ok bool
-		if bucket, key, ok = copySource(req.Header.Get("x-amz-copy-source")); !ok {
+		src, err := s3op.ParseCopySource(req.Header.Get("X-Amz-Copy-Source"))
+		if err != nil {
 			return nil
 		}
+		bucket, key, vid = src.Bucket, src.Key, src.VersionID
 	}
-	if b := m.buckets[bucket]; b != nil {
-		if o := b.objects[key]; o != nil && key != "" {
-			return o.tags
-		}
+	b := m.buckets[bucket]
+	if b == nil || key == "" {
+		return nil
+	}
+	if v := look(b, key, vid); v != nil && !v.deleteMarker {
+		return v.tags
 	}
 	return nil
 }
@@ -169,8 +186,9 @@ func (m *model) target(c *caller, need s3op.Need, req *s3op.Request) (*bucketMod
 	return b, key, nil
 }
 
-// decide evaluates one permission.
-func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, key string, wr writes) (Decision, error) {
+// decide evaluates one permission, on bucket b and object version obj
+// (nil for none).
+func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, obj *objectVersion, wr writes) (Decision, error) {
 	ctx := policy.NewContext(need.Context)
 	for k, v := range c.tags {
 		ctx.Set("aws:PrincipalTag/"+k, v)
@@ -186,7 +204,7 @@ func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, key string, wr
 		owner = b.owner
 		state = b.state(m.accounts[b.owner])
 		set.Resource = b.policy
-		if obj := b.objects[key]; obj != nil && key != "" {
+		if obj != nil {
 			state.ObjectOwner, state.ObjectACL = obj.owner, obj.acl
 		}
 		if m.org[b.owner] {
@@ -229,17 +247,5 @@ func newBucket(name, owner, ownership string) *bucketModel {
 	}
 	return &bucketModel{name: name, owner: owner, ownership: ownership, pab: &pab,
 		encryption: Encryption{Algorithm: "AES256", BlockedEncryptionTypes: []string{"SSE-C"}},
-		configs:    map[string][]byte{}, objects: map[string]*objectMeta{}, decisions: &access.Cache{}}
-}
-
-// copySource splits x-amz-copy-source: "bucket/key" or "/bucket/key",
-// URL-encoded, with an optional "?versionId=...".
-func copySource(v string) (bucket, key string, ok bool) {
-	path, _, _ := strings.Cut(v, "?")
-	path, err := url.PathUnescape(strings.TrimPrefix(path, "/"))
-	if err != nil {
-		return "", "", false
-	}
-	bucket, key, ok = strings.Cut(path, "/")
-	return bucket, key, ok && bucket != "" && key != ""
+		configs:    map[string][]byte{}, objects: map[string][]*objectVersion{}, decisions: &access.Cache{}}
 }

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/johannesboyne/gofakes3"
-
 	"github.com/s3vet/s3vet/policy/access"
 )
 
@@ -65,14 +63,8 @@ func createBucket(c *call) error {
 		return errorf(http.StatusConflict, "BucketAlreadyOwnedByYou",
 			"Your previous request to create the named bucket succeeded and you already own it.").with("BucketName", c.bucket)
 	}
-	if err := c.s.backend.CreateBucket(c.bucket); err != nil {
-		return asS3Error(err)
-	}
 	if lock {
 		nb.objectLock, nb.versioning = true, "Enabled"
-		if err := c.s.backend.SetVersioningConfiguration(c.bucket, gofakes3.VersioningConfiguration{Status: gofakes3.VersioningEnabled}); err != nil {
-			return asS3Error(err)
-		}
 	}
 	nb.created = c.now
 	c.s.m.buckets[c.bucket] = nb
@@ -83,16 +75,12 @@ func createBucket(c *call) error {
 func deleteBucket(c *call) error {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	if c.s.m.buckets[c.bucket] == nil {
+	b := c.s.m.buckets[c.bucket]
+	if b == nil {
 		return noSuchBucket(c.bucket)
 	}
-	if err := c.s.backend.DeleteBucket(c.bucket); err != nil {
-		if gofakes3.HasErrorCode(err, gofakes3.ErrBucketNotEmpty) {
-			return errorf(http.StatusConflict, "BucketNotEmpty", "The bucket you tried to delete is not empty").with("BucketName", c.bucket)
-		}
-		if !gofakes3.HasErrorCode(err, gofakes3.ErrNoSuchBucket) {
-			return asS3Error(err)
-		}
+	if !b.empty() {
+		return errorf(http.StatusConflict, "BucketNotEmpty", "The bucket you tried to delete is not empty").with("BucketName", c.bucket)
 	}
 	delete(c.s.m.buckets, c.bucket)
 	for id, u := range c.s.uploads {
@@ -140,7 +128,7 @@ func listBuckets(c *call) error {
 	c.s.mu.RLock()
 	for _, b := range c.s.m.buckets {
 		if b.owner == account {
-			v.Buckets = append(v.Buckets, bucket{b.name, b.created.UTC().Format("2006-01-02T15:04:05.000Z"), c.s.m.region})
+			v.Buckets = append(v.Buckets, bucket{b.name, formatXMLTime(b.created), c.s.m.region})
 		}
 	}
 	c.s.mu.RUnlock()

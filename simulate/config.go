@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/johannesboyne/gofakes3"
-
 	"github.com/s3vet/s3vet/policy"
 	"github.com/s3vet/s3vet/policy/access"
 )
@@ -263,9 +261,6 @@ func putBucketVersioning(c *call) error {
 		if b.objectLock && v.Status != "Enabled" {
 			return errorf(http.StatusConflict, "InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.")
 		}
-		if err := c.s.backend.SetVersioningConfiguration(c.bucket, gofakes3.VersioningConfiguration{Status: gofakes3.VersioningStatus(v.Status)}); err != nil {
-			return asS3Error(err)
-		}
 		b.versioning = v.Status
 		if v.MFADelete != "" {
 			b.mfaDelete = mfa
@@ -350,20 +345,18 @@ func deleteBucketTagging(c *call) error {
 	})
 }
 
-// withObject runs f on the request's object's record.
-func (c *call) withObject(write bool, f func(b *bucketModel, o *objectMeta) error) error {
-	return c.withBucket(write, func(b *bucketModel) error {
-		o := b.objects[c.key]
-		if o == nil {
-			return noSuchKey(c.key)
-		}
-		return f(b, o)
-	})
+// setVersionHeader answers with the version ID of v, in a versioned
+// bucket, as the object tagging operations do.
+func (c *call) setVersionHeader(b *bucketModel, v *objectVersion) {
+	if b.versioning != "" {
+		c.w.Header().Set("X-Amz-Version-Id", v.id)
+	}
 }
 
 func getObjectTagging(c *call) error {
-	return c.withObject(false, func(_ *bucketModel, o *objectMeta) error {
-		return c.writeXML(taggingDoc(o.tags))
+	return c.withVersion(false, func(b *bucketModel, v *objectVersion) (*objectVersion, error) {
+		c.setVersionHeader(b, v)
+		return nil, c.writeXML(taggingDoc(v.tags))
 	})
 }
 
@@ -375,15 +368,27 @@ func putObjectTagging(c *call) error {
 	if err := validateTags(tags, 10); err != nil {
 		return err
 	}
-	return c.withObject(true, func(_ *bucketModel, o *objectMeta) error {
-		o.tags = tags
-		return c.done()
+	err = c.withVersion(true, func(b *bucketModel, v *objectVersion) (*objectVersion, error) {
+		c.setVersionHeader(b, v)
+		next := *v
+		next.tags = tags
+		return &next, nil
 	})
+	if err != nil {
+		return err
+	}
+	return c.done()
 }
 
 func deleteObjectTagging(c *call) error {
-	return c.withObject(true, func(_ *bucketModel, o *objectMeta) error {
-		o.tags = nil
-		return c.noContent()
+	err := c.withVersion(true, func(b *bucketModel, v *objectVersion) (*objectVersion, error) {
+		c.setVersionHeader(b, v)
+		next := *v
+		next.tags = nil
+		return &next, nil
 	})
+	if err != nil {
+		return err
+	}
+	return c.noContent()
 }

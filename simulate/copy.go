@@ -1,90 +1,84 @@
 package simulate
 
 import (
-	"encoding/hex"
 	"encoding/xml"
-	"io"
+	"maps"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
-	"github.com/johannesboyne/gofakes3"
+	"github.com/s3vet/s3vet/policy/s3op"
 )
 
-// source is the object a copy reads, with its bytes and metadata.
+// source is the version a copy reads.
 type source struct {
-	bucket, key, version string
-	meta                 *objectMeta // nil if the simulator has no record
-	versioned            bool
-	obj                  *gofakes3.Object
-	data                 []byte
+	s3op.CopySource
+	v         *objectVersion
+	versioned bool // the source bucket has versioning
 }
 
-// readSource reads the source of CopyObject or UploadPartCopy.
+// readSource finds the source of CopyObject or UploadPartCopy: the
+// version that x-amz-copy-source names, read with s3op's parser as the
+// authorizer read it, and pinned when the copy was authorized. Its SSE-C
+// key and kms:Decrypt are checked, and the copy-source conditions.
 func (c *call) readSource() (*source, error) {
-	raw := c.r.Header.Get("X-Amz-Copy-Source")
-	bucket, key, ok := copySource(raw)
-	if !ok {
+	cs, err := s3op.ParseCopySource(c.r.Header.Get("X-Amz-Copy-Source"))
+	if err != nil {
 		return nil, invalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey").with("ArgumentName", "x-amz-copy-source")
 	}
-	src := &source{bucket: bucket, key: key}
-	if _, q, ok := strings.Cut(raw, "?"); ok {
-		v, _ := url.ParseQuery(q)
-		src.version = v.Get("versionId")
-	}
-	c.s.mu.RLock()
-	b := c.s.m.buckets[bucket]
-	if b != nil {
-		if o := b.objects[key]; o != nil {
-			cp := *o
-			src.meta = &cp
-		}
-		src.versioned = b.versioning != ""
-	}
-	c.s.mu.RUnlock()
-	if b == nil {
-		return nil, noSuchBucket(bucket)
-	}
-	if exp := c.r.Header.Get("X-Amz-Source-Expected-Bucket-Owner"); exp != "" && exp != b.owner {
-		return nil, accessDenied("Access Denied")
-	}
-	if src.meta != nil {
-		if err := c.readEncryption(src.meta, copySourceSSEC); err != nil {
-			return nil, err
-		}
-		if _, err := c.useKMS("kms:Decrypt", src.meta.enc, bucket, key); err != nil {
+	if cs.VersionID != "" {
+		if err := checkVersionID(cs.VersionID); err != nil {
 			return nil, err
 		}
 	}
-	var err error
-	if src.version != "" && src.version != "null" {
-		src.obj, err = c.s.backend.GetObjectVersion(bucket, key, gofakes3.VersionID(src.version), nil)
-	} else {
-		src.obj, err = c.s.backend.GetObject(bucket, key, nil)
+	src := &source{CopySource: cs}
+	src.v, src.versioned, err = c.readVersion(cs.Bucket, cs.Key, cs.VersionID)
+	if e, ok := err.(*s3Error); ok && e.code == "MethodNotAllowed" {
+		return nil, invalidRequest("The source of a copy request may not specifically refer to a delete marker by version id.")
 	}
 	if err != nil {
-		if gofakes3.HasErrorCode(err, gofakes3.ErrNoSuchVersion) {
-			return nil, errorf(http.StatusNotFound, "NoSuchVersion", "The specified version does not exist.")
-		}
-		return nil, noSuchKey(key)
+		return nil, err
 	}
-	defer src.obj.Contents.Close()
-	if src.obj.IsDeleteMarker {
-		return nil, noSuchKey(key)
+	c.s.mu.RLock()
+	owner := c.s.m.buckets[cs.Bucket].owner
+	c.s.mu.RUnlock()
+	if exp := c.r.Header.Get("X-Amz-Source-Expected-Bucket-Owner"); exp != "" && exp != owner {
+		return nil, accessDenied("Access Denied")
 	}
-	if src.data, err = io.ReadAll(src.obj.Contents); err != nil {
-		return nil, errInternal
+	if err := c.readEncryption(src.v, copySourceSSEC); err != nil {
+		return nil, err
 	}
-	etag := `"` + hex.EncodeToString(src.obj.Hash) + `"`
-	h := c.r.Header
-	if m := h.Get("X-Amz-Copy-Source-If-Match"); m != "" && m != etag && m != "*" {
-		return nil, errorf(http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
+	if _, err := c.useKMS("kms:Decrypt", src.v.enc, cs.Bucket, cs.Key); err != nil {
+		return nil, err
 	}
-	if m := h.Get("X-Amz-Copy-Source-If-None-Match"); m != "" && (m == etag || m == "*") {
+	if !copyConditions(c.r.Header, src.v) {
 		return nil, errorf(http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
 	}
 	return src, nil
+}
+
+// copyConditions evaluates the x-amz-copy-source-if-* headers on the
+// source version, as S3 does (S3 API Reference, CopyObject): a true
+// if-match overrides a false if-unmodified-since, a false if-none-match
+// fails whatever if-modified-since says, and any failure is 412.
+func copyConditions(h http.Header, v *objectVersion) bool {
+	modified := v.modified.Truncate(time.Second)
+	if m := h.Get("X-Amz-Copy-Source-If-Match"); m != "" {
+		if !etagMatches(m, v.etag) {
+			return false
+		}
+	} else if t, err := http.ParseTime(h.Get("X-Amz-Copy-Source-If-Unmodified-Since")); err == nil && modified.After(t) {
+		return false
+	}
+	if m := h.Get("X-Amz-Copy-Source-If-None-Match"); m != "" {
+		if etagMatches(m, v.etag) {
+			return false
+		}
+	} else if t, err := http.ParseTime(h.Get("X-Amz-Copy-Source-If-Modified-Since")); err == nil && !modified.After(t) {
+		return false
+	}
+	return true
 }
 
 type copyResultXML struct {
@@ -94,9 +88,9 @@ type copyResultXML struct {
 	ETag         string `xml:"ETag"`
 }
 
-// copyObject copies an object as S3 does: metadata and tags from the
-// source (COPY) or the request (REPLACE), ACL and encryption from the
-// request or the bucket's defaults.
+// copyObject copies a version as S3 does: metadata and tags from the
+// source (COPY) or the request (REPLACE), ACL, encryption and Object Lock
+// settings from the request or the bucket's defaults.
 func copyObject(c *call) error {
 	src, err := c.readSource()
 	if err != nil {
@@ -104,85 +98,75 @@ func copyObject(c *call) error {
 	}
 	h := c.r.Header
 	mdir, tdir := strings.ToUpper(h.Get("X-Amz-Metadata-Directive")), strings.ToUpper(h.Get("X-Amz-Tagging-Directive"))
-	if mdir != "" && mdir != "COPY" && mdir != "REPLACE" || tdir != "" && tdir != "COPY" && tdir != "REPLACE" {
-		return invalidArgument("Unknown metadata directive.")
+	if mdir != "" && mdir != "COPY" && mdir != "REPLACE" {
+		return invalidArgument("Unknown metadata directive.").with("ArgumentName", "x-amz-metadata-directive").with("ArgumentValue", mdir)
 	}
-	var o *objectMeta
-	if err := c.withBucket(false, func(b *bucketModel) error {
-		o, err = c.newObject(b)
-		return err
-	}); err != nil {
-		return err
+	if tdir != "" && tdir != "COPY" && tdir != "REPLACE" {
+		return invalidArgument("Unknown tagging directive.").with("ArgumentName", "x-amz-tagging-directive").with("ArgumentValue", tdir)
 	}
-	if o.enc.kmsKeyID, err = c.useKMS("kms:GenerateDataKey", o.enc, c.bucket, c.key); err != nil {
-		return err
-	}
-	if src.bucket == c.bucket && src.key == c.key && src.version == "" && mdir != "REPLACE" &&
+	if src.Bucket == c.bucket && src.Key == c.key && src.VersionID == "" && mdir != "REPLACE" &&
 		h.Get("X-Amz-Server-Side-Encryption") == "" && h.Get("X-Amz-Storage-Class") == "" && h.Get("X-Amz-Website-Redirect-Location") == "" &&
 		h.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") == "" {
 		return invalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
-	header := http.Header{}
-	if mdir == "REPLACE" {
-		header = dataHeaders(h)
-	} else {
-		for k, v := range src.obj.Metadata {
-			ck := http.CanonicalHeaderKey(k)
-			if strings.HasPrefix(ck, "X-Amz-Meta-") || ck == "Content-Type" || ck == "Content-Disposition" || ck == "Content-Encoding" {
-				if src.meta == nil || src.meta.has(ck) {
-					header.Set(ck, v)
-				}
-			}
-		}
-		if src.meta != nil {
-			for k, v := range src.meta.header {
-				if _, set := o.header[k]; !set {
-					o.header[k] = v
-				}
-			}
-		}
-	}
-	header.Del("Range")
-	header.Del("If-Match")
-	header.Del("If-None-Match")
-	if header.Get("Content-Type") == "" {
-		header.Set("Content-Type", "binary/octet-stream")
-	}
-	o.metaKeys = storedKeys(header)
-	if tdir != "REPLACE" && src.meta != nil {
-		o.tags = src.meta.tags
-	}
-	if src.meta != nil && src.meta.checksumAlg != "" {
-		o.checksumAlg, o.checksum = src.meta.checksumAlg, checksum(src.meta.checksumAlg, src.data)
-	}
-	resp, err := c.forward(c.fakeRequest(http.MethodPut, c.bucket, c.key, nil, header, src.data), false, nil)
-	if err != nil {
+	var v *objectVersion
+	if err := c.withBucket(false, func(b *bucketModel) error {
+		v, err = c.newVersion(b)
+		return err
+	}); err != nil {
 		return err
 	}
-	versioned := c.store(o)
-	rh := c.w.Header()
-	if v := resp.header.Get("X-Amz-Version-Id"); v != "" && versioned {
-		rh.Set("X-Amz-Version-Id", v)
+	if v.enc.kmsKeyID, err = c.useKMS("kms:GenerateDataKey", v.enc, c.bucket, c.key); err != nil {
+		return err
 	}
-	if src.versioned && src.obj.VersionID != "" {
-		rh.Set("X-Amz-Copy-Source-Version-Id", string(src.obj.VersionID))
+	if mdir != "REPLACE" {
+		// The source's metadata, but for what the request sets of the
+		// copy itself.
+		header := maps.Clone(src.v.header)
+		for _, k := range []string{"X-Amz-Storage-Class", "X-Amz-Website-Redirect-Location"} {
+			delete(header, k)
+			if val, ok := v.header[k]; ok {
+				header[k] = val
+			}
+		}
+		v.header, v.meta = header, src.v.meta
 	}
-	setEncryptionHeaders(rh, o.enc)
+	if tdir != "REPLACE" {
+		v.tags = src.v.tags
+	}
+	v.data, v.etag = src.v.data, src.v.etag
+	if src.v.parts != nil {
+		// A copy is one object, of one part (S3 gives it an ETag of its
+		// own, unlike the multipart source's).
+		v.etag = md5ETag(v.data)
+	}
+	if alg := strings.ToUpper(h.Get("X-Amz-Checksum-Algorithm")); alg != "" && checksumHeader(alg) != "" {
+		v.checksumAlg = alg
+	} else {
+		v.checksumAlg = src.v.checksumAlg
+	}
+	if v.checksumAlg != "" {
+		v.checksum, v.checksumType = checksum(v.checksumAlg, v.data), "FULL_OBJECT"
+	}
+	if err := c.store(v, c.writeConditions); err != nil {
+		return err
+	}
+	if src.versioned {
+		c.w.Header().Set("X-Amz-Copy-Source-Version-Id", src.v.id)
+	}
 	return c.writeXML(copyResultXML{XMLName: xml.Name{Local: "CopyObjectResult"}, Xmlns: s3NS,
-		LastModified: c.now.UTC().Format("2006-01-02T15:04:05.000Z"), ETag: resp.header.Get("ETag")})
+		LastModified: formatXMLTime(v.modified), ETag: v.etag})
 }
 
-func (o *objectMeta) has(header string) bool {
-	for _, k := range o.metaKeys {
-		if k == header {
-			return true
-		}
-	}
-	return false
-}
+// formatXMLTime formats t as S3's XML documents do, to the millisecond.
+func formatXMLTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 func uploadPartCopy(c *call) error {
 	u, err := c.upload()
+	if err != nil {
+		return err
+	}
+	n, err := partNumber(c.query.Get("partNumber"))
 	if err != nil {
 		return err
 	}
@@ -193,21 +177,24 @@ func uploadPartCopy(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := src.data
+	data := src.v.data
 	if rng := c.r.Header.Get("X-Amz-Copy-Source-Range"); rng != "" {
 		first, last, ok := parseByteRange(rng, int64(len(data)))
 		if !ok {
-			return invalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy").with("ArgumentName", "x-amz-copy-source-range")
+			return invalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy").with("ArgumentName", "x-amz-copy-source-range").with("ArgumentValue", rng)
 		}
 		data = data[first : last+1]
 	}
-	etag, err := c.putPart(u, data)
+	p, err := c.putPart(u, n, data)
 	if err != nil {
 		return err
 	}
+	if src.versioned {
+		c.w.Header().Set("X-Amz-Copy-Source-Version-Id", src.v.id)
+	}
 	setEncryptionHeaders(c.w.Header(), u.meta.enc)
 	return c.writeXML(copyResultXML{XMLName: xml.Name{Local: "CopyPartResult"}, Xmlns: s3NS,
-		LastModified: c.now.UTC().Format("2006-01-02T15:04:05.000Z"), ETag: etag})
+		LastModified: formatXMLTime(p.modified), ETag: p.etag})
 }
 
 // parseByteRange reads "bytes=first-last" within an object of size n.

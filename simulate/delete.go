@@ -2,22 +2,22 @@ package simulate
 
 import (
 	"encoding/xml"
-	"net/http"
-	"net/url"
 
 	"github.com/s3vet/s3vet/policy/s3op"
 )
 
 // authorizeKeys decides DeleteObjects key by key, as S3 does: a key the
 // caller may not delete is an Error in the result, not a refusal of the
-// request. The caller holds the read lock.
+// request, which goes on even when every key is refused. Each key is
+// decided on the version it names, which is pinned for the handler. The
+// caller holds the read lock.
 func (c *call) authorizeKeys(req *s3op.Request) (Decision, error) {
 	c.deniedKeys = map[s3op.ObjectID]string{}
 	var first *Decision
 	for _, k := range req.Keys {
 		one := *req
 		one.Keys = []s3op.ObjectID{k}
-		d, err := c.s.m.authorize(c.caller, &one, writes{})
+		d, err := c.s.m.authorize(c.caller, &one, writes{}, c.look)
 		if err != nil {
 			return Decision{}, err
 		}
@@ -28,25 +28,26 @@ func (c *call) authorizeKeys(req *s3op.Request) (Decision, error) {
 			first = &d
 		}
 	}
-	if first.Allowed || len(c.deniedKeys) < len(req.Keys) {
-		// The request goes on: the denied keys are errors in its result.
-		d := *first
-		d.Allowed = true
-		return d, nil
+	d := *first
+	if !d.Allowed {
+		c.explain = d.Explained
 	}
-	return *first, nil
+	d.Allowed = true
+	return d, nil
+}
+
+type deletedXML struct {
+	Key                   string `xml:"Key"`
+	VersionID             string `xml:"VersionId,omitempty"`
+	DeleteMarker          bool   `xml:"DeleteMarker,omitempty"`
+	DeleteMarkerVersionID string `xml:"DeleteMarkerVersionId,omitempty"`
 }
 
 type deleteResultXML struct {
-	XMLName xml.Name `xml:"DeleteResult"`
-	Xmlns   string   `xml:"xmlns,attr"`
-	Deleted []struct {
-		Key                   string `xml:"Key"`
-		VersionID             string `xml:"VersionId,omitempty"`
-		DeleteMarker          bool   `xml:"DeleteMarker,omitempty"`
-		DeleteMarkerVersionID string `xml:"DeleteMarkerVersionId,omitempty"`
-	} `xml:"Deleted"`
-	Errors []deleteErrorXML `xml:"Error"`
+	XMLName xml.Name         `xml:"DeleteResult"`
+	Xmlns   string           `xml:"xmlns,attr"`
+	Deleted []deletedXML     `xml:"Deleted"`
+	Errors  []deleteErrorXML `xml:"Error"`
 }
 
 type deleteErrorXML struct {
@@ -56,9 +57,16 @@ type deleteErrorXML struct {
 	Message   string `xml:"Message"`
 }
 
-// deleteObjects deletes the keys the caller may delete through gofakes3
-// and reports the others as AccessDenied.
+// deleteObjects deletes each key as DeleteObject would, in order, and
+// reports each: Deleted, or an Error for a key the caller may not delete,
+// a version Object Lock or MFA Delete protects, or a malformed version ID.
 func deleteObjects(c *call) error {
+	if !hasIntegrityHeader(c.r.Header) {
+		// "The Content-MD5 request header or a additional checksum
+		// request header ... is required for all Multi-Object Delete
+		// requests" (S3 API Reference, DeleteObjects).
+		return invalidRequest("Missing required header for this request: Content-MD5 OR x-amz-checksum-*")
+	}
 	doc, ok := c.parsed.(*deleteXML)
 	if !ok {
 		var err error
@@ -66,60 +74,51 @@ func deleteObjects(c *call) error {
 			return err
 		}
 	}
-	var errs []deleteErrorXML
-	allowed := *doc
-	allowed.Objects = nil
-	var versioned, mfa, lock bool
-	c.withBucket(false, func(b *bucketModel) error {
-		versioned, mfa, lock = b.versioning != "", b.mfaDelete, b.objectLock
+	result := deleteResultXML{Xmlns: s3NS}
+	fail := func(key, vid string, e *s3Error) {
+		result.Errors = append(result.Errors, deleteErrorXML{key, vid, e.code, e.message})
+	}
+	err := c.withBucket(true, func(b *bucketModel) error {
 		for _, o := range doc.Objects {
 			id := s3op.ObjectID{Key: o.Key, VersionID: o.VersionID}
-			switch msg, denied := c.deniedKeys[id]; {
-			case denied:
-				errs = append(errs, deleteErrorXML{o.Key, o.VersionID, "AccessDenied", msg})
-			case o.VersionID != "" && mfa && c.r.Header.Get("X-Amz-Mfa") == "":
-				errs = append(errs, deleteErrorXML{o.Key, o.VersionID, "AccessDenied", "Mfa Authentication must be used for this request"})
-			case o.VersionID != "" && lock && b.objects[o.Key] != nil && b.objects[o.Key].locked(c.now, c.r.Header.Get("X-Amz-Bypass-Governance-Retention") == "true"):
-				errs = append(errs, deleteErrorXML{o.Key, o.VersionID, "AccessDenied", "Access Denied because object protected by object lock."})
-			default:
-				allowed.Objects = append(allowed.Objects, o)
+			if msg, denied := c.deniedKeys[id]; denied {
+				fail(o.Key, o.VersionID, accessDenied(msg))
+				continue
 			}
+			if o.VersionID == "" {
+				d := deletedXML{Key: o.Key}
+				if m := b.deleteKey(o.Key, c.caller.principal.Account, c.now, c.s.m.newVersionID); m != nil {
+					d.DeleteMarker, d.DeleteMarkerVersionID = true, m.id
+				}
+				result.Deleted = append(result.Deleted, d)
+				continue
+			}
+			if checkVersionID(o.VersionID) != nil {
+				fail(o.Key, o.VersionID, errorf(404, "NoSuchVersion", "The specified version does not exist."))
+				continue
+			}
+			if b.mfaDelete && c.r.Header.Get("X-Amz-Mfa") == "" {
+				fail(o.Key, o.VersionID, accessDenied("Mfa Authentication must be used for this request"))
+				continue
+			}
+			gone, err := c.deleteVersion(b, o.Key, o.VersionID)
+			if err != nil {
+				fail(o.Key, o.VersionID, asS3Error(err))
+				continue
+			}
+			d := deletedXML{Key: o.Key, VersionID: o.VersionID}
+			if gone != nil && gone.deleteMarker {
+				d.DeleteMarker, d.DeleteMarkerVersionID = true, gone.id
+			}
+			result.Deleted = append(result.Deleted, d)
 		}
 		return nil
 	})
-	result := deleteResultXML{Xmlns: s3NS}
-	if len(allowed.Objects) > 0 {
-		allowed.Xmlns = s3NS
-		body, err := xml.Marshal(allowed)
-		if err != nil {
-			return err
-		}
-		resp, err := c.forward(c.fakeRequest(http.MethodPost, c.bucket, "", url.Values{"delete": {""}}, http.Header{}, body), false, nil)
-		if err != nil {
-			return err
-		}
-		if err := xml.Unmarshal(resp.body, &result); err != nil {
-			c.explain = "gofakes3's DeleteResult: " + err.Error()
-			return errInternal
-		}
-		result.XMLName, result.Xmlns = xml.Name{}, s3NS
+	if err != nil {
+		return err
 	}
-	c.s.mu.Lock()
-	if b := c.s.m.buckets[c.bucket]; b != nil {
-		for i := range result.Deleted {
-			d := &result.Deleted[i]
-			if d.VersionID == "" || !versioned {
-				delete(b.objects, d.Key)
-			}
-			if !versioned {
-				d.VersionID, d.DeleteMarker, d.DeleteMarkerVersionID = "", false, ""
-			}
-		}
-	}
-	c.s.mu.Unlock()
 	if doc.Quiet {
 		result.Deleted = nil
 	}
-	result.Errors = append(result.Errors, errs...)
 	return c.writeXML(result)
 }

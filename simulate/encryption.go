@@ -98,7 +98,7 @@ func (c *call) writeEncryption(b *bucketModel) (objectEncryption, error) {
 
 // readEncryption checks that a read of an object carries the SSE-C key
 // it was written with, if any.
-func (c *call) readEncryption(o *objectMeta, names sseCHeaders) error {
+func (c *call) readEncryption(o *objectVersion, names sseCHeaders) error {
 	cust, err := c.customerKey(names)
 	if err != nil {
 		return err

@@ -2,32 +2,71 @@ package simulate_test
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/s3vet/s3vet/policy/access"
 	"github.com/s3vet/s3vet/simulate"
 )
 
-// fuzzWorld lets anonymous callers do anything to one bucket, so that
-// fuzzed requests reach every handler.
+// fuzzSecret is the body of the object FuzzServe's single-action
+// principals must never read.
+const fuzzSecret = "fuzz-secret-3d5e7a9c1b2f4068"
+
+// fuzzActions are the actions of FuzzServe's principals, one each: every
+// kind of access but reading an object.
+var fuzzActions = []string{"s3:ListBucket", "s3:ListBucketVersions", "s3:ListMultipartUploadParts", "s3:ListBucketMultipartUploads",
+	"s3:AbortMultipartUpload", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObjectAcl", "s3:GetObjectVersionAcl",
+	"s3:PutObjectAcl", "s3:GetObjectTagging", "s3:GetObjectVersionTagging", "s3:PutObjectTagging", "s3:GetObjectAttributes",
+	"s3:GetObjectRetention", "s3:GetObjectLegalHold", "s3:RestoreObject", "s3:GetBucketPolicy", "s3:PutBucketPolicy",
+	"s3:GetBucketAcl", "s3:PutBucketAcl", "s3:PutBucketVersioning", "s3:PutBucketOwnershipControls", "s3:PutBucketPublicAccessBlock",
+	"s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:GetBucketVersioning", "s3:PutObjectRetention"}
+
+// fuzzWorld lets anonymous callers do anything to two buckets, one of
+// them versioned, so that fuzzed requests reach every handler; and keeps
+// the secret in a third, vault, versioned, whose objects only principals
+// allowed to read may read: the users f0, f1, ... are each allowed one of
+// fuzzActions on every resource.
 func fuzzWorld() *simulate.World {
 	w := &simulate.World{}
 	a := w.AddAccount("777777777777")
-	b := a.AddBucket("fzz", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::fzz","arn:aws:s3:::fzz/*"]}]}`)
-	b.PublicAccessBlock = &access.PublicAccessBlock{}
-	b.ObjectOwnership = access.ObjectWriter
-	b.AddObject("k", "hello")
+	open := func(name string) *simulate.Bucket {
+		b := a.AddBucket(name, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::`+name+`","arn:aws:s3:::`+name+`/*"]}]}`)
+		b.PublicAccessBlock = &access.PublicAccessBlock{}
+		b.ObjectOwnership = access.ObjectWriter
+		return b.AddObject("k", "hello")
+	}
+	open("fzz")
+	open("fzv").Versioning = "Enabled"
+	v := a.AddBucket("vault").AddObject("s", fuzzSecret).AddObject("k", "hello")
+	v.Versioning = "Enabled"
+	for i, act := range fuzzActions {
+		u := a.AddUser(fmt.Sprintf("f%d", i), `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"`+act+`","Resource":"*"}]}`)
+		u.AccessKeys = []simulate.AccessKey{{ID: fmt.Sprintf("AKIAFUZZ%012d", i), Secret: "s"}}
+	}
 	return w
 }
 
 // FuzzServe sends arbitrary requests to the simulator: whatever the
 // method, path, query, headers and body, it answers without a panic and
-// without a 500 (S3's 4xx for what it cannot take).
+// without a 500 (S3's 4xx for what it cannot take). With who 0 the
+// request goes unsigned, to buckets that let anyone do anything (and
+// requests of one input after another make sequences, versioning's
+// among them); with who N it is signed by a principal allowed one action
+// that is not a read of an object (fuzzActions), and no answer may hold
+// the bytes of the secret object, whatever the request's shape.
 func FuzzServe(f *testing.F) {
 	seeds := []struct{ method, path, query, header, body string }{
 		{"GET", "/fzz/k", "", "", ""},
@@ -65,16 +104,42 @@ func FuzzServe(f *testing.F) {
 		{"GET", "/fzz/k", "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=x&X-Amz-Expires=999999", "", ""},
 		{"PATCH", "/fzz/k", "acl&policy", "", ""},
 		{"GET", "/fzz//..%2f", "uploads&", "Host: fzz.127.0.0.1", ""},
+		// Conditional and metadata headers.
+		{"GET", "/fzz/k", "", "If-Match: \"x\"\nIf-Unmodified-Since: Mon, 02 Jan 2006 15:04:05 GMT", ""},
+		{"GET", "/fzz/k", "", "If-None-Match: *\nIf-Modified-Since: garbage", ""},
+		{"HEAD", "/fzz/k", "partNumber=1", "Range: bytes=-1", ""},
+		{"GET", "/fzz/k", "partNumber=2&response-content-type=x", "", ""},
+		{"PUT", "/fzz/k", "", "If-None-Match: *\nCache-Control: no-cache\nExpires: 0\nContent-Disposition: inline\nContent-Language: en\nx-amz-meta-Caps: V", "x"},
+		{"PUT", "/fzz/k", "", "If-Match: \"5d41402abc4b2a76b9719d911017c592\"\nx-amz-storage-class: GLACIER\nx-amz-website-redirect-location: /a", "y"},
+		{"PUT", "/fzz/k", "", "x-amz-meta-a: 1\nx-amz-meta-a: 2\nx-amz-acl: private\nx-amz-acl: public-read", ""},
+		// Versioning sequences, on the versioned bucket.
+		{"PUT", "/fzv/k", "", "", "v2"},
+		{"DELETE", "/fzv/k", "", "", ""},
+		{"GET", "/fzv/k", "versionId=null", "", ""},
+		{"DELETE", "/fzv/k", "versionId=null", "", ""},
+		{"PUT", "/fzv", "versioning", "", `<VersioningConfiguration><Status>Suspended</Status></VersioningConfiguration>`},
+		{"GET", "/fzv", "versions&max-keys=1&key-marker=k&version-id-marker=null", "", ""},
+		{"POST", "/fzv", "delete", "", `<Delete><Object><Key>k</Key><VersionId>null</VersionId></Object></Delete>`},
+		{"GET", "/fzv", "list-type=2&encoding-type=url&delimiter=/&fetch-owner=true&continuation-token=", "", ""},
 	}
 	for _, s := range seeds {
-		f.Add(s.method, s.path, s.query, s.header, []byte(s.body))
+		f.Add(s.method, s.path, s.query, s.header, []byte(s.body), uint8(0))
 	}
+	// The secret's bytes through every shape that names it, as principals
+	// allowed one action each.
+	for i := range fuzzActions {
+		for _, q := range []string{"", "uploadId=", "uploadId=&versionId=null", "partNumber=1", "acl", "tagging", "attributes", "versions", "x-id=GetObject"} {
+			f.Add("GET", "/vault/s", q, "", []byte(nil), uint8(i+1))
+		}
+	}
+	f.Add("PUT", "/vault/c", "", "x-amz-copy-source: vault/s", []byte(nil), uint8(6))
+	f.Add("PUT", "/vault/c", "uploadId=x&partNumber=1", "x-amz-copy-source: vault/s", []byte(nil), uint8(6))
 	w := fuzzWorld()
-	sim, err := simulate.New(w)
+	sim, err := simulate.New(w, simulate.WithRecordLimit(16))
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Fuzz(func(t *testing.T, method, path, query, header string, body []byte) {
+	f.Fuzz(func(t *testing.T, method, path, query, header string, body []byte, who uint8) {
 		r := &http.Request{Method: method, URL: &url.URL{Path: path, RawQuery: query}, Header: http.Header{},
 			Host: "127.0.0.1:9000", RemoteAddr: "127.0.0.1:1234", Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body))}
 		for _, line := range strings.Split(header, "\n") {
@@ -86,6 +151,18 @@ func FuzzServe(f *testing.F) {
 				r.Header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
 			}
 		}
+		if who > 0 {
+			payload := r.Header.Get("X-Amz-Content-Sha256")
+			if payload == "" {
+				sum := sha256.Sum256(body)
+				payload = hex.EncodeToString(sum[:])
+				r.Header.Set("X-Amz-Content-Sha256", payload)
+			}
+			creds := aws.Credentials{AccessKeyID: fmt.Sprintf("AKIAFUZZ%012d", int(who-1)%len(fuzzActions)), SecretAccessKey: "s"}
+			if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, payload, "s3", "us-east-1", time.Now()); err != nil {
+				return
+			}
+		}
 		rec := httptest.NewRecorder()
 		sim.ServeHTTP(rec, r)
 		if rec.Code >= 500 && rec.Code != http.StatusNotImplemented {
@@ -94,6 +171,11 @@ func FuzzServe(f *testing.F) {
 				explain = rs[len(rs)-1].Explanation
 			}
 			t.Fatalf("%s %s?%s: %d\n%s\n%s", method, path, query, rec.Code, rec.Body.String(), explain)
+		}
+		input := method + path + query + header + string(body)
+		if who > 0 && strings.Contains(rec.Body.String(), fuzzSecret) && !strings.Contains(input, fuzzSecret) {
+			t.Fatalf("%s %s?%s as a principal allowed only %s: the secret in the answer: %d %s", method, path, query,
+				fuzzActions[int(who-1)%len(fuzzActions)], rec.Code, rec.Body.String())
 		}
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -61,10 +62,9 @@ type call struct {
 	// explain is what the record says beyond the error: why the request
 	// was refused, in more detail than the client is told.
 	explain string
-	// fakeHeaders are the maps of gofakes3's answer headers, returned to
-	// their pool when the call ends.
-	fakeHeaders   []http.Header
-	fakeHeaderBuf [2]http.Header
+	// pins are the object versions the request was authorized on, which
+	// its handler acts on (look).
+	pins map[objectRef]*objectVersion
 	// sw is w's, in the same allocation.
 	sw statusWriter
 }
@@ -91,7 +91,6 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		s.record(c)
-		c.releaseFakeHeaders()
 	}()
 	if err := c.serve(); err != nil {
 		c.fail(err)
@@ -130,7 +129,13 @@ func (c *call) fail(err error) {
 
 func (c *call) serve() error {
 	r := c.r
-	c.query = r.URL.Query()
+	var err error
+	if c.query, err = parseQuery(r.URL.RawQuery); err != nil {
+		return err
+	}
+	if err := canonicalHeaders(r.Header); err != nil {
+		return err
+	}
 	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		return c.serveControl()
 	}
@@ -149,8 +154,17 @@ func (c *call) serve() error {
 		return err
 	}
 	c.bucket, c.key = target(r)
+	if len(c.key) > maxKeyLength {
+		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long.").
+			with("Size", strconv.Itoa(len(c.key))).with("MaxSizeAllowed", strconv.Itoa(maxKeyLength))
+	}
 	if c.op, err = s3op.Classify(r.Method, c.bucket, c.key, c.query, r.Header); err != nil {
 		return classifyError(r.Method, err)
+	}
+	if vs, ok := c.query["versionId"]; ok && c.key != "" {
+		if err := checkVersionID(vs[0]); err != nil {
+			return err
+		}
 	}
 	h := handlers[c.op]
 	if h == nil {
@@ -163,6 +177,9 @@ func (c *call) serve() error {
 	}
 	if !uploads[c.op] {
 		if c.body, err = readBodySize(r.Body, r.ContentLength, maxConfigBody); err != nil {
+			return err
+		}
+		if _, _, err := verifyIntegrity(r.Header, c.body, c.sig.bodySHA256); err != nil {
 			return err
 		}
 	}
@@ -215,7 +232,7 @@ func (c *call) authorize() error {
 	if c.op == "DeleteObjects" {
 		d, err = c.authorizeKeys(req)
 	} else {
-		d, err = c.s.m.authorize(c.caller, req, wr)
+		d, err = c.s.m.authorize(c.caller, req, wr, c.look)
 	}
 	c.s.mu.RUnlock()
 	if errors.Is(err, ErrNoSuchBucket) {
@@ -398,10 +415,7 @@ var lastID = func() *atomic.Uint64 {
 // finalizer of SplitMix64), so that IDs look random but no two requests
 // of the process share one before 2^64 of them.
 func newRequestID() (id, host string) {
-	z := lastID.Add(1)
-	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
-	z = (z ^ z>>27) * 0x94d049bb133111eb
-	z ^= z >> 31
+	z := mix64(lastID.Add(1))
 	const digits = "0123456789ABCDEF"
 	var raw [48]byte
 	for i := range 16 {

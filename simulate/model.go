@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/s3vet/s3vet/policy"
@@ -12,12 +13,16 @@ import (
 
 // model is a compiled World: every policy parsed, every name indexed.
 type model struct {
-	region   string
-	orgID    string
-	org      map[string]bool // member accounts
-	scps     [][]*policy.Policy
-	rcps     [][]*policy.Policy
-	accounts map[string]*accountModel
+	// now is the clock of the simulator, for the objects of the world.
+	now func() time.Time
+	// versionIDs numbers the versions the model creates (newVersionID).
+	versionIDs atomic.Uint64
+	region     string
+	orgID      string
+	org        map[string]bool // member accounts
+	scps       [][]*policy.Policy
+	rcps       [][]*policy.Policy
+	accounts   map[string]*accountModel
 	// canonical maps the canonical user ID of each account (canonicalID)
 	// back to the account ID.
 	canonical map[string]string
@@ -81,34 +86,18 @@ type bucketModel struct {
 	// act on, by subresource (lifecycle, cors, website, replication,
 	// notification, object-lock), as the XML the client sent.
 	configs map[string][]byte
-	objects map[string]*objectMeta
+	// objects holds every version of every key, newest first.
+	objects map[string][]*objectVersion
+	// keys are the keys of objects, perhaps with deleted and repeated
+	// ones; sorted and without those when keysSorted is set.
+	keys       []string
+	keysSorted bool
+	// lockDefault is the default retention of the Object Lock
+	// configuration, applied to new versions; nil if none.
+	lockDefault *lockRetention
 	// decisions keeps the bucket's and its objects' ACLs compiled into
 	// policies, and whether its policy is public, for access.Decide.
 	decisions *access.Cache
-}
-
-// objectMeta is what the simulator knows of an object beyond its bytes,
-// which gofakes3 stores.
-type objectMeta struct {
-	owner string
-	acl   []access.Grant
-	tags  map[string]string
-	enc   objectEncryption
-	// checksum is the full-object checksum given on upload: algorithm
-	// (CRC32, CRC32C, SHA1, SHA256, CRC64NVME) and base64 value.
-	checksumAlg, checksum string
-	// header holds the headers S3 stores and returns that gofakes3 does
-	// not: Cache-Control, Content-Language, Expires, x-amz-storage-class,
-	// x-amz-website-redirect-location.
-	header map[string]string
-	// metaKeys are the metadata headers the last write stored, in
-	// canonical form: gofakes3 carries over the ones of an overwritten
-	// object, which S3 does not.
-	metaKeys []string
-	// retention and legal hold, for Object Lock.
-	retainMode  string
-	retainUntil time.Time
-	legalHold   string
 }
 
 // objectEncryption is how an object is encrypted at rest.
@@ -138,8 +127,8 @@ const maxPolicySize = 20 * 1024
 // allOn is S3's Block Public Access setting for a new bucket.
 var allOn = access.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
 
-func compile(w *World) (*model, error) {
-	m := &model{
+func compile(w *World, now func() time.Time) (*model, error) {
+	m := &model{now: now,
 		region: w.Region, org: map[string]bool{}, accounts: map[string]*accountModel{}, canonical: map[string]string{},
 		keys: map[string]*identity{}, keyOrder: map[string][]string{}, users: map[string]*identity{}, roles: map[string]*roleModel{},
 		buckets: map[string]*bucketModel{},
@@ -294,7 +283,7 @@ func compile(w *World) (*model, error) {
 			if _, dup := m.buckets[b.Name]; dup {
 				return nil, fmt.Errorf("world: bucket %s is declared twice", b.Name)
 			}
-			bm, err := compileBucket(a.ID, bw, b)
+			bm, err := m.compileBucket(a.ID, bw, b)
 			if err != nil {
 				return nil, err
 			}
@@ -304,8 +293,9 @@ func compile(w *World) (*model, error) {
 	return m, nil
 }
 
-func compileBucket(owner, where string, b *Bucket) (*bucketModel, error) {
+func (m *model) compileBucket(owner, where string, b *Bucket) (*bucketModel, error) {
 	bm := newBucket(b.Name, owner, b.ObjectOwnership)
+	bm.created = m.now()
 	bm.versioning, bm.mfaDelete, bm.logging, bm.tags, bm.acl = b.Versioning, b.MFADelete, b.Logging, b.Tags, b.ACL
 	var err error
 	if len(b.Policy) > maxPolicySize {
@@ -363,11 +353,12 @@ func compileBucket(owner, where string, b *Bucket) (*bucketModel, error) {
 		if err := st.Validate(); err != nil {
 			return nil, fmt.Errorf("world: %s: object %s: %w", where, o.Key, err)
 		}
-		om := &objectMeta{owner: o.Owner, acl: o.ACL, tags: o.Tags, enc: bm.defaultEncryption()}
-		if om.owner == "" || bm.ownership == access.BucketOwnerEnforced {
-			om.owner = owner
+		v := &objectVersion{owner: o.Owner, acl: o.ACL, tags: o.Tags, enc: bm.defaultEncryption(), modified: m.now(),
+			data: []byte(o.Body), etag: md5ETag([]byte(o.Body)), header: map[string]string{"Content-Type": "binary/octet-stream"}}
+		if v.owner == "" || bm.ownership == access.BucketOwnerEnforced {
+			v.owner = owner
 		}
-		bm.objects[o.Key] = om
+		bm.put(o.Key, v, m.newVersionID)
 	}
 	return bm, nil
 }

@@ -87,10 +87,11 @@ func postObject(c *call) error {
 	if err := validKey(c.key); err != nil {
 		return err
 	}
-	_, _, etag, err := c.writeObject(data)
+	v, err := c.writeObject(data)
 	if err != nil {
 		return err
 	}
+	etag := v.etag
 	h := c.w.Header()
 	scheme := "http"
 	if c.r.TLS != nil {
@@ -135,7 +136,7 @@ func postObject(c *call) error {
 
 func validKey(key string) error {
 	if key == "" || len(key) > 1024 {
-		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long")
+		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long.")
 	}
 	return nil
 }

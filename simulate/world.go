@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/s3vet/s3vet/policy"
 	"github.com/s3vet/s3vet/policy/access"
@@ -148,7 +149,7 @@ func LoadWorld(r io.Reader) (*World, error) {
 	if err := d.Decode(&w); err != nil {
 		return nil, fmt.Errorf("world: %w", err)
 	}
-	if _, err := compile(&w); err != nil {
+	if _, err := compile(&w, time.Now); err != nil {
 		return nil, err
 	}
 	for _, a := range w.Accounts {

@@ -173,6 +173,10 @@ func parseRetention(body []byte) (string, time.Time, error) {
 	if err := decodeXML(body, &v); err != nil {
 		return "", time.Time{}, err
 	}
+	if v.Mode == "" && v.RetainUntilDate == "" {
+		// No retention: it is removed.
+		return "", time.Time{}, nil
+	}
 	if v.Mode != "GOVERNANCE" && v.Mode != "COMPLIANCE" {
 		return "", time.Time{}, malformedXML()
 	}
