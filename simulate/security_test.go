@@ -4,277 +4,292 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/aws-sdk-go-v2/service/s3control"
-	ctypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 
-	"github.com/s3vet/s3vet/policy/s3op"
 	"github.com/s3vet/s3vet/simulate"
 )
 
-// clock is a settable clock for WithClock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// The simulator's promise: no principal reads, writes or deletes what its
+// policies deny, whatever the shape of the request. These tests try to
+// break it as an attacker would: with shapes that a second router could
+// read otherwise, with repeated parameters, and with requests that name
+// an older version whose security state differs from the current one's
+// (S3 keeps encryption, Object Lock, owner, ACL and tags per version).
 
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-const publicRead = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}]}`
-
-// BlockPublicPolicy refuses a public bucket policy, with S3's explained
-// message; without it the policy is stored and GetBucketPolicyStatus
-// calls it public; the account's setting blocks it again (S3 User Guide,
-// "Block public access settings").
-func TestBlockPublicPolicy(t *testing.T) {
-	servers(t, testWorld, func(t *testing.T, srv *simulate.Server) {
-		ctx := context.Background()
-		c := srv.Client(root1)
-		_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("reports"), Policy: aws.String(publicRead)})
-		wantError(t, err, "AccessDenied", `User: arn:aws:iam::111111111111:root is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::reports" because public policies are blocked by the BlockPublicPolicy block public access setting`)
-		if _, err := c.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String("reports")}); err != nil {
+// signedRequest sends a request signed with SigV4 as principal (the SDK's
+// signer, its first access key), with the query given raw, so that any
+// shape can be sent, and returns the status and body.
+func signedRequest(t testing.TB, srv *simulate.Server, principal, method, path, rawQuery string, header http.Header, body []byte) (int, http.Header, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.URL.RawQuery = rawQuery
+	for k, vs := range header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if h := header.Get("Host"); h != "" {
+		req.Host = h
+		req.Header.Del("Host")
+	}
+	sum := sha256.Sum256(body)
+	payload := hex.EncodeToString(sum[:])
+	req.Header.Set("X-Amz-Content-Sha256", payload)
+	if principal != anon {
+		creds, err := srv.Config(principal).Credentials.Retrieve(context.Background())
+		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("reports"), Policy: aws.String(publicRead)}); err != nil {
+		if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, payload, "s3", "us-east-1", time.Now()); err != nil {
 			t.Fatal(err)
 		}
-		st, err := c.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: aws.String("reports")})
-		if err != nil || !aws.ToBool(st.PolicyStatus.IsPublic) {
-			t.Fatalf("policy status: %v", err)
+	}
+	resp, err := srv.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header, b
+}
+
+// versionedWorld has a versioned bucket "vault" of account 444444444444,
+// with SSE-C allowed, Object Lock, a KMS key only the admin may use, and
+// a reader allowed every read of vault but no KMS key.
+func versionedWorld(t testing.TB) *simulate.World {
+	w, err := simulate.LoadWorld(strings.NewReader(`{
+	  "accounts": [{
+	    "id": "444444444444",
+	    "users": [
+	      {"name": "admin", "accessKeys": [{"id": "AKIAVADMIN0000000001", "secret": "admin-secret"}],
+	       "policies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:*", "kms:*"], "Resource": "*"}]}]},
+	      {"name": "reader", "accessKeys": [{"id": "AKIAVREADER000000001", "secret": "reader-secret"}],
+	       "policies": [{"Version": "2012-10-17", "Statement": [
+	         {"Effect": "Allow", "Action": ["s3:Get*", "s3:List*", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"],
+	          "Resource": ["arn:aws:s3:::vault", "arn:aws:s3:::vault/*"]},
+	         {"Effect": "Deny", "Action": "s3:GetObject*", "Resource": "arn:aws:s3:::vault/*",
+	          "Condition": {"StringEquals": {"s3:ExistingObjectTag/class": "secret"}}}]}]}
+	    ],
+	    "kmsKeys": [{"id": "1234abcd-12ab-34cd-56ef-1234567890ab", "policy": {"Version": "2012-10-17", "Statement": [
+	      {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444444444444:user/admin"}, "Action": "kms:*", "Resource": "*"}]}}],
+	    "buckets": [{"name": "vault", "versioning": "Enabled",
+	      "encryption": {"algorithm": "AES256", "blockedEncryptionTypes": ["NONE"]}}]
+	  }]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+const (
+	vAdmin  = "arn:aws:iam::444444444444:user/admin"
+	vReader = "arn:aws:iam::444444444444:user/reader"
+	vKey    = "arn:aws:kms:us-east-1:444444444444:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+)
+
+// sseC returns an SSE-C key and its MD5, in base64.
+func sseC(fill byte) (key, sum string) {
+	k := bytes.Repeat([]byte{fill}, 32)
+	s := md5.Sum(k)
+	return base64.StdEncoding.EncodeToString(k), base64.StdEncoding.EncodeToString(s[:])
+}
+
+// An older version keeps its own SSE-C key, KMS key, tags and Object Lock
+// retention: a request that names it is checked against it, not against
+// the current version (S3 User Guide, "How S3 Versioning works": each
+// version is an object of its own; "Locking objects with Object Lock":
+// retention is set per version).
+func TestPerVersionSecurityState(t *testing.T) {
+	srv := simulate.NewTestTLSServer(t, versionedWorld(t))
+	ctx := context.Background()
+	admin, reader := srv.Client(vAdmin), srv.Client(vReader)
+	b := aws.String("vault")
+	putV := func(in *s3.PutObjectInput) string {
+		t.Helper()
+		in.Bucket = b
+		out, err := admin.PutObject(ctx, in)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if body, err := get(ctx, srv.Client(anon), "reports", "hr/pay.csv"); err != nil || body != "x" {
-			t.Fatalf("anonymous read of a public bucket: %q %v", body, err)
+		return aws.ToString(out.VersionId)
+	}
+	getV := func(c *s3.Client, key, vid string, opt ...func(*s3.GetObjectInput)) (string, error) {
+		in := &s3.GetObjectInput{Bucket: b, Key: aws.String(key)}
+		if vid != "" {
+			in.VersionId = aws.String(vid)
+		}
+		for _, o := range opt {
+			o(in)
+		}
+		out, err := c.GetObject(ctx, in)
+		if err != nil {
+			return "", err
+		}
+		defer out.Body.Close()
+		body, err := io.ReadAll(out.Body)
+		return string(body), err
+	}
+
+	t.Run("SSE-C version hidden by a delete marker", func(t *testing.T) {
+		k, m := sseC(3)
+		vid := putV(&s3.PutObjectInput{Key: aws.String("c.bin"), Body: strings.NewReader("sealed"),
+			SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(k), SSECustomerKeyMD5: aws.String(m)})
+		if _, err := admin.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: b, Key: aws.String("c.bin")}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := getV(reader, "c.bin", vid)
+		wantError(t, err, "InvalidRequest", "The object was stored using a form of Server Side Encryption")
+		body, err := getV(reader, "c.bin", vid, func(in *s3.GetObjectInput) {
+			in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k), aws.String(m)
+		})
+		if err != nil || body != "sealed" {
+			t.Fatalf("with its key: %q %v", body, err)
+		}
+	})
+
+	t.Run("SSE-KMS version under a newer SSE-S3 version", func(t *testing.T) {
+		vid := putV(&s3.PutObjectInput{Key: aws.String("k.bin"), Body: strings.NewReader("kms"),
+			ServerSideEncryption: types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(vKey)})
+		putV(&s3.PutObjectInput{Key: aws.String("k.bin"), Body: strings.NewReader("plain")})
+		if body, err := getV(reader, "k.bin", ""); err != nil || body != "plain" {
+			t.Fatalf("current SSE-S3 version: %q %v", body, err)
+		}
+		_, err := getV(reader, "k.bin", vid)
+		wantError(t, err, "AccessDenied", "kms:Decrypt")
+		// The copy reads the version it names, with its key.
+		_, err = reader.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("k-copy.bin"),
+			CopySource: aws.String("vault/k.bin?versionId=" + vid)})
+		wantError(t, err, "AccessDenied", "kms:Decrypt")
+		if _, err := reader.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("k-copy.bin"),
+			CopySource: aws.String("vault/k.bin")}); err != nil {
+			t.Fatalf("copy of the current version: %v", err)
+		}
+	})
+
+	t.Run("tags of the version named", func(t *testing.T) {
+		vid := putV(&s3.PutObjectInput{Key: aws.String("t.txt"), Body: strings.NewReader("classified"), Tagging: aws.String("class=secret")})
+		putV(&s3.PutObjectInput{Key: aws.String("t.txt"), Body: strings.NewReader("public")})
+		if body, err := getV(reader, "t.txt", ""); err != nil || body != "public" {
+			t.Fatalf("current untagged version: %q %v", body, err)
+		}
+		_, err := getV(reader, "t.txt", vid)
+		wantError(t, err, "AccessDenied", "explicit deny in an identity-based policy")
+		_, err = reader.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("t-copy.txt"),
+			CopySource: aws.String("vault/t.txt?versionId=" + vid)})
+		wantError(t, err, "AccessDenied", "explicit deny in an identity-based policy")
+	})
+
+	t.Run("COMPLIANCE-locked version under newer versions", func(t *testing.T) {
+		if _, err := admin.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: b,
+			ObjectLockConfiguration: &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled}}); err != nil {
+			t.Fatal(err)
+		}
+		locked := putV(&s3.PutObjectInput{Key: aws.String("l.txt"), Body: strings.NewReader("kept"), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32,
+			ObjectLockMode: types.ObjectLockModeCompliance, ObjectLockRetainUntilDate: aws.Time(time.Now().Add(24 * time.Hour))})
+		putV(&s3.PutObjectInput{Key: aws.String("l.txt"), Body: strings.NewReader("newer")})
+		if _, err := admin.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: b, Key: aws.String("l.txt")}); err != nil {
+			t.Fatalf("a delete marker over a locked version: %v", err)
+		}
+		for _, c := range []*s3.Client{admin, reader} {
+			_, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: b, Key: aws.String("l.txt"), VersionId: aws.String(locked),
+				BypassGovernanceRetention: aws.Bool(true)})
+			wantError(t, err, "AccessDenied", "object protected by object lock")
+			out, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: b, BypassGovernanceRetention: aws.Bool(true),
+				Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: aws.String("l.txt"), VersionId: aws.String(locked)}}}})
+			if err != nil || len(out.Deleted) != 0 || len(out.Errors) != 1 || aws.ToString(out.Errors[0].Code) != "AccessDenied" {
+				t.Fatalf("DeleteObjects of a locked version: %v %+v", err, out)
+			}
+		}
+		if body, err := getV(admin, "l.txt", locked); err != nil || body != "kept" {
+			t.Fatalf("the locked version after the attempts: %q %v", body, err)
 		}
 	})
 }
 
-// Bucket policies S3 refuses, with S3's MalformedPolicy messages.
-func TestMalformedPolicy(t *testing.T) {
+// A request that repeats a parameter or a header S3 reads as one value is
+// refused before it is authorized, so that the authorizer and the handler
+// cannot read different values of it (issue: "repeated headers and query
+// parameters must mean one thing"). S3's documentation is silent on
+// repeats; refusing them is the stricter reading.
+func TestRepeatedParametersRefused(t *testing.T) {
 	srv := simulate.NewTestServer(t, testWorld(t))
-	c := srv.Client(root1)
-	tests := []struct{ doc, msg string }{
-		{`not json`, "Policies must be valid JSON and the first byte must be '{'"},
-		{`{"Statement": [}`, "This policy contains invalid Json"},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::other-bucket/*"}]}`, "Policy has invalid resource"},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::reports"}]}`, "Action does not apply to any resource(s) in statement"},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}]}`, "Missing required field Principal"},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"s3:FlyToTheMoon","Resource":"arn:aws:s3:::reports/*"}]}`, "Policy has invalid action"},
-		{`{"Version":"2012-10-17","Statement":[{"Sid":"` + strings.Repeat("x", 21*1024) + `","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}]}`, "Policy exceeds the maximum allowed document size."},
+	tests := []struct {
+		name, method, path, query string
+		header                    http.Header
+	}{
+		{"two copy sources", "PUT", "/reports/eng/copy.csv", "", http.Header{"X-Amz-Copy-Source": {"reports/eng/q1.csv", "reports/hr/pay.csv"}}},
+		{"two versionIds", "GET", "/reports/eng/q1.csv", "versionId=null&versionId=" + strings.Repeat("A", 32), nil},
+		{"two canned ACLs", "PUT", "/reports/eng/x.csv", "", http.Header{"X-Amz-Acl": {"private", "public-read"}}},
+		{"two prefixes", "GET", "/reports", "prefix=eng/&prefix=hr/", nil},
+		{"two list-types", "GET", "/reports", "list-type=2&list-type=1", nil},
+		{"two uploadIds", "GET", "/reports/hr/pay.csv", "uploadId=a&uploadId=", nil},
+		{"two ranges", "GET", "/reports/hr/pay.csv", "", http.Header{"Range": {"bytes=0-0", "bytes=0-9"}}},
+		{"header names differing in case", "PUT", "/reports/eng/copy.csv", "", http.Header{"x-amz-copy-source": {"reports/hr/pay.csv"}, "X-Amz-Copy-Source": {"reports/eng/q1.csv"}}},
 	}
 	for _, tt := range tests {
-		_, err := c.PutBucketPolicy(context.Background(), &s3.PutBucketPolicyInput{Bucket: aws.String("reports"), Policy: aws.String(tt.doc)})
-		if err == nil {
-			t.Errorf("%.60s: accepted, want %q", tt.doc, tt.msg)
-			continue
-		}
-		code, msg, status := apiError(t, err)
-		if code != "MalformedPolicy" || msg != tt.msg || status != 400 {
-			t.Errorf("%.60s: %d %s %q, want MalformedPolicy %q", tt.doc, status, code, msg, tt.msg)
-		}
-	}
-	// A caller of another account, even one the policy allows, gets 405.
-	if _, err := c.DeletePublicAccessBlock(context.Background(), &s3.DeletePublicAccessBlockInput{Bucket: aws.String("reports")}); err != nil {
-		t.Fatal(err)
-	}
-	allowCarol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"s3:*","Resource":["arn:aws:s3:::reports","arn:aws:s3:::reports/*"]}]}`
-	if _, err := c.PutBucketPolicy(context.Background(), &s3.PutBucketPolicyInput{Bucket: aws.String("reports"), Policy: aws.String(allowCarol)}); err != nil {
-		t.Fatal(err)
-	}
-	_, err := srv.Client(carol).GetBucketPolicy(context.Background(), &s3.GetBucketPolicyInput{Bucket: aws.String("reports")})
-	if _, _, status := apiError(t, err); status != http.StatusMethodNotAllowed {
-		t.Errorf("cross-account GetBucketPolicy: status %d, want 405", status)
-	}
-	if body, err := get(context.Background(), srv.Client(carol), "reports", "eng/q1.csv"); err != nil || body != "a,b" {
-		t.Errorf("carol through the bucket policy: %q %v", body, err)
-	}
-}
-
-// Authentication failures are S3's: unknown key, wrong secret, clock skew,
-// expired presigned URL.
-func TestAuthenticationErrors(t *testing.T) {
-	clk := &clock{t: time.Now()}
-	srv := simulate.NewTestServer(t, testWorld(t), simulate.WithClock(clk.now))
-	ctx := context.Background()
-	client := func(id, secret string) *s3.Client {
-		cfg := srv.Config(anon)
-		cfg.Credentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: id, SecretAccessKey: secret}, nil
+		t.Run(tt.name, func(t *testing.T) {
+			status, _, body := signedRequest(t, srv, alice, tt.method, tt.path, tt.query, tt.header, nil)
+			if status != http.StatusBadRequest || !bytes.Contains(body, []byte("<Code>InvalidArgument</Code>")) {
+				t.Fatalf("%d %s", status, body)
+			}
+			if bytes.Contains(body, []byte("x\n")) || bytes.Contains(body, []byte(">x<")) {
+				t.Fatalf("the answer holds hr/pay.csv's bytes: %s", body)
+			}
 		})
-		return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true; o.RetryMaxAttempts = 1 })
 	}
-	_, err := get(ctx, client("AKIANOSUCHKEY0000000", "secret"), "reports", "eng/q1.csv")
-	wantError(t, err, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
-	_, err = get(ctx, client("AKIAALICEEXAMPLE0001", "wrong-secret"), "reports", "eng/q1.csv")
-	wantError(t, err, "SignatureDoesNotMatch", "")
-	_, err = get(ctx, client("AKIAALICEEXAMPLE0001", "alice-secret"), "reports", "eng/q1.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+}
 
-	// Presigned URLs: valid until X-Amz-Expires, then "Request has expired".
-	ps, err := s3.NewPresignClient(srv.Client(alice)).PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("reports"), Key: aws.String("eng/q1.csv")},
-		s3.WithPresignExpires(5*time.Minute))
-	if err != nil {
-		t.Fatal(err)
+// The shape of ListParts does not read an object: GET of an object with
+// an empty or present uploadId is ListParts and is answered as ListParts,
+// never with the object's bytes (issue: "Read through ListParts' shape").
+func TestListPartsShapeDoesNotRead(t *testing.T) {
+	w := testWorld(t)
+	w.Accounts[0].AddUser("parts", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+		"Action":["s3:ListMultipartUploadParts","s3:AbortMultipartUpload","s3:ListBucketMultipartUploads"],
+		"Resource":["arn:aws:s3:::reports","arn:aws:s3:::reports/*"]}]}`).AccessKeys = []simulate.AccessKey{{ID: "AKIAPARTS00000000001", Secret: "parts-secret"}}
+	srv := simulate.NewTestServer(t, w)
+	const parts = "arn:aws:iam::111111111111:user/parts"
+	if status, _, _ := signedRequest(t, srv, parts, "GET", "/reports/hr/pay.csv", "", nil, nil); status != http.StatusForbidden {
+		t.Fatalf("GetObject: %d, want 403", status)
 	}
-	fetch := func() (int, string) {
-		resp, err := srv.HTTPClient().Get(ps.URL)
-		if err != nil {
-			t.Fatal(err)
+	for _, q := range []string{"uploadId=", "uploadId", "uploadId=&versionId=null", "uploadId=x&partNumber=1", "uploadId=&x-id=GetObject",
+		"uploadId=&response-content-type=text/plain", "uploads&uploadId="} {
+		status, _, body := signedRequest(t, srv, parts, "GET", "/reports/hr/pay.csv", q, nil, nil)
+		if status == http.StatusOK || bytes.Equal(body, []byte("x")) {
+			t.Errorf("?%s: %d %q", q, status, body)
 		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
-	if status, body := fetch(); status != 200 || body != "a,b" {
-		t.Fatalf("presigned GET: %d %s", status, body)
-	}
-	clk.set(time.Now().Add(10 * time.Minute))
-	if status, body := fetch(); status != 403 || !strings.Contains(body, "<Code>AccessDenied</Code>") || !strings.Contains(body, "Request has expired") {
-		t.Fatalf("expired presigned GET: %d %s", status, body)
-	}
-	// Header signatures are refused past 15 minutes of skew.
-	clk.set(time.Now().Add(time.Hour))
-	_, err = get(ctx, srv.Client(alice, func(o *s3.Options) { o.RetryMaxAttempts = 1 }), "reports", "eng/q1.csv")
-	wantError(t, err, "RequestTimeTooSkewed", "")
-}
-
-// Conditions on the request: aws:SecureTransport, aws:SourceIp and
-// s3:ExistingObjectTag, evaluated from the connection and the object.
-func TestRequestConditions(t *testing.T) {
-	world := func(t testing.TB) *simulate.World {
-		w := &simulate.World{}
-		a := w.AddAccount("333333333333")
-		a.AddUser("dev", `{"Version":"2012-10-17","Statement":[
-			{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:PutObjectTagging"],"Resource":"arn:aws:s3:::data/*"},
-			{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::data/*","Condition":{"StringEquals":{"s3:ExistingObjectTag/class":"secret"}}}]}`)
-		a.AddBucket("data", `{"Version":"2012-10-17","Statement":[
-			{"Sid":"TLSOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::data","arn:aws:s3:::data/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}},
-			{"Sid":"NotFromTestNet","Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::data/*","Condition":{"IpAddress":{"aws:SourceIp":"192.0.2.0/24"}}}]}`).
-			AddObject("open.txt", "open").AddObject("closed.txt", "closed")
-		return w
-	}
-	const dev = "arn:aws:iam::333333333333:user/dev"
-	ctx := context.Background()
-	plain := simulate.NewTestServer(t, world(t))
-	_, err := get(ctx, plain.Client(dev), "data", "open.txt")
-	wantError(t, err, "AccessDenied", "with an explicit deny in a resource-based policy")
-
-	srv := simulate.NewTestTLSServer(t, world(t))
-	c := srv.Client(dev)
-	if body, err := get(ctx, c, "data", "open.txt"); err != nil || body != "open" {
-		t.Fatalf("over TLS: %q %v", body, err)
-	}
-	if _, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String("data"), Key: aws.String("closed.txt"),
-		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("class"), Value: aws.String("secret")}}}}); err != nil {
-		t.Fatal(err)
-	}
-	_, err = get(ctx, c, "data", "closed.txt")
-	wantError(t, err, "AccessDenied", "with an explicit deny in an identity-based policy")
-	if err := put(ctx, c, "data", "new.txt", "from loopback"); err != nil {
-		t.Fatalf("PutObject from 127.0.0.1: %v", err)
-	}
-	d, err := srv.Authorize(dev, &s3op.Request{Operation: "PutObject", Bucket: "data", Key: "x",
-		Conn: s3op.Conn{SourceIP: "192.0.2.7", TLSVersion: "1.3"}})
-	if err != nil || d.Allowed {
-		t.Fatalf("PutObject from 192.0.2.7: %v %+v", err, d)
-	}
-}
-
-// SSE-C: refused over HTTP, blocked by default on new buckets, allowed
-// once BlockedEncryptionTypes says NONE; reads need the same key.
-func TestSSEC(t *testing.T) {
-	ctx := context.Background()
-	key := bytes.Repeat([]byte{7}, 32)
-	sum := md5.Sum(key)
-	k64, m64 := base64.StdEncoding.EncodeToString(key), base64.StdEncoding.EncodeToString(sum[:])
-	putC := func(c *s3.Client, key string) error {
-		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String(key), Body: strings.NewReader("sealed"),
-			SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(k64), SSECustomerKeyMD5: aws.String(m64)})
-		return err
-	}
-	plain := simulate.NewTestServer(t, testWorld(t))
-	wantError(t, putC(plain.Client(root1), "c.bin"), "InvalidRequest", "must be made over a secure connection")
-
-	srv := simulate.NewTestTLSServer(t, testWorld(t))
-	c := srv.Client(root1)
-	wantError(t, putC(c, "c.bin"), "AccessDenied", "")
-	if _, err := c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String("reports"), ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
-		Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAes256},
-			BlockedEncryptionTypes: &types.BlockedEncryptionTypes{EncryptionType: []types.EncryptionType{types.EncryptionTypeNone}}}}}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := putC(c, "c.bin"); err != nil {
-		t.Fatal(err)
-	}
-	_, err := get(ctx, c, "reports", "c.bin")
-	wantError(t, err, "InvalidRequest", "The object was stored using a form of Server Side Encryption")
-	other := bytes.Repeat([]byte{8}, 32)
-	osum := md5.Sum(other)
-	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("reports"), Key: aws.String("c.bin"), SSECustomerAlgorithm: aws.String("AES256"),
-		SSECustomerKey: aws.String(base64.StdEncoding.EncodeToString(other)), SSECustomerKeyMD5: aws.String(base64.StdEncoding.EncodeToString(osum[:]))})
-	wantError(t, err, "AccessDenied", "")
-	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("reports"), Key: aws.String("c.bin"), SSECustomerAlgorithm: aws.String("AES256"),
-		SSECustomerKey: aws.String(k64), SSECustomerKeyMD5: aws.String(m64)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(out.Body)
-	out.Body.Close()
-	if string(body) != "sealed" || aws.ToString(out.SSECustomerKeyMD5) != m64 {
-		t.Fatalf("SSE-C read: %q %q", body, aws.ToString(out.SSECustomerKeyMD5))
-	}
-	// The key is not metadata: it does not come back.
-	for _, r := range srv.Requests() {
-		if r.Status >= 500 {
-			t.Errorf("%s: %d %s", r.Operation, r.Status, r.Explanation)
+		rec := srv.Requests()[len(srv.Requests())-1]
+		if rec.Operation != "ListParts" && rec.Operation != "" {
+			t.Errorf("?%s: classified %s", q, rec.Operation)
 		}
 	}
-}
-
-// The account's Block Public Access, set through the SDK's s3control
-// client, applies to every bucket of the account.
-func TestAccountBlockPublicAccess(t *testing.T) {
-	srv := simulate.NewTestServer(t, testWorld(t))
-	ctx := context.Background()
-	if _, err := get(ctx, srv.Client(anon), "site", "index.html"); err != nil {
+	// With a real upload, the same principal lists its parts: the
+	// operation authorized is the one answered.
+	up, err := srv.Client(root1).CreateMultipartUpload(context.Background(), &s3.CreateMultipartUploadInput{Bucket: aws.String("reports"), Key: aws.String("hr/pay.csv")})
+	if err != nil {
 		t.Fatal(err)
 	}
-	ctl := s3control.NewFromConfig(srv.Config(root1))
-	if _, err := ctl.PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{AccountId: aws.String("111111111111"),
-		PublicAccessBlockConfiguration: &ctypes.PublicAccessBlockConfiguration{RestrictPublicBuckets: aws.Bool(true)}}); err != nil {
-		t.Fatal(err)
-	}
-	_, err := get(ctx, srv.Client(anon), "site", "index.html")
-	wantError(t, err, "AccessDenied", "Access Denied")
-	recs := srv.Requests()
-	if r := recs[len(recs)-1]; r.Decision == nil || r.Decision.Setting != "RestrictPublicBuckets" {
-		t.Errorf("decided by %+v", r.Decision)
-	}
-	if _, err := ctl.DeletePublicAccessBlock(ctx, &s3control.DeletePublicAccessBlockInput{AccountId: aws.String("111111111111")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := get(ctx, srv.Client(anon), "site", "index.html"); err != nil {
-		t.Fatal(err)
+	status, _, body := signedRequest(t, srv, parts, "GET", "/reports/hr/pay.csv", "uploadId="+url.QueryEscape(aws.ToString(up.UploadId)), nil, nil)
+	if status != http.StatusOK || !bytes.Contains(body, []byte("<ListPartsResult")) {
+		t.Fatalf("ListParts of an upload: %d %s", status, body)
 	}
 }
