@@ -58,6 +58,20 @@ func simWorld(s *checks.Snapshot) *simulate.World {
 	other := &simulate.Account{ID: "444455556666", Roles: []*simulate.Role{{Name: "x"}, {Name: "admin"}}}
 	trusted := &simulate.Account{ID: "555555555555"}
 	w := &simulate.World{Accounts: []*simulate.Account{a, other, trusted}}
+	// And those their ACLs grant to, by canonical user ID: S3 refuses a
+	// grantee it does not know.
+	seen := map[string]bool{}
+	for _, b := range s.Buckets {
+		if b.ACL == nil {
+			continue
+		}
+		for _, g := range b.ACL.Grants {
+			if len(g.Grantee) == 64 && g.Grantee != b.ACL.Owner && !seen[g.Grantee] {
+				seen[g.Grantee] = true
+				w.Accounts = append(w.Accounts, &simulate.Account{ID: fmt.Sprintf("9%011d", len(seen)), CanonicalID: g.Grantee})
+			}
+		}
+	}
 	if deny := deniedReads(s); deny != nil {
 		// The scan runs as the root user, whom a bucket policy cannot deny
 		// GetBucketPolicy; an SCP can (Organizations User Guide, "SCPs

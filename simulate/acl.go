@@ -12,8 +12,9 @@ import (
 	"github.com/s3vet/s3vet/policy/access"
 )
 
-// canonicalID is the simulated canonical user ID of an account: 64 hex
-// digits, as S3's are, derived from the account ID.
+// canonicalID is the simulated canonical user ID of an account that does
+// not declare one (model.canonicalOf): 64 hex digits, as S3's are,
+// derived from the account ID.
 func canonicalID(account string) string {
 	h := sha256.Sum256([]byte("s3vet canonical user\x00" + account))
 	return hex.EncodeToString(h[:])
@@ -61,12 +62,11 @@ func (s *Simulator) parseACL(body []byte) ([]access.Grant, error) {
 		case g.Grantee.URI != "":
 			who = g.Grantee.URI
 		case g.Grantee.ID != "":
-			who = g.Grantee.ID
-			// The accounts of a world are fixed: their map is read
-			// without the lock, which the caller may hold.
-			if a, ok := s.m.canonical[who]; ok {
-				who = a
+			a, err := s.canonicalAccount(g.Grantee.ID)
+			if err != nil {
+				return nil, err
 			}
+			who = a
 		default:
 			return nil, malformedACL()
 		}
@@ -79,12 +79,24 @@ func (s *Simulator) parseACL(body []byte) ([]access.Grant, error) {
 	return grants, nil
 }
 
+// canonicalAccount returns the account of a grantee's canonical user ID:
+// an ID S3 does not know is refused ("Invalid id", observed of S3 by
+// ceph/s3-tests and aws-cli issue 2651), an account ID among them.
+func (s *Simulator) canonicalAccount(id string) (string, error) {
+	// The accounts of a world are fixed: their map is read without the
+	// lock, which the caller may hold.
+	if a, ok := s.m.canonical[id]; ok {
+		return a, nil
+	}
+	return "", invalidArgument("Invalid id").with("ArgumentName", "CanonicalUser/ID").with("ArgumentValue", id)
+}
+
 func malformedACL() *s3Error {
 	return errorf(http.StatusBadRequest, "MalformedACLError", "The XML you provided was not well-formed or did not validate against our published schema")
 }
 
 // aclDoc writes an ACL as S3 returns it: the owner's FULL_CONTROL first.
-func aclDoc(owner string, grants []access.Grant) any {
+func (m *model) aclDoc(owner string, grants []access.Grant) any {
 	type grantee struct {
 		Attrs []xml.Attr `xml:",any,attr"`
 		ID    string     `xml:"ID,omitempty"`
@@ -101,7 +113,7 @@ func aclDoc(owner string, grants []access.Grant) any {
 		Grants  []grant `xml:"AccessControlList>Grant"`
 	}
 	d := doc{Xmlns: s3NS}
-	d.Owner.ID = canonicalID(owner)
+	d.Owner.ID = m.canonicalOf(owner)
 	attrs := func(typ string) []xml.Attr {
 		return []xml.Attr{{Name: xml.Name{Local: "xmlns:xsi"}, Value: xsiNS}, {Name: xml.Name{Local: "xsi:type"}, Value: typ}}
 	}
@@ -118,7 +130,7 @@ func aclDoc(owner string, grants []access.Grant) any {
 		default:
 			id := strings.TrimPrefix(g.Grantee, "id=")
 			if policy.IsAccountID(id) {
-				id = canonicalID(id)
+				id = m.canonicalOf(id)
 			}
 			ge = grantee{Attrs: attrs("CanonicalUser"), ID: id}
 		}
@@ -147,6 +159,16 @@ func (c *call) requestACL(bucketOwner, owner string) (grants []access.Grant, ok 
 			gs, err := access.ParseGrantHeader(v, gh.perm)
 			if err != nil {
 				return nil, false, invalidArgument(err.Error())
+			}
+			for i, g := range gs {
+				if id, ok := strings.CutPrefix(g.Grantee, "id="); ok || !strings.Contains(g.Grantee, "://") {
+					if !ok {
+						id = g.Grantee
+					}
+					if gs[i].Grantee, err = c.s.canonicalAccount(id); err != nil {
+						return nil, false, err
+					}
+				}
 			}
 			fromHeaders = append(fromHeaders, gs...)
 		}
@@ -190,7 +212,7 @@ func getBucketACL(c *call) error {
 		if b.ownership == access.BucketOwnerEnforced {
 			grants = nil
 		}
-		return c.writeXML(aclDoc(b.owner, grants))
+		return c.writeXML(c.s.m.aclDoc(b.owner, grants))
 	})
 }
 
@@ -214,7 +236,7 @@ func getObjectACL(c *call) error {
 			grants = nil
 		}
 		c.setVersionHeader(b, v)
-		return nil, c.writeXML(aclDoc(v.owner, grants))
+		return nil, c.writeXML(c.s.m.aclDoc(v.owner, grants))
 	})
 }
 

@@ -278,3 +278,30 @@ func TestAccountBlockPublicAccess(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// SSE-C takes the algorithm, the key and the key's MD5, all three
+// ("x-amz-server-side-encryption-customer-key-MD5 ... used as a message
+// integrity check", S3 API Reference, PutObject); a request without the
+// MD5 is refused with S3's message.
+func TestSSECKeyMD5Required(t *testing.T) {
+	srv := simulate.NewTestTLSServer(t, testWorld(t))
+	k, _ := sseC(7)
+	h := http.Header{"X-Amz-Server-Side-Encryption-Customer-Algorithm": {"AES256"}, "X-Amz-Server-Side-Encryption-Customer-Key": {k}}
+	status, _, body := signedRequest(t, srv, root1, "PUT", "/reports/c.bin", "", h, []byte("x"))
+	if status != http.StatusBadRequest || !strings.Contains(string(body), "<Code>InvalidArgument</Code>") ||
+		!strings.Contains(string(body), "must provide the client calculated MD5 of the secret key.") {
+		t.Fatalf("SSE-C without the key MD5: %d %s", status, body)
+	}
+}
+
+// An anonymous caller is told only "Access Denied": S3 explains a denial
+// to callers of the bucket owner's account alone (S3 User Guide,
+// "Troubleshoot access denied (403 Forbidden) errors").
+func TestAnonymousListBucketsPlainDenial(t *testing.T) {
+	srv := simulate.NewTestServer(t, testWorld(t))
+	_, err := srv.Client(anon).ListBuckets(context.Background(), &s3.ListBucketsInput{})
+	code, msg, status := apiError(t, err)
+	if code != "AccessDenied" || msg != "Access Denied" || status != http.StatusForbidden {
+		t.Fatalf("anonymous ListBuckets: %d %s %q", status, code, msg)
+	}
+}

@@ -231,7 +231,7 @@ func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, obj *objectVer
 	}
 	out.Explained = d.Message(r)
 	out.Message = "Access Denied"
-	if c.principal.Account != "" && c.principal.Account == owner || b == nil {
+	if c.principal.Account != "" && (c.principal.Account == owner || b == nil) {
 		out.Message = out.Explained
 	}
 	return out, nil

@@ -99,6 +99,8 @@ func TestLoadWorldErrors(t *testing.T) {
 		{`{"accounts":[{"id":"111111111111","users":[{"name":"u","policies":[{"Statement":[{"Effect":"Permit","Action":"s3:*","Resource":"*"}]}]}]}]}`, "user u"},
 		{`{"accounts":[{"id":"111111111111","buckets":[{"name":"Bad_Name"}]}]}`, "Bad_Name"},
 		{`{"accounts":[{"id":"111111111111","buckets":[{"name":"okay","objectOwnership":"Mine"}]}]}`, "Mine"},
+		{`{"accounts":[{"id":"111111111111","canonicalId":"ABC"}]}`, "canonicalId"},
+		{`{"accounts":[{"id":"111111111111","canonicalId":"` + strings.Repeat("a", 64) + `"},{"id":"222222222222","canonicalId":"` + strings.Repeat("a", 64) + `"}]}`, "account 111111111111's too"},
 	}
 	for _, tt := range tests {
 		_, err := simulate.LoadWorld(strings.NewReader(tt.doc))

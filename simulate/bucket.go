@@ -124,7 +124,7 @@ func listBuckets(c *call) error {
 	}
 	account := c.caller.principal.Account
 	v := result{Xmlns: s3NS}
-	v.Owner.ID = canonicalID(account)
+	v.Owner.ID = c.s.m.canonicalOf(account)
 	c.s.mu.RLock()
 	for _, b := range c.s.m.buckets {
 		if b.owner == account {

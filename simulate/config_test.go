@@ -305,10 +305,18 @@ func TestACLs(t *testing.T) {
 		if err != nil || len(list.Contents) != 2 {
 			t.Fatalf("anonymous list through a public ACL: %v", err)
 		}
-		// Object ACLs: carol's account gets READ on one object.
+		// Object ACLs: carol's account gets READ on one object, named by
+		// its canonical user ID (an account ID is not one: "Invalid id").
+		_, err = c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String("reports"), Key: aws.String("hr/pay.csv"),
+			GrantRead: aws.String("id=222222222222")})
+		wantError(t, err, "InvalidArgument", "Invalid id")
+		mine, err := srv.Client(carol).ListBuckets(ctx, &s3.ListBucketsInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if _, err := c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String("reports"), Key: aws.String("hr/pay.csv"),
-			GrantRead: aws.String("id=" + "222222222222")}); err == nil {
-			t.Log("grant by account ID accepted")
+			GrantRead: aws.String("id=" + aws.ToString(mine.Owner.ID))}); err != nil {
+			t.Fatal(err)
 		}
 		if body, err := get(ctx, srv.Client(carol), "reports", "hr/pay.csv"); err != nil || body != "x" {
 			t.Fatalf("carol through the object ACL: %q %v", body, err)
@@ -318,4 +326,36 @@ func TestACLs(t *testing.T) {
 			t.Fatalf("GetObjectAcl: %v %+v", err, oacl)
 		}
 	})
+}
+
+// An account of the world may declare its canonical user ID, as S3 shows
+// it: ListBuckets and GetBucketAcl show it, and an ACL grant to it is a
+// grant to the account (S3 User Guide, "Access control list (ACL)
+// overview": grantees by canonical user ID).
+func TestDeclaredCanonicalID(t *testing.T) {
+	cid := strings.Repeat("0123456789abcdef", 4)
+	w := testWorld(t)
+	w.Accounts[1].CanonicalID = cid
+	srv := simulate.NewTestServer(t, w)
+	ctx := context.Background()
+	mine, err := srv.Client(carol).ListBuckets(ctx, &s3.ListBucketsInput{})
+	if err != nil || aws.ToString(mine.Owner.ID) != cid {
+		t.Fatalf("ListBuckets as carol: %v %+v", err, mine)
+	}
+	c := srv.Client(root1)
+	if _, err := c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: aws.String("reports"),
+		OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipObjectWriter}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String("reports"), Key: aws.String("hr/pay.csv"),
+		GrantRead: aws.String(`id="` + cid + `"`)}); err != nil {
+		t.Fatal(err)
+	}
+	acl, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: aws.String("reports"), Key: aws.String("hr/pay.csv")})
+	if err != nil || len(acl.Grants) != 2 || aws.ToString(acl.Grants[1].Grantee.ID) != cid {
+		t.Fatalf("GetObjectAcl: %v %+v", err, acl)
+	}
+	if body, err := get(ctx, srv.Client(carol), "reports", "hr/pay.csv"); err != nil || body != "x" {
+		t.Fatalf("carol through the grant to her canonical ID: %q %v", body, err)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // sseC is the SSE-C key a request carries: in the headers of its own
@@ -38,15 +39,23 @@ func (c *call) customerKey(names sseCHeaders) (sseC, error) {
 	if c.r.TLS == nil {
 		return sseC{}, invalidRequest("Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.")
 	}
-	if alg != "AES256" {
-		return sseC{}, invalidArgument("The requested encryption algorithm is not valid, must be AES256.").with("ArgumentName", "x-amz-server-side-encryption")
+	const must = "Requests specifying Server Side Encryption with Customer provided keys must provide "
+	switch {
+	case alg == "":
+		return sseC{}, invalidArgument(must+"a valid encryption algorithm.").with("ArgumentName", strings.ToLower(names.alg))
+	case alg != "AES256":
+		return sseC{}, invalidArgument("The requested encryption algorithm is not valid, must be AES256.").with("ArgumentName", strings.ToLower(names.alg))
+	case key == "":
+		return sseC{}, invalidArgument(must+"an appropriate secret key.").with("ArgumentName", strings.ToLower(names.key))
+	case sum == "":
+		return sseC{}, invalidArgument(must+"the client calculated MD5 of the secret key.").with("ArgumentName", strings.ToLower(names.md5))
 	}
 	raw, err := base64.StdEncoding.DecodeString(key)
 	if err != nil || len(raw) != 32 {
-		return sseC{}, invalidArgument("The secret key was invalid for the specified algorithm.").with("ArgumentName", "x-amz-server-side-encryption")
+		return sseC{}, invalidArgument("The secret key was invalid for the specified algorithm.").with("ArgumentName", strings.ToLower(names.key))
 	}
 	got := md5.Sum(raw)
-	if sum != "" && base64.StdEncoding.EncodeToString(got[:]) != sum {
+	if base64.StdEncoding.EncodeToString(got[:]) != sum {
 		return sseC{}, invalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.").with("ArgumentName", "x-amz-server-side-encryption")
 	}
 	return sseC{present: true, keyMD5: base64.StdEncoding.EncodeToString(got[:])}, nil

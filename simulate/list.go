@@ -19,6 +19,7 @@ const maxListKeys = 1000
 
 // listParams are the parameters every listing takes.
 type listParams struct {
+	m                 *model
 	prefix, delimiter string
 	max               int
 	encode            bool // encoding-type=url
@@ -28,7 +29,7 @@ type listParams struct {
 // from the parameter maxName (max-keys, max-uploads, max-parts).
 func (c *call) listParams(maxName string) (listParams, error) {
 	q := c.query
-	p := listParams{prefix: q.Get("prefix"), delimiter: q.Get("delimiter"), max: maxListKeys}
+	p := listParams{m: c.s.m, prefix: q.Get("prefix"), delimiter: q.Get("delimiter"), max: maxListKeys}
 	if q.Has("encoding-type") {
 		if e := q.Get("encoding-type"); e != "url" {
 			return p, invalidArgument("Invalid Encoding Method specified in Request").with("ArgumentName", "encoding-type").with("ArgumentValue", e)
@@ -143,7 +144,7 @@ func (p listParams) content(key string, v *objectVersion, owner bool) contentXML
 		ct.StorageClass = sc
 	}
 	if owner {
-		ct.Owner = &ownerXML{canonicalID(v.owner)}
+		ct.Owner = &ownerXML{p.m.canonicalOf(v.owner)}
 	}
 	return ct
 }
@@ -360,7 +361,7 @@ func listObjectVersions(c *call) error {
 // shows it.
 func (p listParams) versionEntry(key string, v *objectVersion, latest bool) versionXML {
 	e := versionXML{XMLName: xml.Name{Local: "Version"}, Key: p.enc(key), VersionID: v.id, IsLatest: latest,
-		LastModified: formatXMLTime(v.modified), Owner: ownerXML{canonicalID(v.owner)}}
+		LastModified: formatXMLTime(v.modified), Owner: ownerXML{p.m.canonicalOf(v.owner)}}
 	if v.deleteMarker {
 		e.XMLName.Local = "DeleteMarker"
 		return e
@@ -405,9 +406,9 @@ type uploadsResultXML struct {
 
 // initiator is the Initiator element of an upload: the ARN of the IAM
 // identity that created it, or the canonical ID of a root user.
-func initiator(u *pendingUpload) initiatorXML {
+func (p listParams) initiator(u *pendingUpload) initiatorXML {
 	if u.initiator == "" || strings.HasSuffix(u.initiator, ":root") || u.initiator == "anonymous" {
-		id := canonicalID(u.meta.owner)
+		id := p.m.canonicalOf(u.meta.owner)
 		return initiatorXML{id, id}
 	}
 	return initiatorXML{u.initiator, u.initiator}
@@ -475,8 +476,8 @@ func listMultipartUploads(c *call) error {
 			}
 			continue
 		}
-		res.Uploads = append(res.Uploads, uploadXML{Key: p.enc(u.key), UploadID: u.id, Initiator: initiator(u),
-			Owner: ownerXML{canonicalID(u.meta.owner)}, StorageClass: storageClass(u.meta), Initiated: formatXMLTime(u.initiated),
+		res.Uploads = append(res.Uploads, uploadXML{Key: p.enc(u.key), UploadID: u.id, Initiator: p.initiator(u),
+			Owner: ownerXML{p.m.canonicalOf(u.meta.owner)}, StorageClass: storageClass(u.meta), Initiated: formatXMLTime(u.initiated),
 			ChecksumAlgorithm: u.checksumAlg, ChecksumType: u.checksumType})
 		nextKey, nextID = u.key, u.id
 	}
@@ -538,7 +539,7 @@ func listParts(c *call) error {
 		}
 	}
 	res := partsResultXML{Xmlns: s3NS, Bucket: c.bucket, Key: c.key, UploadID: u.id, PartNumberMarker: marker, MaxParts: p.max,
-		Initiator: initiator(u), Owner: ownerXML{canonicalID(u.meta.owner)}, StorageClass: storageClass(u.meta),
+		Initiator: p.initiator(u), Owner: ownerXML{p.m.canonicalOf(u.meta.owner)}, StorageClass: storageClass(u.meta),
 		ChecksumAlgorithm: u.checksumAlg, ChecksumType: u.checksumType}
 	c.s.mu.RLock()
 	nums := make([]int, 0, len(u.parts))

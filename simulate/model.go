@@ -35,9 +35,10 @@ type model struct {
 }
 
 type accountModel struct {
-	id   string
-	pab  *access.PublicAccessBlock
-	root *identity
+	id        string
+	canonical string // canonical user ID
+	pab       *access.PublicAccessBlock
+	root      *identity
 }
 
 // identity is a caller with long-term keys: an IAM user or a root user.
@@ -186,7 +187,17 @@ func compile(w *World, now func() time.Time) (*model, error) {
 		}
 		am.root = &identity{arn: "arn:aws:iam::" + a.ID + ":root", account: a.ID}
 		m.accounts[a.ID] = am
-		m.canonical[canonicalID(a.ID)] = a.ID
+		am.canonical = canonicalID(a.ID)
+		if a.CanonicalID != "" {
+			if len(a.CanonicalID) != 64 || strings.Trim(a.CanonicalID, "0123456789abcdef") != "" {
+				return nil, fmt.Errorf("world: accounts[%d]: canonicalId %q is not 64 lower-case hex digits", ai, a.CanonicalID)
+			}
+			am.canonical = a.CanonicalID
+		}
+		if other, dup := m.canonical[am.canonical]; dup {
+			return nil, fmt.Errorf("world: %s: canonicalId is account %s's too", where, other)
+		}
+		m.canonical[am.canonical] = a.ID
 		for _, k := range a.RootAccessKeys {
 			if err := addKey(k, am.root, where+" root"); err != nil {
 				return nil, err
@@ -361,6 +372,15 @@ func (m *model) compileBucket(owner, where string, b *Bucket) (*bucketModel, err
 		bm.put(o.Key, v, m.newVersionID)
 	}
 	return bm, nil
+}
+
+// canonicalOf returns the canonical user ID of an account: the world's
+// for its accounts, else one derived from the ID.
+func (m *model) canonicalOf(account string) string {
+	if a := m.accounts[account]; a != nil {
+		return a.canonical
+	}
+	return canonicalID(account)
 }
 
 // defaultEncryption is the encryption of an object uploaded without SSE

@@ -31,7 +31,11 @@ type Organization struct {
 
 // An Account is an AWS account: its root keys, identities, keys and buckets.
 type Account struct {
-	ID                string                    `json:"id"`
+	ID string `json:"id"`
+	// CanonicalID is the account's canonical user ID (64 lower-case hex
+	// digits), as S3 shows it in ACLs and listings; one is derived from
+	// ID when omitted.
+	CanonicalID       string                    `json:"canonicalId,omitempty"`
 	RootAccessKeys    []AccessKey               `json:"rootAccessKeys,omitempty"`
 	PublicAccessBlock *access.PublicAccessBlock `json:"publicAccessBlock,omitempty"`
 	Users             []*User                   `json:"users,omitempty"`

@@ -50,7 +50,7 @@ func ACLPolicy(bucket string, grants []Grant, object bool, bucketOwner string) (
 		name = "object ACL in " + bucket
 	}
 	for i, g := range grants {
-		if err := g.validate(object); err != nil {
+		if err := g.validate(); err != nil {
 			return nil, fmt.Errorf("%s: grant %d: %w", name, i, err)
 		}
 		grantee := g.grantee()
@@ -81,6 +81,8 @@ func ACLPolicy(bucket string, grants []Grant, object bool, bucketOwner string) (
 		sid := "Grant" + strconv.Itoa(i) + strings.ReplaceAll(g.Permission, "_", "")
 		for _, perm := range perms {
 			switch {
+			case object && perm == Write:
+				// Not applicable to an object: it grants nothing.
 			case object:
 				stmts = append(stmts, stmt{sid + perm, "Allow", principal, objectActions[perm], "*", cond})
 			case perm == Write:

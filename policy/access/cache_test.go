@@ -140,11 +140,11 @@ func TestCacheNotStale(t *testing.T) {
 func TestCacheErrors(t *testing.T) {
 	var c access.Cache
 	req := access.Request{Request: cacheCase{principal: "anonymous", action: "s3:GetObject", resource: "arn:aws:s3:::b/k"}.request(t)}
-	bad := &access.State{ObjectOwnership: access.ObjectWriter, ObjectACL: []access.Grant{{Grantee: access.AllUsers, Permission: access.Write}}}
+	bad := &access.State{ObjectOwnership: access.ObjectWriter, ObjectACL: []access.Grant{{Grantee: access.AllUsers, Permission: "FLY"}}}
 	_, want := access.Decide(&policy.Set{}, req, bad)
 	_, got := c.Decide(&policy.Set{}, req, bad)
 	if want == nil || got == nil || got.Error() != want.Error() {
-		t.Fatalf("WRITE on an object: cached error %v, want %v", got, want)
+		t.Fatalf("an unknown permission: cached error %v, want %v", got, want)
 	}
 	bad.ObjectACL[0].Permission = access.Read
 	if d, err := c.Decide(&policy.Set{}, req, bad); err != nil || d.Decision != policy.Allowed {
@@ -236,5 +236,30 @@ func BenchmarkDecide(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// WRITE granted on an object is kept but grants nothing: "WRITE ... When
+// granted on an object: Not applicable" (S3 User Guide, "Access control
+// list (ACL) overview"); the canned ACL public-read-write, which applies
+// to objects, grants AllUsers READ and WRITE.
+func TestObjectWriteGrantsNothing(t *testing.T) {
+	acl, err := access.CannedACL("public-read-write", "111111111111")
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := &access.State{BucketOwner: "111111111111", ObjectOwnership: access.ObjectWriter, ObjectACL: acl}
+	if err := state.Validate(); err != nil {
+		t.Fatalf("public-read-write on an object: %v", err)
+	}
+	for _, tt := range []struct {
+		action string
+		want   policy.Decision
+	}{{"s3:GetObject", policy.Allowed}, {"s3:PutObject", policy.ImplicitDeny}, {"s3:DeleteObject", policy.ImplicitDeny}, {"s3:PutObjectAcl", policy.ImplicitDeny}} {
+		req := access.Request{Request: cacheCase{principal: "anonymous", action: tt.action, resource: "arn:aws:s3:::b/k"}.request(t)}
+		d, err := access.Decide(&policy.Set{}, req, state)
+		if err != nil || d.Decision != tt.want {
+			t.Errorf("anonymous %s under public-read-write: %v %v, want %v", tt.action, d.Decision, err, tt.want)
+		}
 	}
 }

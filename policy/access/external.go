@@ -66,7 +66,7 @@ func External(bucketPolicy *policy.Policy, state *State, zone Zone) []Finding {
 	}
 	if state.ACLsEnabled() {
 		for _, g := range state.BucketACL {
-			if g.validate(false) != nil {
+			if g.validate() != nil {
 				continue
 			}
 			grantee := g.grantee()

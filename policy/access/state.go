@@ -106,29 +106,28 @@ func (s *State) Validate() error {
 			s.ObjectOwnership, BucketOwnerEnforced, BucketOwnerPreferred, ObjectWriter))
 	}
 	for i, g := range s.BucketACL {
-		if err := g.validate(false); err != nil {
+		if err := g.validate(); err != nil {
 			errs = append(errs, fmt.Errorf("bucketAcl[%d]: %w", i, err))
 		}
 	}
 	for i, g := range s.ObjectACL {
-		if err := g.validate(true); err != nil {
+		if err := g.validate(); err != nil {
 			errs = append(errs, fmt.Errorf("objectAcl[%d]: %w", i, err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (g Grant) validate(object bool) error {
+func (g Grant) validate() error {
 	if g.grantee() == "" {
 		return fmt.Errorf("grantee %q is not AllUsers, AuthenticatedUsers, LogDelivery, an account ID or a canonical user ID", g.Grantee)
 	}
 	switch g.Permission {
-	case Read, ReadACP, WriteACP, FullControl:
-	case Write:
-		if object {
-			// "WRITE ... When granted on an object: Not applicable."
-			return errors.New("WRITE cannot be granted on an object")
-		}
+	case Read, Write, ReadACP, WriteACP, FullControl:
+		// WRITE on an object is accepted and kept, as S3 keeps it (the
+		// canned ACL public-read-write applies to objects), but grants
+		// nothing: "WRITE ... When granted on an object: Not applicable"
+		// (S3 User Guide, "Access control list (ACL) overview").
 	default:
 		return fmt.Errorf("unknown permission %q (want READ, WRITE, READ_ACP, WRITE_ACP or FULL_CONTROL)", g.Permission)
 	}
