@@ -3,6 +3,7 @@ package presign
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"errors"
 	"io"
@@ -52,6 +53,7 @@ type chunkedReader struct {
 	sum          *checksum
 	want         int64 // x-amz-decoded-content-length; -1 if not given
 	maxChunk     int
+	minChunk     int // the smallest signed chunk but for the last
 
 	decoded  int64
 	buf      []byte
@@ -72,6 +74,10 @@ type chunkedOptions struct {
 	sum          *checksum
 	decodedLen   int64
 	maxChunk     int
+	// minChunk is the smallest signed chunk but for the last: S3's
+	// minChunkSize when 0. Only the fuzzer, whose seeds are the smaller
+	// for it, sets another.
+	minChunk int
 }
 
 func newChunkedReader(body io.Reader, o chunkedOptions) *chunkedReader {
@@ -83,6 +89,7 @@ func newChunkedReader(body io.Reader, o chunkedOptions) *chunkedReader {
 		sum:          o.sum,
 		want:         o.decodedLen,
 		maxChunk:     o.maxChunk,
+		minChunk:     cmp.Or(o.minChunk, minChunkSize),
 	}
 	if c.maxChunk <= 0 || c.maxChunk > MaxChunkSize {
 		c.maxChunk = MaxChunkSize
@@ -206,7 +213,7 @@ func (c *chunkedReader) next() error {
 		if c.short {
 			return errChunkTooSmall(c.chunks - 1)
 		}
-		c.short = size < minChunkSize
+		c.short = size < c.minChunk
 	}
 	c.decoded += int64(size)
 	if c.want >= 0 && c.decoded > c.want {

@@ -84,7 +84,15 @@ func (s *chunkSigner) verify(trailer bool, data []byte, sent []byte) *Error {
 	return nil
 }
 
+// hexDecode decodes lower-case hex, the only form of a signature S3
+// takes: it compares the signature as text, so that an upper-case one,
+// though the same bytes, does not match.
 func hexDecode(dst, src []byte) error {
+	for _, c := range src {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return hex.InvalidByteError(c)
+		}
+	}
 	_, err := hex.Decode(dst, src)
 	return err
 }

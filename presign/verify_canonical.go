@@ -392,7 +392,7 @@ func signatureMatches[T string | []byte](key []byte, stringToSign T, sent string
 	if len(sent) != hex.EncodedLen(len(got)) {
 		return false
 	}
-	if _, err := hex.Decode(got[:], []byte(sent)); err != nil {
+	if err := hexDecode(got[:], []byte(sent)); err != nil {
 		return false
 	}
 	return hmac.Equal(want[:], got[:])

@@ -1,6 +1,7 @@
 package presign_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -70,6 +71,11 @@ func TestVerifyRefusals(t *testing.T) {
 		{"presigned, negative X-Amz-Expires", func(r *http.Request) {
 			*r = *newDocRequest("GET", strings.Replace(presigned, "=86400", "=-1", 1), docHost, nil)
 		}, 0, "AuthorizationQueryParametersError", presign.ErrMalformed, 400},
+		// S3 compares the signature as text: the same bytes in upper-case
+		// hex do not match.
+		{"upper-case signature", func(r *http.Request) {
+			r.Header.Set("Authorization", docAuthorization(signed, strings.ToUpper(sig)))
+		}, 0, "SignatureDoesNotMatch", presign.ErrSignatureMismatch, 403},
 		{"presigned, unsigned header", func(r *http.Request) {
 			*r = *newDocRequest("GET", presigned, docHost, nil, "X-Amz-Acl", "public-read")
 		}, 0, "AccessDenied", presign.ErrMalformed, 403},
@@ -117,6 +123,8 @@ func TestChunkedRefusals(t *testing.T) {
 		{"shorter than decoded", signedChunks(key, "20130524T000000Z", scope, seed, a[1:], 65536, "", ""), "IncompleteBody"},
 		{"data after the end", append(signedChunks(key, "20130524T000000Z", scope, seed, a, 65536, "", ""), 'x'), "IncompleteBody"},
 		{"no chunk-signature", []byte("10000\r\n"), "IncompleteBody"},
+		// S3 compares chunk signatures as text: upper-case hex is refused.
+		{"an upper-case chunk signature", upperFirstChunkSignature(signedChunks(key, "20130524T000000Z", scope, seed, a, 65536, "", "")), "SignatureDoesNotMatch"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := build(c.body, "66560")
@@ -137,4 +145,13 @@ func TestChunkedRefusals(t *testing.T) {
 	if _, err := docVerifier(docTime).Verify(context.Background(), r); errorCode(err) != "MissingContentLength" {
 		t.Errorf("no x-amz-decoded-content-length: %v", err)
 	}
+}
+
+// upperFirstChunkSignature writes the first chunk signature of an
+// aws-chunked body in upper-case hex.
+func upperFirstChunkSignature(body []byte) []byte {
+	out := bytes.Clone(body)
+	i := bytes.Index(out, []byte("chunk-signature=")) + len("chunk-signature=")
+	copy(out[i:i+64], bytes.ToUpper(out[i:i+64]))
+	return out
 }

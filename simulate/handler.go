@@ -112,6 +112,10 @@ func (c *call) fail(err error) {
 	if c.w.wrote {
 		return
 	}
+	if e == errRequestTimeout {
+		// The rest of the body is not waited for.
+		c.w.Header().Set("Connection", "close")
+	}
 	if c.control {
 		writeControlError(c.w, c.r, e, c.id, c.host)
 		return
@@ -135,6 +139,10 @@ func (c *call) serve() error {
 	}
 	if err := canonicalHeaders(r.Header); err != nil {
 		return err
+	}
+	if n := headerSize(r); n > maxHeaderSize {
+		return errorf(http.StatusBadRequest, "RequestHeaderSectionTooLarge", "Your request header section exceeds the maximum allowed size.").
+			with("MaxSizeAllowed", strconv.Itoa(maxHeaderSize))
 	}
 	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		return c.serveControl()
@@ -368,6 +376,10 @@ func readBodySize(body io.Reader, size, limit int64) ([]byte, error) {
 	}
 	data, err := readAll(io.LimitReader(body, limit+1), size)
 	if err != nil {
+		var se *s3Error
+		if errors.As(err, &se) {
+			return nil, se // RequestTimeout
+		}
 		if e := fromPresign(err); e != err {
 			return nil, e
 		}

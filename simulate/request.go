@@ -15,6 +15,23 @@ import (
 // object versions a request is authorized on are pinned (call.look), and
 // its handler acts on those versions.
 
+// maxHeaderSize is S3's limit on the header section of a request: "The
+// PUT request header is limited to 8 KB in size" (S3 User Guide, "Working
+// with object metadata").
+const maxHeaderSize = 8 << 10
+
+// headerSize is the size of a request's header section, as sent: each
+// field's name, value and framing, with Host.
+func headerSize(r *http.Request) int {
+	n := len("Host: \r\n") + len(r.Host)
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + len(": \r\n")
+		}
+	}
+	return n
+}
+
 // maxKeyLength is S3's limit on the length of a key, in bytes of UTF-8.
 const maxKeyLength = 1024
 

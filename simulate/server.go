@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"cmp"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -40,6 +41,14 @@ type Server struct {
 	// self-signed certificate for 127.0.0.1, ::1, localhost and
 	// *.localhost, which HTTPClient trusts.
 	TLS *tls.Config
+	// Timeout is how long a connection may stay silent before it is
+	// closed: while a request's headers or body are awaited (a stalled
+	// body is answered with S3's 400 RequestTimeout), while an answer is
+	// not read, and between requests. Zero means 20 seconds.
+	Timeout time.Duration
+	// MaxConns bounds the connections open at once; further ones wait to
+	// be accepted until one closes. Zero means 1024.
+	MaxConns int
 
 	mu        sync.Mutex
 	srv       *http.Server
@@ -122,7 +131,8 @@ func (s *Server) start(useTLS bool) {
 		panic("simulate: Server started twice")
 	}
 	s.started = true
-	ln := s.Listener
+	timeout := cmp.Or(s.Timeout, defaultTimeout)
+	var ln net.Listener = newLimitListener(s.Listener, cmp.Or(s.MaxConns, defaultMaxConns))
 	pool := x509.NewCertPool()
 	scheme := "http"
 	if useTLS {
@@ -160,10 +170,13 @@ func (s *Server) start(useTLS bool) {
 		IdleConnTimeout:     30 * time.Second,
 	}
 	s.srv = &http.Server{
-		Handler:           s.Simulator,
-		ReadHeaderTimeout: 30 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          log.New(io.Discard, "", 0),
+		Handler:           idleTimeouts(s.Simulator, timeout),
+		ReadHeaderTimeout: timeout,
+		IdleTimeout:       timeout,
+		// Larger than S3's 8 KB, which the simulator answers with S3's
+		// error; past this, net/http answers 431 itself.
+		MaxHeaderBytes: 1 << 20,
+		ErrorLog:       log.New(io.Discard, "", 0),
 	}
 	go s.srv.Serve(ln)
 }

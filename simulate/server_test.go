@@ -1,17 +1,21 @@
 package simulate_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
@@ -252,5 +256,129 @@ func TestVirtualHostedStyle(t *testing.T) {
 	}
 	if r := srv.Requests()[0]; r.Bucket != "reports" || r.Key != "eng/q1.csv" {
 		t.Errorf("routed to %s/%s", r.Bucket, r.Key)
+	}
+}
+
+// A connection that stalls is closed: a request body that stops coming is
+// answered with S3's 400 RequestTimeout ("Your socket connection to the
+// server was not read from or written to within the timeout period", S3
+// API Reference, "Error responses"), an idle keep-alive connection is
+// closed, and no more than MaxConns are open at once, the next waiting
+// until one closes.
+func TestServerTimeouts(t *testing.T) {
+	srv, err := simulate.NewUnstartedServer(testWorld(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Timeout, srv.MaxConns = 300*time.Millisecond, 2
+	srv.Start()
+	t.Cleanup(srv.Close)
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	dial := func() net.Conn {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	// closed waits for the server to close c, for at most 10 s.
+	closed := func(c net.Conn) error {
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		_, err := io.Copy(io.Discard, c)
+		return err
+	}
+
+	t.Run("stalled body", func(t *testing.T) {
+		r, _ := http.NewRequest("PUT", srv.URL+"/reports/stalled.csv", nil)
+		r.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")
+		r.ContentLength = 100
+		creds, _ := srv.Config(root1).Credentials.Retrieve(context.Background())
+		if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, "UNSIGNED-PAYLOAD", "s3", "us-east-1", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		c := dial()
+		var req strings.Builder
+		req.WriteString("PUT /reports/stalled.csv HTTP/1.1\r\nHost: " + addr + "\r\nContent-Length: 100\r\n")
+		for k, vs := range r.Header {
+			req.WriteString(k + ": " + vs[0] + "\r\n")
+		}
+		req.WriteString("\r\nabc") // 3 of the 100 bytes, then nothing
+		if _, err := io.WriteString(c, req.String()); err != nil {
+			t.Fatal(err)
+		}
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "<Code>RequestTimeout</Code>") {
+			t.Fatalf("%d %s", resp.StatusCode, body)
+		}
+		if err := closed(c); err != nil {
+			t.Fatalf("the connection after RequestTimeout: %v", err)
+		}
+		if _, err := get(context.Background(), srv.Client(root1), "reports", "stalled.csv"); err == nil {
+			t.Fatal("the stalled upload was stored")
+		}
+	})
+
+	t.Run("idle connections and the bound", func(t *testing.T) {
+		srv.HTTPClient().Transport.(*http.Transport).CloseIdleConnections()
+		// Two connections that send nothing take both places.
+		type end struct {
+			at  time.Time
+			err error
+		}
+		ends := make(chan end, 2)
+		for range 2 {
+			c := dial()
+			go func() {
+				err := closed(c)
+				ends <- end{time.Now(), err}
+			}()
+		}
+		// A third connection is served, but only once the server closed
+		// one of them.
+		fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		resp, err := fresh.Get(srv.URL + "/site/index.html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		served := time.Now()
+		first, second := <-ends, <-ends
+		if first.err != nil || second.err != nil {
+			t.Fatalf("the idle connections: %v, %v", first.err, second.err)
+		}
+		if resp.StatusCode != http.StatusOK || string(body) != "<h1>hi</h1>" {
+			t.Fatalf("the third connection: %d %q", resp.StatusCode, body)
+		}
+		if first.at.After(served) {
+			t.Fatalf("served at %v, before an idle connection closed (%v)", served, first.at)
+		}
+	})
+}
+
+// A header section over S3's 8 KB is S3's 400 RequestHeaderSectionTooLarge,
+// in S3's error XML, not net/http's bare 431 (S3 User Guide, "Working
+// with object metadata": "The PUT request header is limited to 8 KB in
+// size").
+func TestHeaderSectionTooLarge(t *testing.T) {
+	srv := simulate.NewTestServer(t, testWorld(t))
+	status, _, body := signedRequest(t, srv, root1, "PUT", "/reports/big.csv", "",
+		http.Header{"X-Amz-Meta-Big": {strings.Repeat("x", 9000)}}, []byte("x"))
+	if status != http.StatusBadRequest || !strings.Contains(string(body), "<Code>RequestHeaderSectionTooLarge</Code>") ||
+		!strings.Contains(string(body), "<MaxSizeAllowed>8192</MaxSizeAllowed>") {
+		t.Fatalf("%d %s", status, body)
+	}
+	// Under the limit, the same request is taken (and its metadata, at
+	// most 2 KB, checked on its own).
+	status, _, body = signedRequest(t, srv, root1, "PUT", "/reports/big.csv", "",
+		http.Header{"X-Amz-Meta-Big": {strings.Repeat("x", 2040)}}, []byte("x"))
+	if status != http.StatusOK {
+		t.Fatalf("%d %s", status, body)
 	}
 }
