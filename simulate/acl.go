@@ -95,7 +95,7 @@ func malformedACL() *s3Error {
 	return errorf(http.StatusBadRequest, "MalformedACLError", "The XML you provided was not well-formed or did not validate against our published schema")
 }
 
-// aclDoc writes an ACL as S3 returns it: the owner's FULL_CONTROL first.
+// aclDoc writes an ACL as S3 returns it.
 func (m *model) aclDoc(owner string, grants []access.Grant) any {
 	type grantee struct {
 		Attrs []xml.Attr `xml:",any,attr"`
@@ -117,8 +117,7 @@ func (m *model) aclDoc(owner string, grants []access.Grant) any {
 	attrs := func(typ string) []xml.Attr {
 		return []xml.Attr{{Name: xml.Name{Local: "xmlns:xsi"}, Value: xsiNS}, {Name: xml.Name{Local: "xsi:type"}, Value: typ}}
 	}
-	all := append([]access.Grant{{Grantee: owner, Permission: access.FullControl}}, grants...)
-	for _, g := range all {
+	for _, g := range grants {
 		var ge grantee
 		switch g.Grantee {
 		case access.AllUsers, groupAllUsers, "uri=" + groupAllUsers:
@@ -145,9 +144,11 @@ var grantHeaders = []struct{ name, perm string }{
 }
 
 // requestACL returns the ACL a request sets through its headers (x-amz-acl
-// or x-amz-grant-*) or, for PutBucketAcl and PutObjectAcl, its body; ok is
-// false when it sets none. The owner's own FULL_CONTROL is left out: it is
-// implied.
+// or x-amz-grant-*) or, for PutBucketAcl and PutObjectAcl, its body, as
+// S3 keeps it: a canned ACL or header grants with the owner's
+// FULL_CONTROL (S3 User Guide, "Canned ACL": "Owner gets FULL_CONTROL"), a
+// body as written, even without it or empty; ok is false when it sets
+// none.
 func (c *call) requestACL(bucketOwner, owner string) (grants []access.Grant, ok bool, err error) {
 	h := c.r.Header
 	canned := h.Values("X-Amz-Acl")
@@ -197,20 +198,32 @@ func (c *call) requestACL(bucketOwner, owner string) (grants []access.Grant, ok 
 	default:
 		return nil, false, nil
 	}
-	grants = slices.DeleteFunc(slices.Clone(grants), func(g access.Grant) bool {
-		return g.Permission == access.FullControl && strings.TrimPrefix(g.Grantee, "id=") == owner
-	})
-	if len(grants) == 0 {
-		grants = nil
+	if !body {
+		grants = append(ownerACL(owner), grants...)
 	}
-	return grants, true, nil
+	return slices.Compact(grants), true, nil
+}
+
+// ownerACL is the ACL S3 gives what owner owns when a request sets none:
+// the owner's FULL_CONTROL.
+func ownerACL(owner string) []access.Grant {
+	return []access.Grant{{Grantee: owner, Permission: access.FullControl}}
+}
+
+// othersGranted reports whether an ACL grants anything to anyone but
+// owner: what a bucket whose ACLs are disabled (BucketOwnerEnforced)
+// refuses ("Bucket cannot have ACLs set with ObjectOwnership's
+// BucketOwnerEnforced setting"; "PUT requests that contain other ACLs ...
+// fail", S3 User Guide, "Controlling ownership of objects").
+func othersGranted(grants []access.Grant, owner string) bool {
+	return slices.ContainsFunc(grants, func(g access.Grant) bool { return g.Grantee != owner })
 }
 
 func getBucketACL(c *call) error {
 	return c.withBucket(false, func(b *bucketModel) error {
 		grants := b.acl
 		if b.ownership == access.BucketOwnerEnforced {
-			grants = nil
+			grants = ownerACL(b.owner)
 		}
 		return c.writeXML(c.s.m.aclDoc(b.owner, grants))
 	})
@@ -233,7 +246,7 @@ func getObjectACL(c *call) error {
 	return c.withVersion(false, func(b *bucketModel, v *objectVersion) (*objectVersion, error) {
 		grants := v.acl
 		if b.ownership == access.BucketOwnerEnforced {
-			grants = nil
+			grants = ownerACL(v.owner)
 		}
 		c.setVersionHeader(b, v)
 		return nil, c.writeXML(c.s.m.aclDoc(v.owner, grants))
@@ -268,7 +281,7 @@ func (c *call) newACL(b *bucketModel, owner string) ([]access.Grant, error) {
 	if !ok {
 		return nil, errorf(http.StatusBadRequest, "MissingSecurityHeader", "Your request was missing a required header").with("MissingHeaderName", "x-amz-acl")
 	}
-	if b.ownership == access.BucketOwnerEnforced && len(grants) > 0 {
+	if b.ownership == access.BucketOwnerEnforced && othersGranted(grants, owner) {
 		return nil, aclNotSupported()
 	}
 	return grants, nil

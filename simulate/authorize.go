@@ -3,6 +3,7 @@ package simulate
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/s3vet/s3vet/policy"
@@ -96,6 +97,23 @@ func (m *model) resolve(arn string) (*caller, error) {
 type writes struct {
 	policy *policy.Policy
 	acl    []access.Grant
+	// initiator is the caller's account when the caller's account began
+	// the multipart upload the request names, which S3 lets it abort and
+	// list by default: "By default, the bucket owner and the initiator of
+	// the multipart upload are allowed to perform this action. If the
+	// initiator is an IAM user, that user's AWS account is also allowed"
+	// (S3 User Guide, "Multipart upload API and permissions").
+	initiator string
+}
+
+// initiatorGrant is the default permission of an upload's initiator on
+// its upload, on the resource's side, as an ACL is: to abort it and list
+// its parts.
+func initiatorGrant(account, resource string) (*policy.Policy, error) {
+	return policy.Parse("the initiator's default permission on its multipart upload", policy.AccessControlList,
+		[]byte(`{"Version":"2012-10-17","Statement":[{"Sid":"MultipartUploadInitiator","Effect":"Allow",
+		"Principal":{"AWS":"arn:aws:iam::`+account+`:root"},"Action":["s3:AbortMultipartUpload","s3:ListMultipartUploadParts"],
+		"Resource":`+strconv.Quote(resource)+`}]}`))
 }
 
 // lookupFunc finds the version of an object that a permission is decided
@@ -214,6 +232,13 @@ func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, obj *objectVer
 	if m.org[c.principal.Account] {
 		set.SCPs = m.scps
 	}
+	if wr.initiator != "" && (need.Action == "s3:AbortMultipartUpload" || need.Action == "s3:ListMultipartUploadParts") {
+		grant, err := initiatorGrant(wr.initiator, need.Resource)
+		if err != nil {
+			return Decision{}, err
+		}
+		set.ACLs = []*policy.Policy{grant}
+	}
 	r := &policy.Request{Principal: c.principal, Action: need.Action, Resource: need.Resource, ResourceAccount: owner, Context: ctx}
 	var d access.Decision
 	if b == nil {
@@ -245,7 +270,7 @@ func newBucket(name, owner, ownership string) *bucketModel {
 	if ownership == "" {
 		ownership = access.BucketOwnerEnforced
 	}
-	return &bucketModel{name: name, owner: owner, ownership: ownership, pab: &pab,
+	return &bucketModel{name: name, owner: owner, ownership: ownership, pab: &pab, acl: ownerACL(owner),
 		encryption: Encryption{Algorithm: "AES256", BlockedEncryptionTypes: []string{"SSE-C"}},
 		configs:    map[string][]byte{}, objects: map[string][]*objectVersion{}, decisions: &access.Cache{}}
 }

@@ -36,14 +36,16 @@ func createBucket(c *call) error {
 		return invalidArgument("Invalid x-amz-object-ownership header: " + ownership)
 	}
 	nb := newBucket(c.bucket, owner, ownership)
-	grants, _, err := c.requestACL(owner, owner)
+	grants, set, err := c.requestACL(owner, owner)
 	if err != nil {
 		return err
 	}
-	if nb.ownership == access.BucketOwnerEnforced && len(grants) > 0 {
+	if nb.ownership == access.BucketOwnerEnforced && othersGranted(grants, owner) {
 		return errorf(http.StatusBadRequest, "InvalidBucketAclWithObjectOwnership",
 			"Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
 	}
+	if set {
+		}
 	nb.acl = grants
 	lock := strings.EqualFold(c.r.Header.Get("X-Amz-Bucket-Object-Lock-Enabled"), "true")
 	c.s.mu.Lock()

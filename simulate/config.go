@@ -116,7 +116,7 @@ func putBucketOwnershipControls(c *call) error {
 		return malformedXML()
 	}
 	return c.withBucket(true, func(b *bucketModel) error {
-		if o == access.BucketOwnerEnforced && len(b.acl) > 0 {
+		if o == access.BucketOwnerEnforced && othersGranted(b.acl, b.owner) {
 			return errorf(http.StatusBadRequest, "InvalidBucketAclWithObjectOwnership",
 				"Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
 		}

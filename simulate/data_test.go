@@ -309,3 +309,45 @@ func TestVersioning(t *testing.T) {
 		t.Fatalf("versions: %v %d", err, len(vs.Versions))
 	}
 }
+
+// The initiator of a multipart upload may abort it and list its parts
+// without the bucket policy granting it: "By default, the bucket owner and
+// the initiator of the multipart upload are allowed to perform this
+// action. If the initiator is an IAM user, that user's AWS account is
+// also allowed" (S3 User Guide, "Multipart upload API and permissions").
+func TestCrossAccountInitiatorAborts(t *testing.T) {
+	srv := simulate.NewTestServer(t, testWorld(t))
+	ctx := context.Background()
+	owner, c := srv.Client(root1), srv.Client(carol)
+	const onlyPut = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::reports/*"}]}`
+	if _, err := owner.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("reports"), Policy: aws.String(onlyPut)}); err != nil {
+		t.Fatal(err)
+	}
+	upload := func() *string {
+		up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("reports"), Key: aws.String("carol.bin")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return up.UploadId
+	}
+	id := upload()
+	if _, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("reports"), Key: aws.String("carol.bin"), UploadId: id,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("part")}); err != nil {
+		t.Fatal(err)
+	}
+	parts, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("reports"), Key: aws.String("carol.bin"), UploadId: id})
+	if err != nil || len(parts.Parts) != 1 {
+		t.Fatalf("the initiator lists its parts: %v", err)
+	}
+	// An identity of the bucket owner's account without the permission
+	// may not abort it; the initiator may.
+	_, err = srv.Client(alice).AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("reports"), Key: aws.String("carol.bin"), UploadId: id})
+	wantError(t, err, "AccessDenied", "s3:AbortMultipartUpload")
+	if _, err := c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("reports"), Key: aws.String("carol.bin"), UploadId: id}); err != nil {
+		t.Fatalf("the initiator aborts: %v", err)
+	}
+	// The bucket owner may abort anyone's upload.
+	if _, err := owner.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("reports"), Key: aws.String("carol.bin"), UploadId: upload()}); err != nil {
+		t.Fatalf("the bucket owner aborts: %v", err)
+	}
+}

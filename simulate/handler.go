@@ -296,6 +296,13 @@ func (c *call) s3Request() (*s3op.Request, writes, error) {
 		if p, err := parseBucketPolicy(c.bucket, c.body); err == nil {
 			wr.policy, c.parsed = p, p
 		}
+	case "AbortMultipartUpload", "ListParts":
+		c.s.mu.RLock()
+		if u := c.s.uploads[c.query.Get("uploadId")]; u != nil && u.bucket == c.bucket && u.key == c.key &&
+			u.initiatorAccount != "" && u.initiatorAccount == c.caller.principal.Account {
+			wr.initiator = u.initiatorAccount
+		}
+		c.s.mu.RUnlock()
 	case "PutBucketAcl", "PutObjectAcl":
 		if len(c.body) > 0 {
 			if grants, err := c.s.parseACL(c.body); err == nil {

@@ -307,7 +307,9 @@ func compile(w *World, now func() time.Time) (*model, error) {
 func (m *model) compileBucket(owner, where string, b *Bucket) (*bucketModel, error) {
 	bm := newBucket(b.Name, owner, b.ObjectOwnership)
 	bm.created = m.now()
-	bm.versioning, bm.mfaDelete, bm.logging, bm.tags, bm.acl = b.Versioning, b.MFADelete, b.Logging, b.Tags, b.ACL
+	bm.versioning, bm.mfaDelete, bm.logging, bm.tags = b.Versioning, b.MFADelete, b.Logging, b.Tags
+	// A world's ACLs leave the owner's FULL_CONTROL implied.
+	bm.acl = slices.Compact(append(ownerACL(owner), b.ACL...))
 	var err error
 	if len(b.Policy) > maxPolicySize {
 		return nil, fmt.Errorf("world: %s: policy is over S3's 20 KB limit", where)
@@ -364,11 +366,12 @@ func (m *model) compileBucket(owner, where string, b *Bucket) (*bucketModel, err
 		if err := st.Validate(); err != nil {
 			return nil, fmt.Errorf("world: %s: object %s: %w", where, o.Key, err)
 		}
-		v := &objectVersion{owner: o.Owner, acl: o.ACL, tags: o.Tags, enc: bm.defaultEncryption(), modified: m.now(),
+		v := &objectVersion{owner: o.Owner, tags: o.Tags, enc: bm.defaultEncryption(), modified: m.now(),
 			data: []byte(o.Body), etag: md5ETag([]byte(o.Body)), header: map[string]string{"Content-Type": "binary/octet-stream"}}
 		if v.owner == "" || bm.ownership == access.BucketOwnerEnforced {
 			v.owner = owner
 		}
+		v.acl = slices.Compact(append(ownerACL(v.owner), o.ACL...))
 		bm.put(o.Key, v, m.newVersionID)
 	}
 	return bm, nil

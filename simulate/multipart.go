@@ -22,6 +22,8 @@ type pendingUpload struct {
 	// meta is the version the upload will write, but for its bytes.
 	meta      *objectVersion
 	initiator string // the ARN of the caller that created it
+	// initiatorAccount is its account; "" for an anonymous caller.
+	initiatorAccount string
 	initiated time.Time
 	// checksumAlg and checksumType are the upload's checksum algorithm
 	// and type (COMPOSITE or FULL_OBJECT), if it has one.
@@ -62,7 +64,8 @@ func createMultipartUpload(c *call) error {
 	if v.enc.kmsKeyID, err = c.useKMS("kms:GenerateDataKey", v.enc, c.bucket, c.key); err != nil {
 		return err
 	}
-	u := &pendingUpload{bucket: c.bucket, key: c.key, meta: v, initiator: c.principal, initiated: c.now, parts: map[int]*uploadedPart{}}
+	u := &pendingUpload{bucket: c.bucket, key: c.key, meta: v, initiator: c.principal, initiatorAccount: c.caller.principal.Account,
+		initiated: c.now, parts: map[int]*uploadedPart{}}
 	if a := strings.ToUpper(c.r.Header.Get("X-Amz-Checksum-Algorithm")); a != "" {
 		if checksumHeader(a) == "" {
 			return invalidRequest("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]")

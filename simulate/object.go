@@ -55,12 +55,15 @@ func (c *call) newVersion(b *bucketModel) (*objectVersion, error) {
 	case b.ownership == access.BucketOwnerPreferred && h.Get("X-Amz-Acl") == "bucket-owner-full-control":
 		owner = b.owner
 	}
-	grants, _, err := c.requestACL(b.owner, owner)
+	grants, set, err := c.requestACL(b.owner, owner)
 	if err != nil {
 		return nil, err
 	}
-	if b.ownership == access.BucketOwnerEnforced && len(grants) > 0 {
+	if b.ownership == access.BucketOwnerEnforced && othersGranted(grants, owner) {
 		return nil, aclNotSupported()
+	}
+	if !set {
+		grants = ownerACL(owner)
 	}
 	v := &objectVersion{owner: owner, acl: grants, modified: c.now}
 	if t := h.Values("X-Amz-Tagging"); len(t) > 0 {
