@@ -464,11 +464,15 @@ func listMultipartUploads(c *call) error {
 	var nextKey, nextID string
 	for i := 0; i < len(ups); i++ {
 		u := ups[i]
+		g := p.group(u.key)
+		if g != "" && keyMarker != "" && strings.HasPrefix(keyMarker, g) {
+			continue // the group ended the previous page
+		}
 		if len(res.Uploads)+len(res.CommonPrefixes) == p.max {
 			res.IsTruncated = p.max > 0
 			break
 		}
-		if g := p.group(u.key); g != "" {
+		if g != "" {
 			res.CommonPrefixes = append(res.CommonPrefixes, prefixXML{p.enc(g)})
 			nextKey, nextID = g, ""
 			for i+1 < len(ups) && strings.HasPrefix(ups[i+1].key, g) {

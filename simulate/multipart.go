@@ -24,7 +24,7 @@ type pendingUpload struct {
 	initiator string // the ARN of the caller that created it
 	// initiatorAccount is its account; "" for an anonymous caller.
 	initiatorAccount string
-	initiated time.Time
+	initiated        time.Time
 	// checksumAlg and checksumType are the upload's checksum algorithm
 	// and type (COMPOSITE or FULL_OBJECT), if it has one.
 	checksumAlg, checksumType string
