@@ -172,7 +172,9 @@ func convertNotifications(out *s3.GetBucketNotificationConfigurationOutput) *Not
 func convertLifecycle(rules []types.LifecycleRule) []LifecycleRule {
 	var out []LifecycleRule
 	for _, r := range rules {
-		lr := LifecycleRule{ID: aws.ToString(r.ID), Status: string(r.Status), Filter: aws.ToString(r.Prefix)}
+		// A rule of the older form has its prefix outside a Filter, which S3
+		// still returns for it.
+		lr := LifecycleRule{ID: aws.ToString(r.ID), Status: string(r.Status), Filter: aws.ToString(r.Prefix)} //lint:ignore SA1019 S3 returns it for rules of the older form
 		if f := r.Filter; f != nil {
 			switch {
 			case f.Prefix != nil:

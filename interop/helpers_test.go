@@ -204,6 +204,7 @@ func withContext(ctx context.Context, ec map[string]string) context.Context {
 	if ec == nil {
 		return ctx
 	}
+	//lint:ignore SA1029 the official client reads its context under its own key, a string
 	return context.WithValue(ctx, client.EncryptionContext, ec)
 }
 

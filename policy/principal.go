@@ -266,14 +266,14 @@ func parsePrincipals(raw json.RawMessage, not bool) (*Principals, error) {
 			ps.Service = list
 			for _, v := range list {
 				if !isServiceName(v) {
-					return nil, fmt.Errorf("Service: %q is not a service principal", v)
+					return nil, fmt.Errorf("service principal %q is not a service name", v)
 				}
 			}
 		case "Federated":
 			ps.Federated = list
 			for _, v := range list {
 				if v == "" || strings.ContainsAny(v, "*?") {
-					return nil, fmt.Errorf("Federated: %q: invalid identity provider", v)
+					return nil, fmt.Errorf("federated principal %q is not an identity provider", v)
 				}
 			}
 		case "CanonicalUser":

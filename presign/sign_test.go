@@ -119,15 +119,15 @@ func TestExpiryPolicy(t *testing.T) {
 		{name: "beyond seven days", max: presign.SigV4MaxExpiry, req: presign.SigV4MaxExpiry + time.Second, wantErr: presign.ErrExpiryTooLong},
 		{name: "max beyond seven days", max: 8 * 24 * time.Hour, req: time.Minute, wantErr: presign.ErrExpiryTooLong},
 		{name: "default beyond max", def: 2 * time.Hour, wantErr: presign.ErrExpiryTooLong},
-		{name: "under a second", req: 999 * time.Millisecond, wantErr: signErrAny},
-		{name: "negative", req: -time.Minute, wantErr: signErrAny},
+		{name: "under a second", req: 999 * time.Millisecond, wantErr: errSignAny},
+		{name: "negative", req: -time.Minute, wantErr: errSignAny},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := signPresigner("")
 			p.DefaultExpiry, p.MaxExpiry = tc.def, tc.max
 			got, err := p.GetObject(context.Background(), "bucket", "key", presign.GetOptions{Expires: tc.req})
 			if tc.wantErr != nil {
-				if err == nil || (tc.wantErr != signErrAny && !errors.Is(err, tc.wantErr)) {
+				if err == nil || (tc.wantErr != errSignAny && !errors.Is(err, tc.wantErr)) {
 					t.Fatalf("err = %v, want %v", err, tc.wantErr)
 				}
 				return
@@ -145,8 +145,8 @@ func TestExpiryPolicy(t *testing.T) {
 	}
 }
 
-// signErrAny stands for "some error" in tables.
-var signErrAny = errors.New("any error")
+// errSignAny stands for "some error" in tables.
+var errSignAny = errors.New("any error")
 
 // TestCappedByCredentials: a URL signed with temporary credentials stops
 // working when they expire, so the expiry is capped there, and says so.
@@ -312,24 +312,24 @@ func TestPutRefuses(t *testing.T) {
 		{"public-read", presign.PutOptions{ACL: "public-read"}, presign.ErrPublicACL},
 		{"public-read-write", presign.PutOptions{ACL: "public-read-write"}, presign.ErrPublicACL},
 		{"authenticated-read", presign.PutOptions{ACL: "authenticated-read"}, presign.ErrPublicACL},
-		{"unknown ACL", presign.PutOptions{ACL: "everyone"}, signErrAny},
-		{"bad MD5", presign.PutOptions{ContentMD5: "abc"}, signErrAny},
-		{"bad checksum length", presign.PutOptions{Checksum: presign.Checksum{Algorithm: "SHA256", Value: "AAAAAA=="}}, signErrAny},
-		{"unknown checksum", presign.PutOptions{Checksum: presign.Checksum{Algorithm: "MD4", Value: "AAAAAA=="}}, signErrAny},
-		{"SSE-C and SSE-S3", presign.PutOptions{Encryption: presign.Encryption{Algorithm: "AES256", CustomerKeyMD5: "1B2M2Y8AsgTpgAmY7PhCfg=="}}, signErrAny},
-		{"KMS key with SSE-S3", presign.PutOptions{Encryption: presign.Encryption{Algorithm: "AES256", KMSKeyID: "k"}}, signErrAny},
-		{"unknown SSE", presign.PutOptions{Encryption: presign.Encryption{Algorithm: "rot13"}}, signErrAny},
-		{"eleven tags", presign.PutOptions{Tags: map[string]string{"1": "", "2": "", "3": "", "4": "", "5": "", "6": "", "7": "", "8": "", "9": "", "10": "", "11": ""}}, signErrAny},
-		{"metadata name", presign.PutOptions{Metadata: map[string]string{"a b": "c"}}, signErrAny},
-		{"metadata newline", presign.PutOptions{Metadata: map[string]string{"a": "b\r\nx-amz-acl: public-read"}}, signErrAny},
-		{"metadata too big", presign.PutOptions{Metadata: map[string]string{"a": strings.Repeat("x", 2048)}}, signErrAny},
-		{"If-None-Match etag", presign.PutOptions{IfNoneMatch: `"abc"`}, signErrAny},
-		{"storage class", presign.PutOptions{StorageClass: "CHEAP"}, signErrAny},
-		{"negative length", presign.PutOptions{ContentLength: -1}, signErrAny},
+		{"unknown ACL", presign.PutOptions{ACL: "everyone"}, errSignAny},
+		{"bad MD5", presign.PutOptions{ContentMD5: "abc"}, errSignAny},
+		{"bad checksum length", presign.PutOptions{Checksum: presign.Checksum{Algorithm: "SHA256", Value: "AAAAAA=="}}, errSignAny},
+		{"unknown checksum", presign.PutOptions{Checksum: presign.Checksum{Algorithm: "MD4", Value: "AAAAAA=="}}, errSignAny},
+		{"SSE-C and SSE-S3", presign.PutOptions{Encryption: presign.Encryption{Algorithm: "AES256", CustomerKeyMD5: "1B2M2Y8AsgTpgAmY7PhCfg=="}}, errSignAny},
+		{"KMS key with SSE-S3", presign.PutOptions{Encryption: presign.Encryption{Algorithm: "AES256", KMSKeyID: "k"}}, errSignAny},
+		{"unknown SSE", presign.PutOptions{Encryption: presign.Encryption{Algorithm: "rot13"}}, errSignAny},
+		{"eleven tags", presign.PutOptions{Tags: map[string]string{"1": "", "2": "", "3": "", "4": "", "5": "", "6": "", "7": "", "8": "", "9": "", "10": "", "11": ""}}, errSignAny},
+		{"metadata name", presign.PutOptions{Metadata: map[string]string{"a b": "c"}}, errSignAny},
+		{"metadata newline", presign.PutOptions{Metadata: map[string]string{"a": "b\r\nx-amz-acl: public-read"}}, errSignAny},
+		{"metadata too big", presign.PutOptions{Metadata: map[string]string{"a": strings.Repeat("x", 2048)}}, errSignAny},
+		{"If-None-Match etag", presign.PutOptions{IfNoneMatch: `"abc"`}, errSignAny},
+		{"storage class", presign.PutOptions{StorageClass: "CHEAP"}, errSignAny},
+		{"negative length", presign.PutOptions{ContentLength: -1}, errSignAny},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := p.PutObject(context.Background(), "bucket", "key", tc.opt)
-			if err == nil || (tc.want != signErrAny && !errors.Is(err, tc.want)) {
+			if err == nil || (tc.want != errSignAny && !errors.Is(err, tc.want)) {
 				t.Errorf("err = %v, want %v", err, tc.want)
 			}
 		})

@@ -45,8 +45,8 @@ func createBucket(c *call) error {
 			"Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
 	}
 	if set {
+		nb.acl = grants
 	}
-	nb.acl = grants
 	lock := strings.EqualFold(c.r.Header.Get("X-Amz-Bucket-Object-Lock-Enabled"), "true")
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()

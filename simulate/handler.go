@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/s3vet/s3vet/policy/access"
 	"github.com/s3vet/s3vet/policy/s3op"
 )
 
@@ -236,6 +237,19 @@ func (c *call) authorize() error {
 		c.explain = "x-amz-expected-bucket-owner " + exp + " is not the bucket owner"
 		return accessDenied("Access Denied")
 	}
+	if b != nil && b.ownership == access.BucketOwnerEnforced && aclWrites[c.op] {
+		// A bucket whose ACLs are disabled refuses an ACL before the
+		// request is authorized: "PUT requests that contain other ACLs
+		// ... fail and return a 400 error with the error code
+		// AccessControlListNotSupported" (S3 API Reference, PutObject),
+		// Block Public Access or not (observed: jakejarvis/s3-sync-action
+		// issue 85).
+		grants, _, err := c.requestACL(b.owner, b.owner)
+		if err == nil && othersGranted(grants, b.owner) {
+			c.s.mu.RUnlock()
+			return aclNotSupported()
+		}
+	}
 	var d Decision
 	if c.op == "DeleteObjects" {
 		d, err = c.authorizeKeys(req)
@@ -261,6 +275,11 @@ func (c *call) authorize() error {
 	}
 	return nil
 }
+
+// aclWrites are the operations that may set an ACL on an existing
+// bucket or an object.
+var aclWrites = map[string]bool{"PutObject": true, "CopyObject": true, "CreateMultipartUpload": true, "PostObject": true,
+	"PutObjectAcl": true, "PutBucketAcl": true}
 
 // s3Request describes the request for package s3op, with what it would
 // write that Block Public Access inspects.

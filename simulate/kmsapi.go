@@ -213,10 +213,10 @@ func (c *call) kmsOpen(ref string, blob []byte, ec map[string]string) ([]byte, s
 	if len(blob) < 3+n {
 		return nil, "", invalid
 	}
-	arn, rest := string(blob[3:3+n]), blob[3+n:]
+	rest := blob[3+n:]
 	c.s.mu.RLock()
 	defer c.s.mu.RUnlock()
-	k := c.s.m.kmsKeys[arn]
+	k := c.s.m.kmsKeys[string(blob[3:3+n])]
 	if k == nil {
 		return nil, "", invalid
 	}

@@ -658,6 +658,11 @@ func deleteObject(c *call) error {
 	vid := c.query.Get("versionId")
 	h := c.w.Header()
 	err := c.withBucket(true, func(b *bucketModel) error {
+		if c.bypassGovernance() && !b.objectLock {
+			// Observed of S3: versity/versitygw issue 1218.
+			return invalidArgument("x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.").
+				with("ArgumentName", "x-amz-bypass-governance-retention")
+		}
 		if vid == "" {
 			if m := b.deleteKey(c.key, c.caller.principal.Account, c.now, c.s.m.newVersionID); m != nil {
 				h.Set("X-Amz-Delete-Marker", "true")

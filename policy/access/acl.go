@@ -121,7 +121,7 @@ func ParseGrantHeader(value, permission string) ([]Grant, error) {
 		}
 		k, v, ok := strings.Cut(part, "=")
 		if !ok {
-			return nil, fmt.Errorf("grant %q: want id=..., uri=... or emailAddress=...", part)
+			return nil, fmt.Errorf("grant %q is not of the form id=ID, uri=URI or emailAddress=ADDRESS", part)
 		}
 		v = strings.Trim(strings.TrimSpace(v), `"`)
 		switch strings.ToLower(strings.TrimSpace(k)) {

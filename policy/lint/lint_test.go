@@ -96,10 +96,8 @@ func TestFixtures(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var have, want []string
-				for _, w := range fx.Want {
-					want = append(want, w)
-				}
+				var have []string
+				want := append([]string(nil), fx.Want...)
 				for _, f := range got {
 					// Compare with the element only where the fixture
 					// gives one for the same finding.
