@@ -118,7 +118,8 @@ func validCORS(body []byte) error {
 }
 
 // parseCORS reads a CORS configuration, checking it as PutBucketCors
-// does: first against the schema (MalformedXML), then S3's limits.
+// does: the document, then each rule against the schema (MalformedXML)
+// and S3's limits.
 func parseCORS(body []byte) ([]corsRule, error) {
 	var doc corsConfigXML
 	if err := decodeXML(body, &doc); err != nil {
@@ -266,7 +267,8 @@ func (r *corsRule) allowsHeaders(headers []string) bool {
 }
 
 // anyOrigin reports whether the rule allows every origin, with "*"
-// ([CORS configuration]).
+// ([CORS configuration]). A rule listing "*" beside other origins is
+// answered "*" for all, as LocalStack answers it (unverified for S3).
 func (r *corsRule) anyOrigin() bool { return slices.Contains(r.origins, "*") }
 
 // wildcardMatch matches s against a pattern with at most one *, which
@@ -366,9 +368,10 @@ func corsForbidden(message, method, resourceType string) *s3Error {
 //     not enabled for this bucket." ([OPTIONS object]: "If cors is not
 //     enabled on the bucket, then Amazon S3 returns a 403 Forbidden
 //     response"), Method being "OPTIONS" when none was asked for;
-//  4. no Access-Control-Request-Method: 400 BadRequest (unverified for
-//     S3: the answer of Scality's CloudServer and Huawei OBS, S3
-//     clones; Ceph RGW answers 400 too);
+//  4. no Access-Control-Request-Method: 400 BadRequest "Invalid
+//     Access-Control-Request-Method: null" (unverified for S3, which
+//     the recordings never asked: the answer of Scality CloudServer and
+//     Huawei OBS, which copy S3's errors; Ceph RGW answers 400 too);
 //  5. no rule matches: 403 AccessForbidden corsNotAllowed, and "none of
 //     the response CORS headers" ([OPTIONS object]);
 //  6. else 200 with no body and the matching rule's headers.

@@ -154,6 +154,11 @@ func (c *call) serve() error {
 	if isKMS(r) {
 		return c.serveKMS()
 	}
+	if r.Method == http.MethodOptions {
+		// A CORS preflight, which S3 neither authenticates nor authorizes.
+		c.bucket, c.key = target(r)
+		return c.preflight()
+	}
 	sig, err := c.s.auth.authenticate(r)
 	if err != nil {
 		return err
@@ -163,6 +168,7 @@ func (c *call) serve() error {
 		return err
 	}
 	c.bucket, c.key = target(r)
+	c.corsHeaders()
 	if len(c.key) > maxKeyLength {
 		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long.").
 			with("Size", strconv.Itoa(len(c.key))).with("MaxSizeAllowed", strconv.Itoa(maxKeyLength))

@@ -116,9 +116,10 @@
 //
 // # Limits
 //
-// Lifecycle, replication, notification, CORS, website and logging
+// Lifecycle, replication, notification, website and logging
 // configurations are validated and stored but not acted on (no object
-// expires, nothing is replicated, no access log is written). Of the KMS
+// expires, nothing is replicated, no access log is written); CORS is
+// (preflight requests, and the CORS headers of answers). Of the KMS
 // API only the three data-key calls are served. The simulator serves one
 // Region, and refuses SigV2 and SigV4A. Objects are kept in memory, up to
 // S3's 5 GiB for one PUT. The ETag of an SSE-KMS or SSE-C object is the
@@ -155,11 +156,12 @@ type Simulator struct {
 	uploads  map[string]*pendingUpload // multipart uploads in progress, by upload ID
 	sessions map[string]*session       // role sessions, by access key ID
 
-	now     func() time.Time
-	onReq   func(Record)
-	maxRecs int
-	auth    authenticator
-	stsAuth authenticator
+	now      func() time.Time
+	clockSet bool // WithClock was given
+	onReq    func(Record)
+	maxRecs  int
+	auth     authenticator
+	stsAuth  authenticator
 
 	recMu   sync.Mutex
 	records [][]Record // blocks of recordBlock records, oldest first
@@ -173,8 +175,13 @@ type Option func(*Simulator)
 // WithClock makes the simulator read the time from now: for expiry of
 // presigned URLs and temporary credentials, clock skew, aws:CurrentTime
 // and Last-Modified.
+//
+// The SDK configurations a [Server] gives ([Server.Config],
+// [Server.Client]) sign requests with this clock too, so that they are
+// not refused as skewed. (Presigned URLs are the SDK's own: sign them with
+// package presign, which takes the time, to follow this clock.)
 func WithClock(now func() time.Time) Option {
-	return func(s *Simulator) { s.now = now }
+	return func(s *Simulator) { s.now, s.clockSet = now, true }
 }
 
 // WithRequestLog calls f with the record of every request, once it is

@@ -16,13 +16,15 @@ type storedConfig struct {
 	empty string
 	// needsVersioning is S3's refusal when the bucket is not versioned.
 	needsVersioning string
+	// validate checks the document as S3 does, beyond its root element.
+	validate func([]byte) error
 }
 
 var storedConfigs = map[string]storedConfig{
 	"lifecycle": {sub: "lifecycle", root: "LifecycleConfiguration",
 		notFound: errorf(http.StatusNotFound, "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist")},
 	"cors": {sub: "cors", root: "CORSConfiguration",
-		notFound: errorf(http.StatusNotFound, "NoSuchCORSConfiguration", "The CORS configuration does not exist")},
+		notFound: errorf(http.StatusNotFound, "NoSuchCORSConfiguration", "The CORS configuration does not exist"), validate: validCORS},
 	"website": {sub: "website", root: "WebsiteConfiguration",
 		notFound: errorf(http.StatusNotFound, "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration")},
 	"replication": {sub: "replication", root: "ReplicationConfiguration",
@@ -64,6 +66,11 @@ func putStored(sub string) func(*call) error {
 		}
 		if v.XMLName.Local != cfg.root {
 			return malformedXML()
+		}
+		if cfg.validate != nil {
+			if err := cfg.validate(c.body); err != nil {
+				return err
+			}
 		}
 		doc := bytes.TrimSpace(c.body)
 		if bytes.HasPrefix(doc, []byte("<?xml")) {
