@@ -153,9 +153,11 @@ func TestAuthenticationErrors(t *testing.T) {
 	if status, body := fetch(); status != 403 || !strings.Contains(body, "<Code>AccessDenied</Code>") || !strings.Contains(body, "Request has expired") {
 		t.Fatalf("expired presigned GET: %d %s", status, body)
 	}
-	// Header signatures are refused past 15 minutes of skew.
+	// Header signatures are refused past 15 minutes of skew (a client
+	// that signs with its own clock: the server's configurations follow
+	// the simulator's).
 	clk.set(time.Now().Add(time.Hour))
-	_, err = get(ctx, srv.Client(alice, func(o *s3.Options) { o.RetryMaxAttempts = 1 }), "reports", "eng/q1.csv")
+	_, err = get(ctx, client("AKIAALICEEXAMPLE0001", "alice-secret"), "reports", "eng/q1.csv")
 	wantError(t, err, "RequestTimeTooSkewed", "")
 }
 
@@ -303,5 +305,46 @@ func TestAnonymousListBucketsPlainDenial(t *testing.T) {
 	code, msg, status := apiError(t, err)
 	if code != "AccessDenied" || msg != "Access Denied" || status != http.StatusForbidden {
 		t.Fatalf("anonymous ListBuckets: %d %s %q", status, code, msg)
+	}
+}
+
+// The SDK configurations of a server whose clock is set sign with that
+// clock: the first request is not refused as skewed (no retry is needed;
+// the SDK would otherwise learn the skew from the refusal). A role ARN is
+// a session of the role; a principal the world lacks is an error of the
+// request, not a panic.
+func TestServerConfigFollowsClock(t *testing.T) {
+	at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	srv := simulate.NewTestTLSServer(t, testWorld(t), simulate.WithClock(func() time.Time { return at }))
+	ctx := context.Background()
+	once := func(o *s3.Options) { o.RetryMaxAttempts = 1 }
+	if body, err := get(ctx, srv.Client(alice, once), "reports", "eng/q1.csv"); err != nil || body != "a,b" {
+		t.Fatalf("GET at the simulator's time: %q %v", body, err)
+	}
+	// Uploads with the SDK's default checksums (aws-chunked over TLS)
+	// too, and keys that S3 signs unescaped.
+	if _, err := srv.Client(root1, once).PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("a b+c/é.txt"),
+		Body: strings.NewReader("chunked"), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32}); err != nil {
+		t.Fatalf("PUT at the simulator's time: %v", err)
+	}
+	recs := srv.Requests()
+	for _, r := range recs {
+		if r.Code == "RequestTimeTooSkewed" {
+			t.Errorf("a request refused as skewed: %+v", r)
+		}
+	}
+	// A role's ARN is a session of the role.
+	const reader = "arn:aws:iam::111111111111:role/reader"
+	if body, err := get(ctx, srv.Client(reader, once), "reports", "hr/pay.csv"); err != nil || body != "x" {
+		t.Fatalf("GET as the role %s: %q %v", reader, body, err)
+	}
+	last := srv.Requests()[len(srv.Requests())-1]
+	if last.Principal != "arn:aws:sts::111111111111:assumed-role/reader/s3vet" {
+		t.Errorf("principal %q, want the role's session", last.Principal)
+	}
+	// A principal the world lacks.
+	_, err := get(ctx, srv.Client("arn:aws:iam::111111111111:user/nobody", once), "reports", "eng/q1.csv")
+	if err == nil || !strings.Contains(err.Error(), `the world has no access key for "arn:aws:iam::111111111111:user/nobody"`) {
+		t.Fatalf("an unknown principal: %v", err)
 	}
 }

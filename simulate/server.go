@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -221,26 +222,35 @@ func (s *Server) HTTPClient() *http.Client {
 
 // Config returns an SDK configuration that reaches the server as
 // principal: an IAM user or root ARN of the world (signing with its first
-// access key), a role session ARN such as
+// access key), a role ARN (arn:aws:iam::111122223333:role/NAME, as a
+// session of that role named "s3vet") or a role session ARN such as
 // arn:aws:sts::111122223333:assumed-role/ROLE/SESSION (a session of an
 // hour is issued without consulting the trust policy: use the sts client
 // for that), or "anonymous" (unsigned requests). It is built from nothing
-// in the environment. It panics if the world has no such principal.
+// in the environment, and signs with the simulator's clock ([WithClock]).
+// For a principal the world lacks, every request fails with an error that
+// says so.
 func (s *Server) Config(principal string) aws.Config {
 	var creds aws.CredentialsProvider = aws.AnonymousCredentials{}
 	if principal != "anonymous" {
 		c, ok := s.credentialsOf(principal)
-		if !ok {
-			panic(fmt.Sprintf("simulate: the world has no access key for %q", principal))
-		}
-		creds = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return c, nil })
+		creds = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			if !ok {
+				return aws.Credentials{}, fmt.Errorf("simulate: the world has no access key for %q", principal)
+			}
+			return c, nil
+		})
 	}
-	return aws.Config{
+	cfg := aws.Config{
 		Region:       s.m.region,
 		Credentials:  creds,
 		HTTPClient:   s.HTTPClient(),
 		BaseEndpoint: aws.String(s.URL),
 	}
+	if s.clockSet && principal != "anonymous" {
+		cfg.APIOptions = append(cfg.APIOptions, signWithClock(creds, s.now))
+	}
+	return cfg
 }
 
 // Client returns an S3 client that reaches the server as principal (see
@@ -253,6 +263,9 @@ func (s *Server) Client(principal string, optFns ...func(*s3.Options)) *s3.Clien
 // credentialsOf returns the first access key of a principal, or a new
 // session for a role session ARN.
 func (s *Simulator) credentialsOf(arn string) (aws.Credentials, bool) {
+	if account, name, ok := roleARN(arn); ok {
+		arn = "arn:aws:sts::" + account + ":assumed-role/" + name + "/s3vet"
+	}
 	if p, err := policy.ParsePrincipal(arn); err == nil && p.Kind == policy.AssumedRole {
 		s.mu.RLock()
 		role := s.m.roles[p.Account+"/"+p.Name]
@@ -273,6 +286,20 @@ func (s *Simulator) credentialsOf(arn string) (aws.Credentials, bool) {
 		}
 	}
 	return aws.Credentials{}, false
+}
+
+// roleARN splits a role ARN, arn:aws:iam::ACCOUNT:role/PATH/NAME, into its
+// account and name.
+func roleARN(arn string) (account, name string, ok bool) {
+	rest, ok := strings.CutPrefix(arn, "arn:aws:iam::")
+	if !ok {
+		return "", "", false
+	}
+	account, res, ok := strings.Cut(rest, ":role/")
+	if !ok || !policy.IsAccountID(account) {
+		return "", "", false
+	}
+	return account, res[strings.LastIndex(res, "/")+1:], res != ""
 }
 
 var (
