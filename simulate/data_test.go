@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/xml"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -349,5 +352,42 @@ func TestCrossAccountInitiatorAborts(t *testing.T) {
 	// The bucket owner may abort anyone's upload.
 	if _, err := owner.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("reports"), Key: aws.String("carol.bin"), UploadId: upload()}); err != nil {
 		t.Fatalf("the bucket owner aborts: %v", err)
+	}
+}
+
+// User metadata names are stored lower-cased and sent that way, for a
+// multipart upload as for a PUT (S3 User Guide, "Working with object
+// metadata": "Amazon S3 stores user-defined metadata keys in lowercase").
+// The SDK lower-cases names itself, so the answer is read as written.
+func TestMultipartMetadataLowerCased(t *testing.T) {
+	sim, err := simulate.New(fuzzWorld())
+	if err != nil {
+		t.Fatal(err)
+	}
+	do := func(method, target, body string, header http.Header) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(method, "http://127.0.0.1:9000"+target, strings.NewReader(body))
+		for k, v := range header {
+			r.Header[k] = v
+		}
+		w := httptest.NewRecorder()
+		sim.ServeHTTP(w, r)
+		if w.Code >= 300 {
+			t.Fatalf("%s %s: %d %s", method, target, w.Code, w.Body)
+		}
+		return w
+	}
+	w := do("POST", "/fzz/mp?uploads", "", http.Header{"X-Amz-Meta-Foo-Bar": {"v"}})
+	var up struct {
+		UploadID string `xml:"UploadId"`
+	}
+	if err := xml.Unmarshal(w.Body.Bytes(), &up); err != nil {
+		t.Fatal(err)
+	}
+	w = do("PUT", "/fzz/mp?partNumber=1&uploadId="+up.UploadID, "x", nil)
+	etag := w.Header().Get("ETag")
+	do("POST", "/fzz/mp?uploadId="+up.UploadID, `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>`+etag+`</ETag></Part></CompleteMultipartUpload>`, nil)
+	got := do("HEAD", "/fzz/mp", "", nil).Header()
+	if v, ok := got["x-amz-meta-foo-bar"]; !ok || v[0] != "v" {
+		t.Fatalf("metadata headers %v, want x-amz-meta-foo-bar: v", got)
 	}
 }

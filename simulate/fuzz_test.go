@@ -133,6 +133,9 @@ func FuzzServe(f *testing.F) {
 		}
 	}
 	f.Add("PUT", "/vault/c", "", "x-amz-copy-source: vault/s", []byte(nil), uint8(6))
+	f.Add("PUT", "/vault/c", "", "x-amz-copy-source: vault/k\nx-amz-copy-source: vault/s", []byte(nil), uint8(6))
+	f.Add("GET", "/vault/s", "versionId=null&versionId=x&uploadId=", "", []byte(nil), uint8(3))
+	f.Add("GET", "/vault/s", "", "Range: bytes=0-1\nRange: bytes=2-3\nx-amz-acl: private\nX-Amz-Acl: public-read", []byte(nil), uint8(9))
 	f.Add("PUT", "/vault/c", "uploadId=x&partNumber=1", "x-amz-copy-source: vault/s", []byte(nil), uint8(6))
 	w := fuzzWorld()
 	sim, err := simulate.New(w, simulate.WithRecordLimit(16))

@@ -66,7 +66,9 @@ type routingShape struct {
 	method, query string
 	object        bool // on the object rtb/secret, else on the bucket
 	virtual       bool // virtual-hosted style
-	copySource    bool
+	// copySource is how many x-amz-copy-source headers the request has
+	// (two name different objects).
+	copySource int
 }
 
 func (s routingShape) String() string {
@@ -77,15 +79,15 @@ func (s routingShape) String() string {
 	if s.virtual {
 		target += " (virtual host)"
 	}
-	if s.copySource {
-		target += " with x-amz-copy-source"
+	if s.copySource > 0 {
+		target += fmt.Sprintf(" with %d x-amz-copy-source", s.copySource)
 	}
 	return s.method + " " + target + " ?" + s.query
 }
 
 // routingShapes enumerates the shapes: each parameter bare, empty, with a
 // value and repeated, on the bucket and the object, path and virtual-host
-// style, for every method (PUT with and without x-amz-copy-source); and
+// style, for every method (PUT with no, one and two x-amz-copy-source); and
 // the steering parameters in pairs, bare or with a value.
 func routingShapes() []routingShape {
 	methods := []string{"GET", "HEAD", "PUT", "POST", "DELETE"}
@@ -107,7 +109,9 @@ func routingShapes() []routingShape {
 				for _, virtual := range []bool{false, true} {
 					out = append(out, routingShape{method: m, query: q, object: object, virtual: virtual})
 					if m == "PUT" {
-						out = append(out, routingShape{method: m, query: q, object: object, virtual: virtual, copySource: true})
+						for n := 1; n <= 2; n++ {
+							out = append(out, routingShape{method: m, query: q, object: object, virtual: virtual, copySource: n})
+						}
 					}
 				}
 			}
@@ -152,8 +156,8 @@ func (s routingShape) send(t *testing.T, sim *simulate.Simulator, id string) *ht
 	r := httptest.NewRequest(s.method, "http://"+host+path, nil)
 	r.URL.RawQuery = s.query
 	r.RemoteAddr = "127.0.0.1:1234"
-	if s.copySource {
-		r.Header.Set("X-Amz-Copy-Source", "rtb/secret")
+	for i := range s.copySource {
+		r.Header.Add("X-Amz-Copy-Source", []string{"rtb/secret", "rtb/other"}[i])
 	}
 	const empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 	r.Header.Set("X-Amz-Content-Sha256", empty)

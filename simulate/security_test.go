@@ -183,6 +183,42 @@ func TestPerVersionSecurityState(t *testing.T) {
 			CopySource: aws.String("vault/k.bin")}); err != nil {
 			t.Fatalf("copy of the current version: %v", err)
 		}
+		// So does a part copy.
+		up, err := reader.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("k-part.bin")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		partCopy := func(src string) error {
+			_, err := reader.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: b, Key: aws.String("k-part.bin"), UploadId: up.UploadId,
+				PartNumber: aws.Int32(1), CopySource: aws.String(src)})
+			return err
+		}
+		wantError(t, partCopy("vault/k.bin?versionId="+vid), "AccessDenied", "kms:Decrypt")
+		if err := partCopy("vault/k.bin"); err != nil {
+			t.Fatalf("part copy of the current version: %v", err)
+		}
+	})
+
+	t.Run("checksum of the version named", func(t *testing.T) {
+		// Each version keeps the checksum it was written with; a GET of
+		// an older version answers its own (S3 User Guide, "Checking
+		// object integrity").
+		sum := func(s string) string { return base64.StdEncoding.EncodeToString(sha256Sum([]byte(s))) }
+		old := putV(&s3.PutObjectInput{Key: aws.String("sum.txt"), Body: strings.NewReader("first"), ChecksumAlgorithm: types.ChecksumAlgorithmSha256})
+		putV(&s3.PutObjectInput{Key: aws.String("sum.txt"), Body: strings.NewReader("second"), ChecksumAlgorithm: types.ChecksumAlgorithmSha256})
+		for vid, want := range map[string]string{old: sum("first"), "": sum("second")} {
+			in := &s3.HeadObjectInput{Bucket: b, Key: aws.String("sum.txt"), ChecksumMode: types.ChecksumModeEnabled}
+			if vid != "" {
+				in.VersionId = aws.String(vid)
+			}
+			out, err := admin.HeadObject(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := aws.ToString(out.ChecksumSHA256); got != want {
+				t.Errorf("version %q: checksum %q, want %q", vid, got, want)
+			}
+		}
 	})
 
 	t.Run("tags of the version named", func(t *testing.T) {
@@ -292,4 +328,9 @@ func TestListPartsShapeDoesNotRead(t *testing.T) {
 	if status != http.StatusOK || !bytes.Contains(body, []byte("<ListPartsResult")) {
 		t.Fatalf("ListParts of an upload: %d %s", status, body)
 	}
+}
+
+func sha256Sum(b []byte) []byte {
+	s := sha256.Sum256(b)
+	return s[:]
 }
