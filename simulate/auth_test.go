@@ -348,3 +348,40 @@ func TestServerConfigFollowsClock(t *testing.T) {
 		t.Fatalf("an unknown principal: %v", err)
 	}
 }
+
+// An upload of unknown length (an unseekable body, which the SDK sends
+// with HTTP chunked transfer encoding and no checksum) is S3's 411
+// MissingContentLength ("You must provide the Content-Length HTTP
+// header", S3 API Reference, "Error responses"), over HTTP and HTTPS
+// alike; and the record of a signature failure holds the canonical
+// request and string to sign the server computed, never the secret.
+func TestUnknownLengthAndSignatureRecords(t *testing.T) {
+	srv := simulate.NewTestTLSServer(t, testWorld(t))
+	ctx := context.Background()
+	pr, pw := io.Pipe()
+	go func() {
+		pw.Write([]byte("streamed body"))
+		pw.Close()
+	}()
+	_, err := srv.Client(root1).PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("pipe.txt"), Body: pr})
+	code, _, status := apiError(t, err)
+	if code != "MissingContentLength" || status != http.StatusLengthRequired {
+		t.Fatalf("an upload of unknown length: %d %s", status, code)
+	}
+	cfg := srv.Config(anon)
+	cfg.Credentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "not-alice-secret"}, nil
+	})
+	_, err = get(ctx, s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle, o.RetryMaxAttempts = true, 1 }), "reports", "eng/q1.csv")
+	wantError(t, err, "SignatureDoesNotMatch", "")
+	recs := srv.Requests()
+	rec := recs[len(recs)-1]
+	for _, want := range []string{"CanonicalRequest:\nGET\n/reports/eng/q1.csv", "StringToSign:\nAWS4-HMAC-SHA256"} {
+		if !strings.Contains(rec.Explanation, want) {
+			t.Errorf("the record's explanation lacks %q:\n%s", want, rec.Explanation)
+		}
+	}
+	if strings.Contains(rec.Explanation, "alice-secret") {
+		t.Errorf("the record holds a secret:\n%s", rec.Explanation)
+	}
+}

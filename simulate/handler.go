@@ -104,6 +104,15 @@ func (c *call) fail(err error) {
 	if e == errInternal && c.explain == "" {
 		c.explain = err.Error()
 	}
+	if e.code == "SignatureDoesNotMatch" && c.explain == "" {
+		// Whose fault it is: what the server signed, never a secret.
+		c.explain = e.message
+		for _, x := range e.extra {
+			if x.XMLName.Local == "CanonicalRequest" || x.XMLName.Local == "StringToSign" {
+				c.explain += "\n" + x.XMLName.Local + ":\n" + x.Value
+			}
+		}
+	}
 	if e.resource == "" {
 		e2 := *e
 		e2.resource = c.r.URL.EscapedPath()
