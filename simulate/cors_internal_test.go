@@ -198,7 +198,7 @@ func corsCall(s *Simulator, method, url string, header map[string]string) (*call
 	c.sw.ResponseWriter = rec
 	c.w = &c.sw
 	c.id, c.host = newRequestID()
-	c.bucket, c.key = target(r)
+	c.bucket, c.key = c.target(r)
 	return c, rec
 }
 

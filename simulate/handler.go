@@ -165,7 +165,7 @@ func (c *call) serve() error {
 	}
 	if r.Method == http.MethodOptions {
 		// A CORS preflight, which S3 neither authenticates nor authorizes.
-		c.bucket, c.key = target(r)
+		c.bucket, c.key = c.target(r)
 		return c.preflight()
 	}
 	sig, err := c.s.auth.authenticate(r)
@@ -176,7 +176,7 @@ func (c *call) serve() error {
 	if err := c.identify(); err != nil {
 		return err
 	}
-	c.bucket, c.key = target(r)
+	c.bucket, c.key = c.target(r)
 	c.corsHeaders()
 	if len(c.key) > maxKeyLength {
 		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long.").
@@ -347,35 +347,63 @@ func (c *call) s3Request() (*s3op.Request, writes, error) {
 	return req, wr, nil
 }
 
-// target returns the bucket and key a request names: from a virtual host
-// (bucket.127.0.0.1, bucket.localhost, bucket.s3.amazonaws.com) or else
-// from the path.
-func target(r *http.Request) (bucket, key string) {
+// target returns the bucket and key a request names: from a virtual
+// host (hostBucket) or else from the path.
+func (c *call) target(r *http.Request) (bucket, key string) {
 	path := strings.TrimPrefix(r.URL.Path, "/")
-	if b := hostBucket(r.Host); b != "" {
+	if b := c.s.hostBucket(r.Host); b != "" {
 		return b, path
 	}
 	bucket, key, _ = strings.Cut(path, "/")
 	return bucket, key
 }
 
-func hostBucket(host string) string {
+// hostBucket returns the bucket a virtual-hosted style request names in
+// its Host (S3 User Guide, "Virtual hosting of buckets"), or "" for a
+// path-style request. A Host is virtual-hosted when it is BUCKET. followed
+// by a host that reaches the server:
+//
+//   - a name under localhost (RFC 6761): BUCKET.localhost, and
+//     BUCKET.s3.localhost for an endpoint s3.localhost;
+//   - an IP address literal, as 127.0.0.1: BUCKET.127.0.0.1;
+//   - S3's own: BUCKET.s3.amazonaws.com, BUCKET.s3.REGION.amazonaws.com,
+//     BUCKET.s3-REGION.amazonaws.com, BUCKET.s3.dualstack.REGION...;
+//   - a domain given with WithDomains: BUCKET.DOMAIN.
+//
+// A bucket's name may hold dots: the endpoint is the longest of these that
+// the Host ends with.
+func (s *Simulator) hostBucket(host string) string {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	first, rest, ok := strings.Cut(host, ".")
-	if !ok || first == "" {
-		return ""
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, d := range s.domains {
+		if b, ok := strings.CutSuffix(host, "."+d); ok && b != "" {
+			return b
+		}
 	}
-	if _, err := netip.ParseAddr(rest); err == nil || rest == "localhost" {
-		return first
+	if rest, ok := strings.CutSuffix(host, ".localhost"); ok {
+		if b, ok := strings.CutSuffix(rest, ".s3"); ok && b != "" {
+			return b
+		}
+		if rest == "s3" {
+			return "" // the endpoint s3.localhost itself
+		}
+		return rest
 	}
-	if strings.HasPrefix(rest, "s3.") && strings.HasSuffix(rest, ".amazonaws.com") {
-		return first
+	if i := strings.IndexByte(host, '.'); i > 0 {
+		if _, err := netip.ParseAddr(host[i+1:]); err == nil {
+			return host[:i]
+		}
 	}
-	// A bucket name with dots, before an address.
-	if i := strings.LastIndex(host, ".s3."); i > 0 && strings.HasSuffix(host, ".amazonaws.com") {
-		return host[:i]
+	// BUCKET.s3.amazonaws.com, BUCKET.s3.REGION.amazonaws.com,
+	// BUCKET.s3-REGION.amazonaws.com: the first ".s3." or ".s3-" label.
+	if strings.HasSuffix(host, ".amazonaws.com") {
+		for _, sep := range []string{".s3.", ".s3-"} {
+			if i := strings.Index(host, sep); i > 0 {
+				return host[:i]
+			}
+		}
 	}
 	return ""
 }

@@ -246,16 +246,21 @@ func TestRequests(t *testing.T) {
 // Virtual-hosted-style requests (bucket.localhost) reach the simulator
 // through the client Config gives.
 func TestVirtualHostedStyle(t *testing.T) {
-	srv := simulate.NewTestServer(t, testWorld(t))
-	c := srv.Client(alice, func(o *s3.Options) {
-		o.UsePathStyle = false
-		o.BaseEndpoint = aws.String(strings.Replace(srv.URL, "127.0.0.1", "localhost", 1))
-	})
-	if body, err := get(context.Background(), c, "reports", "eng/q1.csv"); err != nil || body != "a,b" {
-		t.Fatalf("%q %v", body, err)
-	}
-	if r := srv.Requests()[0]; r.Bucket != "reports" || r.Key != "eng/q1.csv" {
-		t.Errorf("routed to %s/%s", r.Bucket, r.Key)
+	srv := simulate.NewTestServer(t, testWorld(t), simulate.WithDomains("s3.test"))
+	ctx := context.Background()
+	for _, host := range []string{"localhost", "s3.localhost", "s3.test"} {
+		base := strings.Replace(srv.URL, "127.0.0.1", host, 1)
+		virtual := srv.Client(root1, func(o *s3.Options) { o.UsePathStyle, o.BaseEndpoint = false, aws.String(base) })
+		if err := put(ctx, virtual, "reports", "vh.txt", "via "+host); err != nil {
+			t.Fatalf("PUT through reports.%s: %v", host, err)
+		}
+		if r := srv.Requests()[len(srv.Requests())-1]; r.Operation != "PutObject" || r.Bucket != "reports" || r.Key != "vh.txt" {
+			t.Fatalf("reports.%s/vh.txt routed as %s %s/%s", host, r.Operation, r.Bucket, r.Key)
+		}
+		path := srv.Client(alice, func(o *s3.Options) { o.BaseEndpoint = aws.String(base) })
+		if body, err := get(ctx, path, "reports", "eng/q1.csv"); err != nil || body != "a,b" {
+			t.Fatalf("path-style through %s: %q %v", host, body, err)
+		}
 	}
 }
 

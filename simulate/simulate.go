@@ -17,7 +17,10 @@
 // [NewServer] (or [NewTestServer] in a test) serves the world over HTTP or
 // HTTPS on a loopback port, like net/http/httptest. [Server.Client] and
 // [Server.Config] give an aws-sdk-go-v2 client for any principal of the
-// world, anonymous included. Every request goes through the steps S3
+// world, anonymous included. Requests may be path-style or
+// virtual-hosted: a Host of BUCKET.localhost, BUCKET.s3.localhost,
+// BUCKET.<IP address>, BUCKET.s3.amazonaws.com (and S3's regional
+// endpoints) or BUCKET.<a domain of [WithDomains]> names BUCKET. Every request goes through the steps S3
 // takes:
 //
 //   - authenticate: [SigV4] in the Authorization header, in the query
@@ -140,6 +143,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -157,7 +162,8 @@ type Simulator struct {
 	sessions map[string]*session       // role sessions, by access key ID
 
 	now      func() time.Time
-	clockSet bool // WithClock was given
+	clockSet bool     // WithClock was given
+	domains  []string // of virtual-hosted style, WithDomains
 	onReq    func(Record)
 	maxRecs  int
 	auth     authenticator
@@ -182,6 +188,21 @@ type Option func(*Simulator)
 // package presign, which takes the time, to follow this clock.)
 func WithClock(now func() time.Time) Option {
 	return func(s *Simulator) { s.now, s.clockSet = now, true }
+}
+
+// WithDomains adds domains of virtual-hosted style: a request whose Host
+// is BUCKET.DOMAIN names BUCKET, as for S3's own endpoints and the names
+// under localhost (the rule is in the package doc).
+func WithDomains(domains ...string) Option {
+	return func(s *Simulator) {
+		for _, d := range domains {
+			if d = strings.ToLower(strings.Trim(d, ".")); d != "" {
+				s.domains = append(s.domains, d)
+			}
+		}
+		// The longest first: a bucket's name may end like a domain.
+		slices.SortFunc(s.domains, func(a, b string) int { return len(b) - len(a) })
+	}
 }
 
 // WithRequestLog calls f with the record of every request, once it is
