@@ -43,7 +43,9 @@ func serve(t *testing.T, world string, args ...string) (string, *syncBuffer) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out, errOut := &syncBuffer{}, &syncBuffer{}
 	done := make(chan int)
-	go func() { done <- serveCmd(ctx, append([]string{"--config", file, "--addr", "127.0.0.1:0"}, args...), out, errOut) }()
+	go func() {
+		done <- serveCmd(ctx, append([]string{"--config", file, "--addr", "127.0.0.1:0"}, args...), out, errOut)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		if status := <-done; status != 0 {
