@@ -32,7 +32,9 @@ type CollectOptions struct {
 	Regional func(region string) Clients
 	// Concurrency is how many buckets are read at once; 8 when zero.
 	Concurrency int
-	// Buckets, when set, limits the scan to the buckets of these names.
+	// Buckets, when set, limits the scan to the buckets of these names,
+	// which are not listed: ListBuckets, and s3:ListAllMyBuckets, are
+	// not needed.
 	Buckets []string
 	// Progress, when set, is called after each bucket is read, from one
 	// goroutine at a time, with the number of buckets read so far.
@@ -154,8 +156,19 @@ func (c *collector) account(ctx context.Context, a *Account) {
 
 type listedBucket struct{ name, region string }
 
-// list pages through ListBuckets.
+// list pages through ListBuckets; the buckets of opts.Buckets, when set,
+// are taken as they are, without ListBuckets (and its
+// s3:ListAllMyBuckets), their Region read with each bucket.
 func (c *collector) list(ctx context.Context) ([]listedBucket, error) {
+	if len(c.opts.Buckets) > 0 {
+		var out []listedBucket
+		for _, name := range c.opts.Buckets {
+			if !slices.ContainsFunc(out, func(b listedBucket) bool { return b.name == name }) {
+				out = append(out, listedBucket{name: name})
+			}
+		}
+		return out, nil
+	}
 	if c.base.Buckets == nil {
 		return nil, errors.New("checks: Clients.Buckets is nil: cannot list the buckets")
 	}
@@ -168,11 +181,7 @@ func (c *collector) list(ctx context.Context) ([]listedBucket, error) {
 			return nil, fmt.Errorf("checks: ListBuckets: %w", err)
 		}
 		for _, b := range page.Buckets {
-			name := aws.ToString(b.Name)
-			if len(c.opts.Buckets) > 0 && !slices.Contains(c.opts.Buckets, name) {
-				continue
-			}
-			out = append(out, listedBucket{name, aws.ToString(b.BucketRegion)})
+			out = append(out, listedBucket{aws.ToString(b.Name), aws.ToString(b.BucketRegion)})
 		}
 		tok := aws.ToString(page.ContinuationToken)
 		if tok == "" || seen[tok] {

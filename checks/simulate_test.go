@@ -683,3 +683,40 @@ func BenchmarkCollect(b *testing.B) {
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(ms0.HeapInuse)/(1<<20), "world-heap-MB")
 }
+
+// Collect with the buckets named reads them without ListBuckets: a
+// principal without s3:ListAllMyBuckets, allowed to read the bucket's
+// configuration, scans it (issue: scan --bucket needed ListAllMyBuckets).
+func TestCollectNamedBucketsWithoutListing(t *testing.T) {
+	w := &simulate.World{}
+	a := w.AddAccount(simAccount)
+	a.AddUser("auditor", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":["arn:aws:s3:::audited","arn:aws:s3:::audited/*"]},
+		{"Effect":"Deny","Action":"s3:ListAllMyBuckets","Resource":"*"}]}`).AccessKeys = []simulate.AccessKey{{ID: "AKIAAUDITOREXAMPLE01", Secret: "s"}}
+	a.AddBucket("audited")
+	a.AddBucket("other")
+	srv := simulate.NewTestServer(t, w)
+	cfg := srv.Config("arn:aws:iam::" + simAccount + ":user/auditor")
+	clients := checks.NewClients(s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }), s3control.NewFromConfig(cfg), nil)
+	ctx := context.Background()
+	if _, err := checks.Collect(ctx, clients, checks.CollectOptions{AccountID: simAccount, Region: "us-east-1"}); err == nil {
+		t.Fatal("Collect of every bucket without s3:ListAllMyBuckets: no error")
+	}
+	s, err := checks.Collect(ctx, clients, checks.CollectOptions{AccountID: simAccount, Region: "us-east-1", Buckets: []string{"audited", "audited"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Buckets) != 1 || s.Buckets[0].Name != "audited" || s.Buckets[0].Region != "us-east-1" {
+		t.Fatalf("buckets %+v", s.Buckets)
+	}
+	for _, e := range s.Buckets[0].Errors {
+		if e.Call == "GetBucketLocation" || e.Call == "GetBucketPolicy" {
+			t.Errorf("read error %+v", e)
+		}
+	}
+	for _, r := range srv.Requests() {
+		if r.Operation == "ListBuckets" && r.Allowed() {
+			t.Errorf("ListBuckets was called: %+v", r)
+		}
+	}
+}
