@@ -4,15 +4,19 @@
 // the bytes and hands out no credentials.
 //
 //	uploadform -bucket photos -addr localhost:8080
+//	uploadform -bucket photos -endpoint http://127.0.0.1:9000 -allow-http   # s3vet serve
 //
 // It signs with the default AWS credentials. The form carries a signature:
-// serve it over HTTPS, and only to users who may upload.
+// serve it over HTTPS, and only to users who may upload. After an upload,
+// S3 sends the browser back to the page's /done, which says what was
+// stored (success_action_redirect).
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"html"
 	"log"
 	"net/http"
 	"time"
@@ -27,13 +31,20 @@ import (
 const maxUpload = 1 << 20
 
 // newHandler serves a fresh form for each visit, good for ten minutes,
-// that uploads one file of at most maxUpload bytes under uploads/USER/.
+// that uploads one file of at most maxUpload bytes under uploads/USER/,
+// and at /done the page S3 sends the browser back to.
 func newHandler(p *presign.Presigner, bucket string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		user := "guest" // in an application, the signed-in user
+		done := "http://" + r.Host + "/done"
+		if r.TLS != nil {
+			done = "https://" + r.Host + "/done"
+		}
 		form, err := p.PostObject(r.Context(), bucket, presign.NewPostPolicy().
 			KeyPrefix("uploads/"+user+"/").
 			ContentLengthRange(1, maxUpload).
+			SuccessActionRedirect(done).
 			Expires(10*time.Minute))
 		if err != nil {
 			log.Printf("signing the form: %v", err)
@@ -47,20 +58,35 @@ func newHandler(p *presign.Presigner, bucket string) http.Handler {
 			log.Printf("writing the form: %v", err)
 		}
 	})
+	// S3 adds the bucket, key and ETag of the object to the redirect.
+	mux.HandleFunc("GET /done", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, "<!doctype html>\n<title>Uploaded</title>\n<p>Uploaded %s to %s (ETag %s). <a href=\"/\">Another</a></p>\n",
+			html.EscapeString(q.Get("key")), html.EscapeString(q.Get("bucket")), html.EscapeString(q.Get("etag")))
+	})
+	return mux
 }
 
 func main() {
 	bucket := flag.String("bucket", "", "the bucket to upload to")
 	addr := flag.String("addr", "localhost:8080", "where to serve the page")
+	endpoint := flag.String("endpoint", "", "an S3 endpoint other than AWS's, such as s3vet serve's (path-style)")
+	allowHTTP := flag.Bool("allow-http", false, "sign forms for a plain-HTTP -endpoint (a local simulator only)")
 	flag.Parse()
 	if *bucket == "" {
-		log.Fatal("usage: uploadform -bucket NAME [-addr HOST:PORT]")
+		log.Fatal("usage: uploadform -bucket NAME [-addr HOST:PORT] [-endpoint URL [-allow-http]]")
 	}
 	cfg, err := config.LoadDefaultConfig(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
-	p := presign.New(s3.NewFromConfig(cfg))
+	p := presign.New(s3.NewFromConfig(cfg, func(o *s3.Options) {
+		if *endpoint != "" {
+			o.BaseEndpoint, o.UsePathStyle = endpoint, true
+		}
+	}))
+	p.AllowHTTP = *allowHTTP
 	log.Printf("serving http://%s/", *addr)
 	log.Fatal(http.ListenAndServe(*addr, newHandler(p, *bucket)))
 }

@@ -57,7 +57,10 @@ func TestUploadForm(t *testing.T) {
 		fw, _ := mw.CreateFormFile("file", "cat.txt")
 		io.WriteString(fw, file)
 		mw.Close()
-		resp, err := srv.HTTPClient().Post(srv.URL+"/photos", mw.FormDataContentType(), &buf)
+		// As a browser would see it: the redirect is not followed here.
+		client := srv.HTTPClient()
+		client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		resp, err := client.Post(srv.URL+"/photos", mw.FormDataContentType(), &buf)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,8 +68,20 @@ func TestUploadForm(t *testing.T) {
 		resp.Body.Close()
 		return resp, string(b)
 	}
-	if resp, b := post("meow"); resp.StatusCode != http.StatusNoContent {
-		t.Fatalf("upload: %s\n%s", resp.Status, b)
+	// S3 sends the browser back to the page, which says what was stored.
+	resp, b := post("meow")
+	loc, err := resp.Location()
+	if resp.StatusCode != http.StatusSeeOther || err != nil || !strings.HasPrefix(loc.String(), page.URL+"/done?") {
+		t.Fatalf("upload: %s (Location %v)\n%s", resp.Status, loc, b)
+	}
+	done, err := http.Get(loc.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2, _ := io.ReadAll(done.Body)
+	done.Body.Close()
+	if !strings.Contains(string(b2), "Uploaded uploads/guest/cat.txt to photos") {
+		t.Fatalf("the page after the upload: %s", b2)
 	}
 	out, err := srv.Client(acct.ARN()).GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String("photos"), Key: aws.String("uploads/guest/cat.txt")})
 	if err != nil {
