@@ -272,7 +272,7 @@ func TestPostEscaping(t *testing.T) {
 	}
 }
 
-var postInputRE = regexp.MustCompile(`<input type="(\w+)" name="([^"]*)"(?: value="([^"]*)")?>`)
+var postInputRE = regexp.MustCompile(`<input type="(\w+)" name="([^"]*)"(?: value="([^"]*)")?(?: id="[^"]*")?(?: accept="[^"]*")?>`)
 
 // postCheckHTML checks that the form element carries every field, escaped so
 // that it unescapes to the value, and the file input last.
@@ -359,5 +359,34 @@ func TestPostNoCredentials(t *testing.T) {
 	p.Client = signClient("https://127.0.0.1:9000", credentials.NewStaticCredentialsProvider("", "", ""))
 	if _, err := p.PostObject(context.Background(), "bucket", presign.NewPostPolicy().Key("k")); !errors.Is(err, presign.ErrNoSigningCredentials) {
 		t.Errorf("empty credentials: %v", err)
+	}
+}
+
+// The form's file input has a label, and an accept attribute when the
+// policy names the Content-Type (HTML Living Standard, "the accept
+// attribute": a MIME type, or "type/*").
+func TestPostFormHTMLAccept(t *testing.T) {
+	for _, tt := range []struct {
+		policy *presign.PostPolicy
+		accept string
+	}{
+		{presign.NewPostPolicy().Key("a"), ""},
+		{presign.NewPostPolicy().Key("a").ContentType("image/png"), ` accept="image/png"`},
+		{presign.NewPostPolicy().Key("a").ContentTypePrefix("image/"), ` accept="image/*"`},
+		{presign.NewPostPolicy().Key("a").ContentTypePrefix("image/p"), ""},
+	} {
+		form, err := signPresigner("").PostObject(context.Background(), "bucket", tt.policy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out strings.Builder
+		if err := form.HTML(&out); err != nil {
+			t.Fatal(err)
+		}
+		want := `<label for="s3vet-upload-file">File</label>` + "\n" + `  <input type="file" name="file" id="s3vet-upload-file"` + tt.accept + `>`
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("Content-Type %q: the file input is not\n%s\nin\n%s", form.Get("Content-Type"), want, out.String())
+		}
+		postCheckHTML(t, out.String(), form)
 	}
 }

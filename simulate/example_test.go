@@ -7,6 +7,7 @@ import (
 	"io"
 	"log"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -73,4 +74,98 @@ func ExampleSimulator_Authorize() {
 	fmt.Println(d.Allowed, d.Explained)
 	// Output:
 	// false User: anonymous is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::site/index.html" because public access is restricted by the RestrictPublicBuckets block public access setting
+}
+
+// WithClock sets the simulator's time; the SDK clients of the server sign
+// with it, and temporary credentials and presigned URLs expire by it.
+func ExampleWithClock() {
+	at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	w := &simulate.World{}
+	acct := w.AddAccount("111122223333")
+	acct.RootAccessKeys = []simulate.AccessKey{{ID: "AKIAROOTEXAMPLE00001", Secret: "root"}}
+	acct.AddBucket("logs")
+	srv, err := simulate.NewServer(w, simulate.WithClock(func() time.Time { return at }))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	c := srv.Client(acct.ARN())
+	ctx := context.Background()
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("logs"), Key: aws.String("a"), Body: strings.NewReader("x")}); err != nil {
+		log.Fatal(err)
+	}
+	out, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("logs"), Key: aws.String("a")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(out.LastModified.UTC())
+	// Output:
+	// 2030-01-01 00:00:00 +0000 UTC
+}
+
+// An organization's SCPs bound what its accounts' identities may do,
+// whatever their own policies allow.
+func Example_scp() {
+	w, err := simulate.LoadWorld(strings.NewReader(`{
+	  "organization": {"id": "o-example", "accounts": ["111122223333"],
+	    "scps": [[{"Version": "2012-10-17", "Statement": [
+	      {"Effect": "Allow", "Action": "*", "Resource": "*"},
+	      {"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}]}]]},
+	  "accounts": [{"id": "111122223333",
+	    "users": [{"name": "admin", "accessKeys": [{"id": "AKIAADMINEXAMPLE0001", "secret": "s"}],
+	      "policies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}]}],
+	    "buckets": [{"name": "records", "objects": [{"key": "2030.csv", "body": "x"}]}]}]}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	sim, err := simulate.New(w)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, op := range []string{"GetObject", "DeleteObject"} {
+		d, err := sim.Authorize("arn:aws:iam::111122223333:user/admin", &s3op.Request{Operation: op, Bucket: "records", Key: "2030.csv"})
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(op, d.Allowed, d.Type)
+	}
+	// Output:
+	// GetObject true identity-based policy
+	// DeleteObject false service control policy
+}
+
+// SSE-KMS objects need kms:Decrypt on their key to be read: a principal
+// allowed s3:GetObject but not the key is refused, as in AWS.
+func Example_sseKMS() {
+	w, err := simulate.LoadWorld(strings.NewReader(`{"accounts": [{"id": "111122223333",
+	  "users": [
+	    {"name": "writer", "accessKeys": [{"id": "AKIAWRITEREXAMPLE001", "secret": "s"}],
+	     "policies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:PutObject", "kms:GenerateDataKey"], "Resource": "*"}]}]},
+	    {"name": "reader", "accessKeys": [{"id": "AKIAREADEREXAMPLE001", "secret": "s"}],
+	     "policies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}]}],
+	  "kmsKeys": [{"id": "1234abcd-12ab-34cd-56ef-1234567890ab", "alias": "alias/app"}],
+	  "buckets": [{"name": "vault", "encryption": {"algorithm": "aws:kms", "kmsKeyId": "alias/app"}}]}]}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv, err := simulate.NewServer(w)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	ctx := context.Background()
+	put, err := srv.Client("arn:aws:iam::111122223333:user/writer").PutObject(ctx, &s3.PutObjectInput{
+		Bucket: aws.String("vault"), Key: aws.String("k"), Body: strings.NewReader("secret")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(put.ServerSideEncryption, aws.ToString(put.SSEKMSKeyId))
+	_, err = srv.Client("arn:aws:iam::111122223333:user/reader").GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("vault"), Key: aws.String("k")})
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		fmt.Println(ae.ErrorCode()+":", ae.ErrorMessage())
+	}
+	// Output:
+	// aws:kms arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
+	// AccessDenied: User: arn:aws:iam::111122223333:user/reader is not authorized to perform: kms:Decrypt on resource: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" because no identity-based policy allows the kms:Decrypt action
 }

@@ -96,7 +96,13 @@ func NewTLSServer(w *World, opts ...Option) (*Server, error) {
 
 // NewTestServer starts a server over HTTP for a test, which fails if the
 // world is malformed; the server is closed when the test and its subtests
-// end.
+// end:
+//
+//	func TestReports(t *testing.T) {
+//		srv := simulate.NewTestServer(t, world)
+//		c := srv.Client("arn:aws:iam::111122223333:user/reader")
+//		_, err := c.GetObject(ctx, &s3.GetObjectInput{...}) // S3's answer
+//	}
 func NewTestServer(t testing.TB, w *World, opts ...Option) *Server {
 	t.Helper()
 	s, err := NewServer(w, opts...)

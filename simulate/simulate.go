@@ -84,7 +84,14 @@
 // [SSE-KMS] objects use the world's KMS keys (and each account's aws/s3
 // key): writing one needs kms:GenerateDataKey and reading it kms:Decrypt,
 // which the [key policies] must allow, so that a principal with s3:GetObject
-// but not kms:Decrypt is refused as in AWS. [SSE-C] is refused over HTTP and
+// but not kms:Decrypt is refused as in AWS. A key of the world without a
+// policy has KMS's default key policy, whose one statement ("Enable IAM
+// User Permissions") allows kms:* to the account's root, so that the
+// account's IAM policies decide; the aws/s3 key allows any principal of
+// its account through S3 (kms:ViaService, kms:CallerAccount). A request
+// or a bucket's default encryption names a key as S3 takes it: a key ID
+// (1234abcd-...), a key ARN, an alias name (alias/app) or an alias ARN, in
+// the bucket owner's account for the short forms; none is aws/s3. [SSE-C] is refused over HTTP and
 // where the bucket blocks it (the default for new buckets since April
 // 2026), and a read needs the key the object was written with.
 //
