@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/s3vet/s3vet/internal/suggest"
 )
 
 // A Check judges one aspect of a Snapshot. It is plain data plus one or
@@ -160,6 +162,19 @@ func (r *Registry) check(id string) *Check {
 	return nil
 }
 
+// unknown returns the error for a check ID the registry does not hold,
+// with the ID probably meant.
+func (r *Registry) unknown(id string) error {
+	ids := make([]string, len(r.checks))
+	for i, c := range r.checks {
+		ids[i] = c.ID
+	}
+	if s := suggest.Closest(id, ids); s != "" {
+		return fmt.Errorf("unknown check %q; did you mean %q?", id, s)
+	}
+	return fmt.Errorf("unknown check %q", id)
+}
+
 // Validate reports what is wrong with o for this registry: an unknown
 // check ID in Only, Skip or Severity, an unknown severity, or a malformed
 // parameter. Run ignores what Validate would report.
@@ -168,13 +183,13 @@ func (r *Registry) Validate(o Options) error {
 	for _, list := range [][]string{o.Only, o.Skip} {
 		for _, id := range list {
 			if r.check(id) == nil {
-				errs = append(errs, fmt.Errorf("unknown check %q", id))
+				errs = append(errs, r.unknown(id))
 			}
 		}
 	}
 	for id, sev := range o.Severity {
 		if r.check(id) == nil {
-			errs = append(errs, fmt.Errorf("unknown check %q", id))
+			errs = append(errs, r.unknown(id))
 		}
 		if sev.Rank() < 0 {
 			errs = append(errs, fmt.Errorf("check %s: unknown severity %q", id, sev))

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/s3vet/s3vet/internal/strictjson"
 	"github.com/s3vet/s3vet/policy/access"
 )
 
@@ -246,23 +247,52 @@ func failed(errs []ReadError, call string) bool {
 // this package does not know.
 var ErrSnapshotVersion = errors.New("unsupported snapshot version")
 
-// ReadSnapshot decodes a Snapshot written as JSON. It refuses fields it
-// does not know, so that a typo in a hand-written snapshot is an error
-// rather than a setting silently left unset.
+// ReadSnapshot decodes a Snapshot written as JSON. It reads strictly, so
+// that a typo in a hand-written snapshot is an error rather than a setting
+// silently left unset: a field the format does not have, a field in
+// another case than the format's ("Name" for "name") and a field given
+// twice are errors naming the field, its path (and bucket), and, where one
+// is close, the field probably meant.
 func ReadSnapshot(r io.Reader) (*Snapshot, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	var s Snapshot
-	if err := dec.Decode(&s); err != nil {
+	data, err := io.ReadAll(r)
+	if err != nil {
 		return nil, fmt.Errorf("checks: reading snapshot: %w", err)
 	}
-	if dec.More() {
-		return nil, errors.New("checks: reading snapshot: data after the snapshot")
+	// The version first: a later format's fields are not this one's to
+	// judge.
+	var v struct {
+		Version int `json:"version"`
+	}
+	if json.Unmarshal(data, &v) == nil && v.Version > SnapshotVersion {
+		return nil, fmt.Errorf("checks: snapshot version %d: %w", v.Version, ErrSnapshotVersion)
+	}
+	var s Snapshot
+	if err := strictjson.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("checks: reading snapshot: %s%w", bucketOf(data, err), err)
 	}
 	if s.Version < 1 || s.Version > SnapshotVersion {
 		return nil, fmt.Errorf("checks: snapshot version %d: %w", s.Version, ErrSnapshotVersion)
 	}
 	return &s, nil
+}
+
+// bucketOf returns `bucket "NAME": ` when err is at a path inside a named
+// bucket of the snapshot data, for the error's reader; "" otherwise.
+func bucketOf(data []byte, err error) string {
+	var se *strictjson.Error
+	if !errors.As(err, &se) || len(se.Path) < 2 || se.Path[0] != "buckets" {
+		return ""
+	}
+	i, _ := se.Path[1].(int)
+	var top struct {
+		Buckets []struct {
+			Name string `json:"name"`
+		} `json:"buckets"`
+	}
+	if json.Unmarshal(data, &top) != nil || i >= len(top.Buckets) || top.Buckets[i].Name == "" {
+		return ""
+	}
+	return fmt.Sprintf("bucket %q: ", top.Buckets[i].Name)
 }
 
 // WriteTo writes the snapshot as indented JSON.

@@ -198,7 +198,16 @@ func TestDerivedKeys(t *testing.T) {
 		{"arn:aws:iam::111122223333:root", `{"StringEquals":{"aws:PrincipalType":"Account","aws:userid":"111122223333"}}`, true},
 		{"arn:aws:sts::111122223333:federated-user/bob", `{"StringEquals":{"aws:userid":"111122223333:bob","aws:PrincipalType":"FederatedUser"}}`, true},
 		{"cloudtrail.amazonaws.com", `{"Bool":{"aws:PrincipalIsAWSService":"true"}}`, true},
+		// An anonymous caller has the keys whose Availability reads "for all
+		// requests, including anonymous requests" (aws:PrincipalAccount:
+		// "For anonymous requests, the request context returns anonymous";
+		// aws:PrincipalType and aws:userid, valued as the policy variables
+		// page's "Principal key values" table says), and not those whose
+		// Availability reads "Anonymous requests do not include this key".
 		{"anonymous", `{"StringEquals":{"aws:PrincipalType":"Anonymous","aws:PrincipalAccount":"anonymous"}}`, true},
+		{"anonymous", `{"Null":{"aws:PrincipalAccount":"true"}}`, false},
+		{"anonymous", `{"StringEquals":{"aws:userid":"anonymous"}}`, true},
+		{"anonymous", `{"Null":{"aws:PrincipalArn":"true","aws:username":"true","aws:PrincipalIsAWSService":"true"}}`, true},
 		{alice, `{"StringEquals":{"aws:ResourceAccount":"111122223333"}}`, true},
 	}
 	for _, tt := range tests {

@@ -137,6 +137,11 @@ func (p *Principal) derive() {
 	k := &p.keys
 	switch p.Kind {
 	case Anonymous:
+		// "For anonymous requests, the request context returns
+		// anonymous" (aws:PrincipalAccount, whose Availability is "all
+		// requests, including anonymous requests"); aws:PrincipalArn,
+		// aws:username and aws:PrincipalIsAWSService: "Anonymous requests
+		// do not include this key".
 		k.account = []string{"anonymous"}
 	case AssumedRole:
 		k.arn, k.account = one(p.RoleARN), one(p.Account)

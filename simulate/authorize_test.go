@@ -109,3 +109,13 @@ func TestLoadWorldErrors(t *testing.T) {
 		}
 	}
 }
+
+// A world built in Go with a Region that is not a Region code is an error
+// of New, not a panic (the Region is written into the aws/s3 key policy).
+func TestNewBadRegion(t *testing.T) {
+	w := &simulate.World{Region: `us-east-1","x":"`}
+	w.AddAccount("111111111111")
+	if _, err := simulate.New(w); err == nil || !strings.Contains(err.Error(), "is not a Region code") {
+		t.Fatalf("New: %v", err)
+	}
+}

@@ -137,6 +137,11 @@ func compile(w *World, now func() time.Time) (*model, error) {
 	if m.region == "" {
 		m.region = "us-east-1"
 	}
+	if !validRegion(m.region) {
+		// The Region is written into the aws/s3 key policies: it must be
+		// a Region code, not text of any kind.
+		return nil, fmt.Errorf("world: region %q is not a Region code such as us-east-1", m.region)
+	}
 	if o := w.Organization; o != nil {
 		m.orgID = o.ID
 		for _, a := range o.Accounts {

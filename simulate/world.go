@@ -3,11 +3,13 @@ package simulate
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/s3vet/s3vet/internal/strictjson"
 	"github.com/s3vet/s3vet/policy"
 	"github.com/s3vet/s3vet/policy/access"
 )
@@ -135,22 +137,35 @@ type Object struct {
 // document), converted to JSON first so that both formats have the same
 // fields and the same checks, and policies are written as YAML mappings.
 // Numbers keep their literal text, so an account ID written unquoted is a
-// number and refused where a string belongs: quote account IDs. Unknown
-// fields are an error naming the field.
+// number and refused where a string belongs: quote account IDs.
+//
+// Fields are read strictly: a field the format does not have, a field in
+// another case than the format's ("Name" for "name") and a field given
+// twice are errors that name the field, its path (accounts[0].buckets[1]),
+// for YAML its line, and, where one is close, the field probably meant.
+// Policies are not looked into here: their grammar is checked when they
+// are parsed.
 func LoadWorld(r io.Reader) (*World, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("world: %w", err)
 	}
+	doc := data
+	isYAML := false
 	if t := bytes.TrimLeft(data, " \t\r\n\ufeff"); len(t) == 0 || t[0] != '{' {
-		if data, err = yamlToJSON(data); err != nil {
+		if doc, err = yamlToJSON(data); err != nil {
 			return nil, fmt.Errorf("world: %w", err)
 		}
+		isYAML = true
 	}
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.DisallowUnknownFields()
 	var w World
-	if err := d.Decode(&w); err != nil {
+	if err := strictjson.Unmarshal(doc, &w); err != nil {
+		var se *strictjson.Error
+		if isYAML && errors.As(err, &se) {
+			if line := yamlLine(data, se.Path); line > 0 {
+				return nil, fmt.Errorf("world: line %d: %w", line, err)
+			}
+		}
 		return nil, fmt.Errorf("world: %w", err)
 	}
 	if _, err := compile(&w, time.Now); err != nil {
@@ -191,6 +206,21 @@ func parsePolicies(where string, typ policy.Type, raws []json.RawMessage) ([]*po
 		}
 	}
 	return out, nil
+}
+
+// validRegion reports whether s is written as AWS writes a Region's code,
+// such as us-east-1 or us-gov-west-1: lower-case letters, digits and inner
+// hyphens, starting with a letter.
+func validRegion(s string) bool {
+	if len(s) > 32 || s == "" || s[0] < 'a' || s[0] > 'z' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func validName(kind, name string) error {

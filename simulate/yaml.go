@@ -37,8 +37,9 @@ const (
 //   - mapping keys must be strings, and a second document in the stream is
 //     an error rather than silently ignored.
 //
-// Line numbers from YAML errors are kept; field errors come from the JSON
-// decoder, which names the field.
+// Line numbers from YAML errors are kept; field errors come from the strict
+// JSON decoding of LoadWorld, which names the field and its path, and finds
+// the field's line with yamlLine.
 func yamlToJSON(data []byte) ([]byte, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
@@ -156,4 +157,57 @@ func writeYAMLScalar(buf *bytes.Buffer, n *yaml.Node) error {
 func writeJSONString(buf *bytes.Buffer, s string) {
 	b, _ := json.Marshal(s) // a string always marshals
 	buf.Write(b)
+}
+
+// yamlLine returns the line of the YAML document data at which path (keys
+// and indexes, as a strictjson.Error holds them) ends, or the line of the
+// deepest part of it that the document has; 0 when data does not parse.
+func yamlLine(data []byte, path []any) int {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil {
+		return 0
+	}
+	n, line := &doc, 0
+	for _, p := range path {
+		n = yamlValue(n)
+		switch p := p.(type) {
+		case string:
+			if n.Kind != yaml.MappingNode {
+				return line
+			}
+			var next *yaml.Node
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if k := yamlValue(n.Content[i]); k.Value == p {
+					line, next = n.Content[i].Line, n.Content[i+1]
+					break
+				}
+			}
+			if next == nil {
+				return line
+			}
+			n = next
+		case int:
+			if n.Kind != yaml.SequenceNode || p < 0 || p >= len(n.Content) {
+				return line
+			}
+			n = n.Content[p]
+			line = n.Line
+		}
+	}
+	return line
+}
+
+// yamlValue returns the node a document or an alias node stands for.
+func yamlValue(n *yaml.Node) *yaml.Node {
+	for range yamlDepth {
+		switch {
+		case n.Kind == yaml.DocumentNode && len(n.Content) == 1:
+			n = n.Content[0]
+		case n.Kind == yaml.AliasNode && n.Alias != nil:
+			n = n.Alias
+		default:
+			return n
+		}
+	}
+	return n
 }

@@ -106,7 +106,7 @@ func TestLoadWorldYAMLMatchesJSON(t *testing.T) {
 // name the field (docs/serve-config.md).
 func TestLoadWorldYAMLErrors(t *testing.T) {
 	tests := []struct{ doc, want string }{
-		{"accounts:\n  - id: 111111111111\n", "accounts.id"}, // unquoted: a number
+		{"accounts:\n  - id: 111111111111\n", "line 2: accounts[0].id: want a string, got the number 111111111111"}, // unquoted: a number
 		{"accounts:\n  - id: \"111111111111\"\n    color: red\n", "color"},
 		{"accounts:\n  - id: \"1\"\n", "12 digits"},
 		{"accounts:\n  - id: \"111111111111\"\n    roles: [{name: r, maxSessionDuration: 0x10}]\n", "maxSessionDuration"},
@@ -116,6 +116,42 @@ func TestLoadWorldYAMLErrors(t *testing.T) {
 		_, err := LoadWorld(strings.NewReader(tt.doc))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: error %v, want one naming %q", tt.doc, err, tt.want)
+		}
+	}
+}
+
+// docs/serve-config.md: unknown fields are an error naming the field, with
+// its path, for YAML its line, and the field probably meant; a field in
+// another case than the format's is one too (encoding/json alone would take
+// it), and so is a field given twice.
+func TestLoadWorldStrict(t *testing.T) {
+	tests := []struct{ doc, want string }{
+		{`{"accounts":[{"id":"111111111111","buckets":[{"name":"b","versionning":"Enabled"}]}]}`,
+			`world: unknown field "versionning" in accounts[0].buckets[0]; did you mean "versioning"?`},
+		{`{"accounts":[{"id":"111111111111","vpcEndpoints":[]}]}`,
+			`world: unknown field "vpcEndpoints" in accounts[0]`},
+		{`{"Accounts":[]}`,
+			`world: unknown field "Accounts"; field names are case-sensitive: did you mean "accounts"?`},
+		{`{"accounts":[{"id":"111111111111","publicAccessBlock":{"blockPublicAcls":true}}]}`,
+			`world: unknown field "blockPublicAcls" in accounts[0].publicAccessBlock; field names are case-sensitive: did you mean "BlockPublicAcls"?`},
+		{`{"accounts":[{"id":"111111111111","id":"222222222222"}]}`,
+			`world: field "id" given twice in accounts[0]`},
+		{"{\n \"accounts\": [\n  {\"id\": \"111111111111\",}\n ]\n}",
+			`world: line 3, column 25: invalid character '}'`},
+		{"accounts:\n  - id: \"111111111111\"\n    buckets:\n      - name: b\n        versionning: Enabled\n",
+			`world: line 5: unknown field "versionning" in accounts[0].buckets[0]; did you mean "versioning"?`},
+		{"region: us-east-1\naccounts:\n  - id: \"111111111111\"\n    users:\n      - name: alice\n        Policies: []\n",
+			`world: line 6: unknown field "Policies" in accounts[0].users[0]; field names are case-sensitive: did you mean "policies"?`},
+		{"a: &acct {id: \"111111111111\", colour: red}\naccounts: [*acct]\n",
+			`world: line 1: unknown field "a"`},
+		{"accounts:\n  - &acct {id: \"111111111111\", colour: red}\n",
+			`world: line 2: unknown field "colour" in accounts[0]`},
+		{"region: us-east-1\"\naccounts: []\n", `world: region "us-east-1\"" is not a Region code`},
+	}
+	for _, tt := range tests {
+		_, err := LoadWorld(strings.NewReader(tt.doc))
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%q:\nerror %v\nwant  %s", tt.doc, err, tt.want)
 		}
 	}
 }
@@ -132,6 +168,12 @@ func FuzzLoadWorld(f *testing.F) {
 	}
 	f.Add([]byte("a: &a [*a]\n"))
 	f.Add([]byte("accounts: [{id: '111111111111', buckets: [{name: b}]}]"))
+	// Strict fields: a misspelt one, one in another case.
+	f.Add([]byte("accounts: [{id: '111111111111', buckets: [{name: b, versionning: Enabled}]}]"))
+	f.Add([]byte(`{"Accounts":[{"id":"111111111111","publicAccessBlock":{"blockPublicAcls":true}}]}`))
+	// A region is written into the aws/s3 key policy: one with a quote once
+	// made that policy malformed, and compile panicked.
+	f.Add([]byte("region: 0\"0\naccounts:\n  - id: \"000000000000\""))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if j, err := yamlToJSON(data); err == nil && !json.Valid(j) {
 			t.Fatalf("yaml %q converted to invalid JSON %q", data, j)

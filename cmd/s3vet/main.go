@@ -20,6 +20,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+
+	"github.com/s3vet/s3vet/internal/suggest"
 )
 
 func main() {
@@ -66,13 +69,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 // parseFlags parses a subcommand's flags. When it returns !ok the command
 // ends with status: 0 after -h or -help (the usage is printed), 2 after a
-// bad flag (the flag package has said what is wrong).
+// bad flag (the flag package has said what is wrong; for a flag the
+// command does not have, parseFlags adds the flag probably meant).
 func parseFlags(fs *flag.FlagSet, args []string) (status int, ok bool) {
 	switch err := fs.Parse(args); {
 	case err == nil:
 		return 0, true
 	case errors.Is(err, flag.ErrHelp):
 		return 0, false
+	default:
+		if name, undefined := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); undefined {
+			var names []string
+			fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+			if s := suggest.Closest(strings.TrimPrefix(name, "-"), names); s != "" {
+				fmt.Fprintf(fs.Output(), "s3vet %s: did you mean --%s?\n", fs.Name(), s)
+			}
+		}
 	}
 	return 2, false
 }

@@ -50,8 +50,8 @@ func TestEvalStdinAndErrors(t *testing.T) {
 	if !strings.Contains(out.String(), `"decision":"Invalid"`) {
 		t.Errorf("bad principal: got %s", out.String())
 	}
-	if code := run(context.Background(), []string{"eval", "-f", "-"}, strings.NewReader("[{"), &out, &errb); code == 0 {
-		t.Error("malformed JSON file: exit 0")
+	if code := run(context.Background(), []string{"eval", "-f", "-"}, strings.NewReader("[{"), &out, &errb); code != 2 {
+		t.Errorf("malformed JSON file: exit %d, want 2", code)
 	}
 	if code := run(context.Background(), []string{"eval"}, nil, &out, &errb); code != 2 {
 		t.Errorf("missing -f: exit %d, want 2", code)
@@ -59,18 +59,19 @@ func TestEvalStdinAndErrors(t *testing.T) {
 }
 
 // "-f -" without a standard input is an error the command reports, as public
-// and lint report it, not a panic.
+// and lint report it, not a panic; an input error exits 2, as lint and scan
+// do.
 func TestEvalNoStdin(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"eval", "-f", "-"}, nil, &out, &errb); code != 1 {
-		t.Errorf("exit %d, want 1", code)
+	if code := run(context.Background(), []string{"eval", "-f", "-"}, nil, &out, &errb); code != 2 {
+		t.Errorf("exit %d, want 2", code)
 	}
 	if !strings.Contains(errb.String(), "no standard input") {
 		t.Errorf("stderr %q does not say there is no standard input", errb.String())
 	}
 	errb.Reset()
-	if code := run(context.Background(), []string{"eval", "-f", "testdata/does-not-exist.json"}, nil, &out, &errb); code != 1 {
-		t.Errorf("missing file: exit %d, want 1", code)
+	if code := run(context.Background(), []string{"eval", "-f", "testdata/does-not-exist.json"}, nil, &out, &errb); code != 2 {
+		t.Errorf("missing file: exit %d, want 2", code)
 	}
 	if !strings.Contains(errb.String(), "s3vet eval: open testdata/does-not-exist.json") {
 		t.Errorf("missing file: stderr %q", errb.String())
@@ -90,3 +91,30 @@ func TestHelpAndBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// A flag a command does not have is refused (status 2) with the flag
+// probably meant, as a misspelt field of an input file is.
+func TestBadFlagSuggestion(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"scan", "--trusted-acounts", "111122223333"}, "s3vet scan: did you mean --trusted-accounts?\n"},
+		{[]string{"lint", "--jsn"}, "s3vet lint: did you mean --json?\n"},
+		{[]string{"scan", "--Format", "json"}, "s3vet scan: did you mean --format?\n"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr)
+		if code != 2 || !strings.HasSuffix(stderr.String(), tt.want) {
+			t.Errorf("%q: status %d, stderr ending %q; want 2 and %q", tt.args, code, tail(stderr.String()), tt.want)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	run(context.Background(), []string{"scan", "--zzz"}, strings.NewReader(""), &stdout, &stderr)
+	if strings.Contains(stderr.String(), "did you mean") {
+		t.Errorf("--zzz: a suggestion where none is close: %q", tail(stderr.String()))
+	}
+}
+
+func tail(s string) string { return s[max(0, len(s)-80):] }

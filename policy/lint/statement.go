@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/s3vet/s3vet/internal/suggest"
 	"github.com/s3vet/s3vet/policy"
 	"github.com/s3vet/s3vet/policy/catalog"
 )
@@ -135,7 +136,7 @@ func (l *linter) actions(s *policy.Statement) {
 			// Not checked: see the package documentation.
 		case !hasWildcard(name):
 			if _, ok := catalog.Lookup(a); !ok {
-				l.add("INVALID_ACTION", s.Index, s.Sid, el, "The action %s does not exist.%s", a, suggest(svc, name))
+				l.add("INVALID_ACTION", s.Index, s.Sid, el, "The action %s does not exist.%s", a, didYouMean(svc, name))
 			}
 		default:
 			if !matchesAny(a) {
@@ -167,8 +168,8 @@ var apiAliases = map[string]string{
 	"copyobject":    "GetObject (on the source) and s3:PutObject (on the target)",
 }
 
-// suggest returns " Did you mean s3:X?" for a misspelled action, or "".
-func suggest(svc, name string) string {
+// didYouMean returns " Did you mean s3:X?" for a misspelled action, or "".
+func didYouMean(svc, name string) string {
 	lsvc := strings.ToLower(svc)
 	if lsvc == "s3" {
 		if alias, ok := apiAliases[strings.ToLower(name)]; ok {
@@ -177,7 +178,7 @@ func suggest(svc, name string) string {
 	}
 	best, bestD := "", -1
 	for _, a := range catalog.Actions(lsvc) {
-		d := distance(strings.ToLower(a.Name), strings.ToLower(name))
+		d := suggest.Distance(a.Name, name)
 		if bestD < 0 || d < bestD {
 			best, bestD = a.String(), d
 		}
@@ -186,27 +187,6 @@ func suggest(svc, name string) string {
 		return ""
 	}
 	return " Did you mean " + best + "?"
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // partitions are the AWS partitions (AWS General Reference, "Amazon

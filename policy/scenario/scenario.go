@@ -30,9 +30,13 @@ package scenario
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/s3vet/s3vet/internal/strictjson"
+	"github.com/s3vet/s3vet/internal/suggest"
 	"github.com/s3vet/s3vet/policy"
 	"github.com/s3vet/s3vet/policy/access"
 )
@@ -49,7 +53,9 @@ type Scenario struct {
 	SCPs                [][]json.RawMessage `json:"scps,omitempty"`
 	RCPs                [][]json.RawMessage `json:"rcps,omitempty"`
 	S3                  json.RawMessage     `json:"s3,omitempty"`
-	Expect              string              `json:"expect,omitempty"` // ignored when answering
+	// Expect is the decision expected, which Answer ignores and `s3vet
+	// eval` compares the answer with.
+	Expect string `json:"expect,omitempty"`
 }
 
 // A Request is the request of a scenario.
@@ -75,7 +81,18 @@ func (v *Values) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Decode reads one scenario or a JSON array of scenarios.
+// Decode reads one scenario or a JSON array of scenarios, strictly: a field
+// the format does not have, a field in another case than the format's
+// ("Name" for "name"), a field given twice, a value of the wrong JSON
+// kind, an expect that is not a decision, and a context key given twice
+// (key names are case-insensitive) are errors. An error names the
+// scenario by its index in the array and its name, the field and its
+// path, and, where one is close, the field probably meant:
+//
+//	scenarios[3] ("cross account"): unknown field "permissionBoundary"; did you mean "permissionsBoundary"?
+//
+// The policies of a scenario are not looked into here: package policy
+// checks their grammar when the scenario is answered.
 func Decode(r io.Reader) ([]Scenario, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -83,17 +100,79 @@ func Decode(r io.Reader) ([]Scenario, error) {
 	}
 	data = bytes.TrimSpace(data)
 	if len(data) > 0 && data[0] == '{' {
-		var s Scenario
-		if err := json.Unmarshal(data, &s); err != nil {
-			return nil, fmt.Errorf("scenario: %w", err)
+		s, err := decodeOne(data)
+		if err != nil {
+			return nil, fmt.Errorf("scenario%s: %w", label(data), err)
 		}
-		return []Scenario{s}, nil
+		return []Scenario{*s}, nil
 	}
-	var list []Scenario
-	if err := json.Unmarshal(data, &list); err != nil {
+	var raws []json.RawMessage
+	if err := strictjson.Unmarshal(data, &raws); err != nil {
+		var se *strictjson.Error
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("scenarios: want one scenario (an object) or an array of them, got %s", se.Got)
+		}
 		return nil, fmt.Errorf("scenarios: %w", err)
 	}
+	list := make([]Scenario, 0, len(raws))
+	for i, raw := range raws {
+		s, err := decodeOne(raw)
+		if err != nil {
+			return nil, fmt.Errorf("scenarios[%d]%s: %w", i, label(raw), err)
+		}
+		list = append(list, *s)
+	}
 	return list, nil
+}
+
+// decodeOne decodes one scenario strictly, its s3 block included.
+func decodeOne(raw []byte) (*Scenario, error) {
+	var s Scenario
+	if err := strictjson.Unmarshal(raw, &s); err != nil {
+		return nil, err
+	}
+	if present(s.S3) {
+		if err := strictjson.Check(s.S3, &access.State{}, "s3"); err != nil {
+			return nil, err
+		}
+	}
+	switch s.Expect {
+	case "", "Allowed", "ExplicitDeny", "ImplicitDeny", Invalid:
+	default:
+		msg := fmt.Sprintf("expect %q is not a decision (Allowed, ExplicitDeny, ImplicitDeny or Invalid)", s.Expect)
+		if d := suggest.Closest(s.Expect, decisions); d != "" {
+			msg += fmt.Sprintf("; did you mean %q?", d)
+		}
+		return nil, errors.New(msg)
+	}
+	seen := make(map[string]string, len(s.Request.Context))
+	for k := range s.Request.Context {
+		if prev, dup := seen[strings.ToLower(k)]; dup {
+			return nil, fmt.Errorf("request.context: %q and %q are the same key (condition key names are case-insensitive)", min(k, prev), max(k, prev))
+		}
+		seen[strings.ToLower(k)] = k
+	}
+	return &s, nil
+}
+
+var decisions = []string{"Allowed", "ExplicitDeny", "ImplicitDeny", Invalid}
+
+// label returns ` ("NAME")` for a scenario whose JSON has a name, for
+// errors; "" when it has none that can be read.
+func label(raw []byte) string {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(raw, &top) != nil {
+		return ""
+	}
+	var name string
+	if json.Unmarshal(top["name"], &name) != nil || name == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (%q)", name)
+}
+
+func present(raw json.RawMessage) bool {
+	return len(raw) > 0 && string(raw) != "null"
 }
 
 // An Answer is what `s3vet eval` prints for a scenario.
@@ -193,11 +272,9 @@ func (s *Scenario) Answer() Answer {
 		reason  string
 		message string
 	)
-	if len(s.S3) > 0 && string(s.S3) != "null" {
+	if present(s.S3) {
 		var state access.State
-		d := json.NewDecoder(bytes.NewReader(s.S3))
-		d.DisallowUnknownFields()
-		if err := d.Decode(&state); err != nil {
+		if err := strictjson.Unmarshal(s.S3, &state); err != nil {
 			a.Decision, a.Error = Invalid, "s3: "+err.Error()
 			return a
 		}

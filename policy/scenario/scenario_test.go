@@ -96,6 +96,10 @@ func FuzzDecode(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`{"name":"x","request":{"context":{"k":[1,true,"s"]}}}`))
+	// Strict input: a misspelt field, a field in another case, an unknown
+	// field in the s3 block, a context key twice.
+	f.Add([]byte(`[{"name":"a","permissionBoundary":{}},{"Name":"b","request":{"Principal":"anonymous"}}]`))
+	f.Add([]byte(`{"name":"x","s3":{"bucketAcls":[]},"expect":"Allow","request":{"context":{"k":"1","K":"2"}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		list, err := scenario.Decode(bytes.NewReader(data))
 		if err != nil {
@@ -113,4 +117,65 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// docs/scenario.md: a field the format does not have, or a field in
+// another case than the format's, is an error that names the scenario (its
+// index and name), the field and where it is, and the field probably meant.
+func TestDecodeStrict(t *testing.T) {
+	const req = `"request":{"principal":"anonymous","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","resourceAccount":"111122223333"}`
+	tests := []struct {
+		name, doc string
+		want      []string // substrings of the error, in order
+	}{
+		{"typo", `[{"name":"ok",` + req + `},{"name":"bounded",` + req + `,"permissionBoundary":{}}]`,
+			[]string{`scenarios[1] ("bounded")`, `unknown field "permissionBoundary"`, `did you mean "permissionsBoundary"?`}},
+		{"field the format lacks", `[{"name":"vpce",` + req + `,"vpcEndpointPolicy":{}}]`,
+			[]string{`scenarios[0] ("vpce")`, `unknown field "vpcEndpointPolicy"`}},
+		{"case", `{"Name":"x",` + req + `}`,
+			[]string{`scenario: `, `unknown field "Name"`, `case-sensitive: did you mean "name"?`}},
+		{"nested typo", `[{"name":"n","request":{"princpal":"anonymous"}}]`,
+			[]string{`scenarios[0] ("n")`, `unknown field "princpal" in request`, `did you mean "principal"?`}},
+		{"s3 block", `{"name":"acl",` + req + `,"s3":{"bucketAcls":[]}}`,
+			[]string{`scenario ("acl")`, `unknown field "bucketAcls" in s3`, `did you mean "bucketAcl"?`}},
+		{"s3 block, nested", `{"name":"acl",` + req + `,"s3":{"bucketAcl":[{"grantee":"AllUsers","permision":"READ"}]}}`,
+			[]string{`scenario ("acl")`, `unknown field "permision" in s3.bucketAcl[0]`, `did you mean "permission"?`}},
+		{"field twice", `{"name":"x",` + req + `,"expect":"Allowed","expect":"ImplicitDeny"}`,
+			[]string{`scenario ("x")`, `field "expect" given twice`}},
+		{"wrong kind", `[{"name":"x","request":{"principal":7}}]`,
+			[]string{`scenarios[0] ("x")`, `request.principal: want a string, got the number 7`}},
+		{"expect", `{"name":"x",` + req + `,"expect":"Allow"}`,
+			[]string{`scenario ("x")`, `expect "Allow" is not a decision`, `did you mean "Allowed"?`}},
+		{"context key twice", `{"name":"x","request":{"context":{"aws:SourceIp":"1.2.3.4","AWS:SourceIP":"5.6.7.8"}}}`,
+			[]string{`scenario ("x")`, `"AWS:SourceIP" and "aws:SourceIp" are the same key`}},
+		{"not a scenario", `"x"`, []string{`want one scenario (an object) or an array of them, got a string`}},
+		{"malformed", "[\n{\"name\": \"x\",}\n]", []string{`scenarios: line 2, column 14: invalid character '}'`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := scenario.Decode(strings.NewReader(tt.doc))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			for _, w := range tt.want {
+				i := strings.Index(msg, w)
+				if i < 0 {
+					t.Fatalf("error %q does not say %q", err, w)
+				}
+				msg = msg[i+len(w):]
+			}
+		})
+	}
+}
+
+// A scenario built in Go rather than decoded gets the same check of its s3
+// block when it is answered.
+func TestAnswerStrictS3(t *testing.T) {
+	sc := scenario.Scenario{Name: "x", Request: scenario.Request{Principal: "anonymous", Action: "s3:GetObject",
+		Resource: "arn:aws:s3:::b/k", ResourceAccount: "111122223333"}, S3: json.RawMessage(`{"ObjectOwnership":"ObjectWriter"}`)}
+	a := sc.Answer()
+	if a.Decision != scenario.Invalid || !strings.Contains(a.Error, `s3: unknown field "ObjectOwnership"; field names are case-sensitive: did you mean "objectOwnership"?`) {
+		t.Errorf("answer %+v", a)
+	}
 }
