@@ -119,3 +119,47 @@ func TestNewBadRegion(t *testing.T) {
 		t.Fatalf("New: %v", err)
 	}
 }
+
+// AWS attaches FullAWSAccess at every level of an organization: a level
+// of only a Deny SCP denies just that (AWS Organizations User Guide,
+// "Service control policies": "FullAWSAccess ... is attached to every
+// root, OU, and account"); a world that says fullAWSAccess false has
+// levels that allow only what their SCPs allow.
+func TestFullAWSAccess(t *testing.T) {
+	doc := func(full string) string {
+		return `{"organization": {"id": "o-x", "accounts": ["111111111111"]` + full + `,
+		  "scps": [[{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}]}]]},
+		  "accounts": [{"id": "111111111111", "users": [{"name": "u", "policies": [{"Version": "2012-10-17",
+		    "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}]}], "buckets": [{"name": "b1b"}]}]}`
+	}
+	for _, tt := range []struct {
+		full      string
+		get, del  bool
+		getReason string
+	}{
+		{"", true, false, ""},
+		{`, "fullAWSAccess": true`, true, false, ""},
+		{`, "fullAWSAccess": false`, false, false, "because no service control policy allows the s3:GetObject action"},
+	} {
+		w, err := simulate.LoadWorld(strings.NewReader(doc(tt.full)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sim, err := simulate.New(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for op, want := range map[string]bool{"GetObject": tt.get, "DeleteObject": tt.del} {
+			d, err := sim.Authorize("arn:aws:iam::111111111111:user/u", &s3op.Request{Operation: op, Bucket: "b1b", Key: "k"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Allowed != want {
+				t.Errorf("fullAWSAccess %q: %s allowed %v, want %v (%s)", tt.full, op, d.Allowed, want, d.Explained)
+			}
+			if op == "GetObject" && tt.getReason != "" && !strings.Contains(d.Explained, tt.getReason) {
+				t.Errorf("fullAWSAccess %q: %s", tt.full, d.Explained)
+			}
+		}
+	}
+}

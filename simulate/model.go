@@ -125,6 +125,11 @@ func (b *bucketModel) state(acct *accountModel) access.State {
 // maxPolicySize is S3's limit on the size of a bucket policy: 20 KB.
 const maxPolicySize = 20 * 1024
 
+// fullAWSAccess is AWS's default SCP, attached at every level of an
+// organization unless removed.
+var fullAWSAccess = policy.MustParse("FullAWSAccess", policy.ServiceControlPolicy,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+
 // allOn is S3's Block Public Access setting for a new bucket.
 var allOn = access.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
 
@@ -151,6 +156,9 @@ func compile(w *World, now func() time.Time) (*model, error) {
 			ps, err := parsePolicies(fmt.Sprintf("organization scps[%d]", i), policy.ServiceControlPolicy, level)
 			if err != nil {
 				return nil, err
+			}
+			if o.FullAWSAccess == nil || *o.FullAWSAccess {
+				ps = append(ps, fullAWSAccess)
 			}
 			m.scps = append(m.scps, ps)
 		}

@@ -29,6 +29,13 @@ type Organization struct {
 	Accounts []string            `json:"accounts"`
 	SCPs     [][]json.RawMessage `json:"scps,omitempty"` // root first, one slice per level
 	RCPs     [][]json.RawMessage `json:"rcps,omitempty"`
+	// FullAWSAccess says whether AWS's default SCP, FullAWSAccess (allow
+	// everything), is attached at every level of SCPs besides the SCPs
+	// given, as AWS attaches it to the root, every OU and every account
+	// (AWS Organizations User Guide, "Service control policies"). True
+	// when omitted: a level of only Deny statements then denies just
+	// those; false makes each level allow only what its SCPs allow.
+	FullAWSAccess *bool `json:"fullAWSAccess,omitempty"`
 }
 
 // An Account is an AWS account: its root keys, identities, keys and buckets.
