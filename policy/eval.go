@@ -54,6 +54,13 @@ type Set struct {
 	// RCPFullAWSAccess is attached at every level and cannot be removed, so
 	// an RCP can only deny.
 	RCPs [][]*Policy
+	// Endpoint is the policy of the VPC endpoint the request came through,
+	// which must allow it too: "An endpoint policy does not override or
+	// replace identity-based policies or resource-based policies" (AWS
+	// PrivateLink Guide, "Control access to VPC endpoints using endpoint
+	// policies"). Nil for a request that came through none, or through
+	// one with the default policy, which allows everything.
+	Endpoint *Policy
 }
 
 // A Result is a decision and what decided it.
@@ -280,6 +287,14 @@ func (s *Set) evaluate(r *Request, tr *trace) Result {
 	if deny.Decision == ExplicitDeny && tr == nil {
 		return deny
 	}
+	endpoint := outcome{deny: -1, allow: -1}
+	if s.Endpoint != nil {
+		endpoint = s.Endpoint.eval(r, boundary, tr)
+		denied(VPCEndpointPolicy, s.Endpoint, endpoint)
+		if deny.Decision == ExplicitDeny && tr == nil {
+			return deny
+		}
+	}
 	resPolicy := s.Resource
 	if s.Resource != nil {
 		res = s.Resource.eval(r, boundary, tr)
@@ -315,9 +330,13 @@ func (s *Set) evaluate(r *Request, tr *trace) Result {
 		return deny
 	}
 
-	// 2. Every SCP level must allow. RCPs cannot deny implicitly.
+	// 2. Every SCP level must allow. RCPs cannot deny implicitly. The
+	// endpoint's policy, if any, must allow.
 	if !scpOK {
 		return implicit(ServiceControlPolicy)
+	}
+	if s.Endpoint != nil && endpoint.allow < 0 {
+		return implicit(VPCEndpointPolicy)
 	}
 
 	// 3. Identity, resource, boundary and session policies.

@@ -30,6 +30,11 @@ const (
 	// BlockPublicAccess is never parsed: it is the Type of a Result that
 	// an S3 Block Public Access setting decided.
 	BlockPublicAccess
+	// VPCEndpointPolicy is the policy of the VPC endpoint a request came
+	// through: a resource-based policy on the endpoint, with a Principal,
+	// that must allow the request too (AWS PrivateLink Guide, "Control
+	// access to VPC endpoints using endpoint policies").
+	VPCEndpointPolicy
 )
 
 // String returns the name S3's AccessDenied messages use for the type, such
@@ -54,13 +59,15 @@ func (t Type) String() string {
 		return "role trust policy"
 	case BlockPublicAccess:
 		return "Block Public Access setting"
+	case VPCEndpointPolicy:
+		return "VPC endpoint policy"
 	}
 	return fmt.Sprintf("policy type %d", uint8(t))
 }
 
 // hasPrincipal reports whether statements of this type carry a Principal.
 func (t Type) hasPrincipal() bool {
-	return t == ResourceBased || t == ResourceControlPolicy || t == AccessControlList || t == TrustPolicy
+	return t == ResourceBased || t == ResourceControlPolicy || t == AccessControlList || t == TrustPolicy || t == VPCEndpointPolicy
 }
 
 // Effect is a statement's Effect.
@@ -144,7 +151,7 @@ type Principals struct {
 // Parse accepts every form the IAM policy grammar allows and rejects, with a
 // *SyntaxError naming the statement and element, what AWS would refuse.
 func Parse(name string, typ Type, doc []byte) (*Policy, error) {
-	if typ < IdentityBased || typ > TrustPolicy {
+	if typ < IdentityBased || typ > VPCEndpointPolicy || typ == BlockPublicAccess {
 		return nil, fmt.Errorf("policy.Parse: unknown policy type %d", typ)
 	}
 	p := &Policy{Name: name, Type: typ}
