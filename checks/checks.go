@@ -101,8 +101,11 @@
 // # Output
 //
 // [WriteJSON] writes a [Report], [WriteSARIF] a SARIF 2.1.0 log for code
-// scanning tools, and [WriteTable] a table for people. The command
-// `s3vet scan` puts Collect, Run and these together.
+// scanning tools, and [WriteTable] a table for people. A SARIF result
+// names its resource's ARN and, when the findings were judged from a
+// snapshot file of the repository, the file and the line of the bucket
+// ([FindSnapshotLines]), so that code scanning can show it there. The
+// command `s3vet scan` puts Collect, Run and these together.
 //
 // # Performance
 //

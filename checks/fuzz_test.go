@@ -46,7 +46,7 @@ func FuzzSnapshot(f *testing.F) {
 		if !reflect.DeepEqual(checks.Run(back, opts), fs) {
 			t.Fatalf("findings differ after a round trip")
 		}
-		if err := checks.WriteSARIF(&b, fs, nil); err != nil {
+		if err := checks.WriteSARIF(&b, fs, nil, sarifOptions(t, data)); err != nil {
 			t.Fatal(err)
 		}
 	})

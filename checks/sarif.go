@@ -1,10 +1,15 @@
 package checks
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -32,6 +37,7 @@ type sarifTool struct {
 
 type sarifDriver struct {
 	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
 	InformationURI string      `json:"informationUri"`
 	Rules          []sarifRule `json:"rules"`
 }
@@ -66,19 +72,26 @@ type sarifResult struct {
 }
 
 type sarifLocation struct {
-	PhysicalLocation sarifPhysical  `json:"physicalLocation"`
+	PhysicalLocation *sarifPhysical `json:"physicalLocation,omitempty"`
 	LogicalLocations []sarifLogical `json:"logicalLocations"`
 }
 
 type sarifPhysical struct {
 	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
 }
 
 type sarifArtifact struct {
-	URI string `json:"uri"`
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+type sarifRegion struct {
+	StartLine int `json:"startLine"`
 }
 
 type sarifLogical struct {
+	Name               string `json:"name,omitempty"`
 	FullyQualifiedName string `json:"fullyQualifiedName"`
 	Kind               string `json:"kind"`
 }
@@ -110,12 +123,143 @@ func securitySeverity(s Severity) string {
 	return "0.0"
 }
 
+// SARIFOptions are what WriteSARIF needs besides the findings and checks.
+type SARIFOptions struct {
+	// Version is the version of the tool that judged, written as the
+	// driver's version (SARIF 2.1.0, section 3.19.2).
+	Version string
+	// File is the file the findings were judged from, such as the snapshot
+	// of `s3vet scan --snapshot FILE`: a path relative to the root of the
+	// repository, with forward slashes. When it is set, every result is
+	// located in File (a physicalLocation, 3.29), at the line Lines gives
+	// for its bucket or account (a region's startLine, 3.30; no region
+	// where Lines has no line for it). When it is
+	// empty, as in a scan of a live account, a result's only location is
+	// its resource's ARN as a logicalLocation (3.33): there is no file a
+	// repository could show.
+	File string
+	// Lines are where File describes the account and each bucket, as
+	// [FindSnapshotLines] finds them in a snapshot.
+	Lines SnapshotLines
+}
+
+// SnapshotLines are the lines (from 1) of a snapshot's JSON where the
+// account's object and each bucket's object begin; 0 where not known.
+type SnapshotLines struct {
+	Account int
+	// Buckets holds the line of each bucket's entry in "buckets", by
+	// name; the first, for a name given twice.
+	Buckets map[string]int
+}
+
+// FindSnapshotLines finds where the snapshot data, as ReadSnapshot reads
+// it, describes the account and each bucket, for [SARIFOptions].Lines.
+func FindSnapshotLines(data []byte) (SnapshotLines, error) {
+	l := SnapshotLines{Buckets: map[string]int{}}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	// lineAt is the line of the first value after the decoder's offset:
+	// past blanks, the colon after a key and the comma between elements.
+	// The offset only grows, so the lines are counted once.
+	counted, line := 0, 1
+	lineAt := func() int {
+		off := int(dec.InputOffset())
+		for off < len(data) && strings.IndexByte(" \t\r\n:,", data[off]) >= 0 {
+			off++
+		}
+		if off > counted {
+			line += bytes.Count(data[counted:off], []byte("\n"))
+			counted = off
+		}
+		return line
+	}
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return l, errors.New("checks: snapshot lines: not a JSON object")
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return l, fmt.Errorf("checks: snapshot lines: %w", err)
+		}
+		switch key {
+		case "account":
+			l.Account = lineAt()
+		case "buckets":
+			if err := sarifBucketLines(dec, lineAt, l.Buckets); err != nil {
+				return l, err
+			}
+			continue
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return l, fmt.Errorf("checks: snapshot lines: %w", err)
+		}
+	}
+	return l, nil
+}
+
+// sarifBucketLines reads the buckets array, noting the line of each.
+func sarifBucketLines(dec *json.Decoder, lineAt func() int, lines map[string]int) error {
+	switch t, err := dec.Token(); {
+	case err != nil:
+		return fmt.Errorf("checks: snapshot lines: %w", err)
+	case t == nil:
+		return nil // "buckets": null
+	case t != json.Delim('['):
+		return fmt.Errorf("checks: snapshot lines: buckets: want an array, got %v", t)
+	}
+	for dec.More() {
+		line := lineAt()
+		var b struct {
+			Name string `json:"name"`
+		}
+		if err := dec.Decode(&b); err != nil {
+			return fmt.Errorf("checks: snapshot lines: %w", err)
+		}
+		if _, ok := lines[b.Name]; !ok {
+			lines[b.Name] = line
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fmt.Errorf("checks: snapshot lines: %w", err)
+	}
+	return nil
+}
+
+// fingerprintKey names the partialFingerprints entry (SARIF 2.1.0,
+// 3.27.17). Version 2 is derived from the check and the resource only;
+// version 1 also hashed the evidence, so that rewording it, or a change in
+// what it quotes, made a new alert of an old finding. A key names how its
+// value is computed, so values computed differently get another key rather
+// than being compared with version 1's.
+const fingerprintKey = "s3vetFinding/v2"
+
+// fingerprint identifies a finding across runs: its check, its resource,
+// and, for the second and later findings of one check on one resource
+// (such as two policy-lint findings of one bucket policy), their rank
+// among them, so that they stay apart.
+func fingerprint(f *Finding, rank int) string {
+	s := f.Check + "\x00" + f.Resource
+	if rank > 0 {
+		s += "\x00" + strconv.Itoa(rank)
+	}
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:16])
+}
+
 // WriteSARIF writes the findings as a SARIF 2.1.0 log, so that code
 // scanning tools show them. cs describe the rules; every check with a
-// finding gets a rule, from cs when it is there.
-func WriteSARIF(w io.Writer, fs []Finding, cs []Check) error {
+// finding gets a rule, from cs when it is there. o gives the tool's
+// version and, when the findings were judged from a file, the file and
+// lines to locate them at.
+//
+// Each result carries a partial fingerprint, "s3vetFinding/v2", derived
+// from its check and resource only, so that code scanning matches a
+// finding with the same finding of earlier runs even when its evidence
+// reads differently.
+func WriteSARIF(w io.Writer, fs []Finding, cs []Check, o SARIFOptions) error {
 	run := sarifRun{
-		Tool:    sarifTool{Driver: sarifDriver{Name: "s3vet", InformationURI: "https://github.com/s3vet/s3vet", Rules: []sarifRule{}}},
+		Tool: sarifTool{Driver: sarifDriver{Name: "s3vet", Version: o.Version,
+			InformationURI: "https://github.com/s3vet/s3vet", Rules: []sarifRule{}}},
 		Results: []sarifResult{},
 	}
 	index := map[string]int{}
@@ -140,21 +284,17 @@ func WriteSARIF(w io.Writer, fs []Finding, cs []Check) error {
 	for _, c := range cs {
 		addRule(c)
 	}
-	for _, f := range fs {
+	ranks := map[[2]string]int{}
+	for i := range fs {
+		f := &fs[i]
 		addRule(Check{ID: f.Check, Title: f.Title, Severity: f.Severity, Controls: f.Controls, Doc: f.Doc, Why: f.Why})
-		uri := f.Resource
-		if f.Bucket != "" {
-			uri = "s3://" + f.Bucket
-		}
-		sum := sha256.Sum256([]byte(f.Check + "\x00" + f.Resource + "\x00" + f.Evidence))
+		rank := ranks[[2]string{f.Check, f.Resource}]
+		ranks[[2]string{f.Check, f.Resource}]++
 		run.Results = append(run.Results, sarifResult{
 			RuleID: f.Check, RuleIndex: index[f.Check], Level: sarifLevel(f.Severity),
-			Message: sarifText{f.Title + ": " + f.Evidence + ". Fix: " + f.Fix},
-			Locations: []sarifLocation{{
-				PhysicalLocation: sarifPhysical{sarifArtifact{uri}},
-				LogicalLocations: []sarifLogical{{FullyQualifiedName: f.Resource, Kind: "resource"}},
-			}},
-			PartialFingerprints: map[string]string{"s3vetFinding/v1": hex.EncodeToString(sum[:16])},
+			Message:             sarifText{f.Title + ": " + f.Evidence + ". Fix: " + f.Fix},
+			Locations:           []sarifLocation{o.location(f)},
+			PartialFingerprints: map[string]string{fingerprintKey: fingerprint(f, rank)},
 			Properties:          map[string]any{"severity": string(f.Severity), "security-severity": securitySeverity(f.Severity)},
 		})
 	}
@@ -162,6 +302,37 @@ func WriteSARIF(w io.Writer, fs []Finding, cs []Check) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(sarifLog{Version: sarifVersion, Schema: sarifSchema, Runs: []sarifRun{run}})
+}
+
+// location is where a finding is: its resource, by ARN, and when the
+// findings were judged from a file, the line of the file that describes
+// the resource.
+func (o *SARIFOptions) location(f *Finding) sarifLocation {
+	l := sarifLocation{LogicalLocations: []sarifLogical{{Name: f.Bucket, FullyQualifiedName: f.Resource, Kind: "resource"}}}
+	if o.File == "" {
+		return l
+	}
+	p := &sarifPhysical{ArtifactLocation: sarifArtifactFor(o.File)}
+	line := o.Lines.Account
+	if f.Bucket != "" {
+		line = o.Lines.Buckets[f.Bucket]
+	}
+	if line > 0 {
+		p.Region = &sarifRegion{StartLine: line}
+	}
+	l.PhysicalLocation = p
+	return l
+}
+
+// sarifArtifactFor writes a file's path as an artifactLocation (3.4): a
+// relative path as a relative reference from the root of the sources
+// (%SRCROOT%, as code scanning tools read it), an absolute one as a file
+// URI, percent-encoded either way.
+func sarifArtifactFor(file string) sarifArtifact {
+	if strings.HasPrefix(file, "/") {
+		return sarifArtifact{URI: (&url.URL{Scheme: "file", Path: file}).String()}
+	}
+	return sarifArtifact{URI: (&url.URL{Path: file}).String(), URIBaseID: "%SRCROOT%"}
 }
 
 // ruleName writes a title as the PascalCase name SARIF rules carry.

@@ -45,26 +45,47 @@ const (
 	demoETL     = "arn:aws:sts::444455556666:assumed-role/etl/nightly"
 )
 
+const demoUsage = `usage: s3vet demo [--json] [--color=false]
+
+Shows what s3vet does, in a few seconds and without an AWS account: it
+starts the S3 simulator in-process on a world of two accounts, whose
+buckets range from well configured to carelessly public, and shows, all
+through aws-sdk-go-v2 or plain HTTP:
+
+  - a posture scan of one account, as s3vet scan does;
+  - "can this principal do this?", with the policy and statement that
+    decided and the SDK's own error;
+  - client-side encryption and SSE-KMS, and a reader without kms:Decrypt
+    refused;
+  - a presigned URL that works, then fails once expired.
+
+Exits 0 when the demo ran and its output was written, and 2 on a usage
+error or when the demo fails. It never exits 1.
+
+flags:
+  --json          print the results as JSON
+  --color=false   do not color the text output (by default it is colored on
+                  a terminal, unless NO_COLOR is set or TERM is dumb)
+`
+
 // demoCmd starts the simulator on the demo world and shows, in order, a
 // posture scan, authorization questions, encryption and presigning.
 func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print the results as JSON")
-	color := fs.Bool("color", colorByDefault(stdout), "color the text output (default: on a terminal, unless NO_COLOR is set or TERM=dumb)")
-	if status, ok := parseFlags(fs, args); !ok {
+	asJSON := fs.Bool("json", false, "")
+	color := fs.Bool("color", colorByDefault(stdout), "")
+	if status, ok := parseFlags(fs, args, demoUsage, stdout, stderr); !ok {
 		return status
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "s3vet demo: unexpected argument %q\n", fs.Arg(0))
-		return 2
+		return usageError(stderr, "demo", "unexpected argument %q", fs.Arg(0))
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	rep, err := runDemo(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "s3vet demo: %v\n", err)
-		return 1
+		return 2
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -74,8 +95,8 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = printDemo(stdout, rep, *color)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "s3vet demo: %v\n", err)
-		return 1
+		fmt.Fprintf(stderr, "s3vet demo: writing the results: %v\n", err)
+		return 2
 	}
 	return 0
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,25 +29,27 @@ standard error.
 
 Exits 0 when every answer was written and matches its expect, 1 when a
 decision differs from its expect, and 2 on a usage error, a file that
-cannot be read or decoded, or output that cannot be written.
+cannot be read or decoded or holds no scenario, or output that cannot be
+written. A scenario answered Invalid is an answer: it exits 1 only when
+its expect is another decision.
 
 flags:
-  -f FILE   the scenario file
+  -f FILE   the scenario file (JSON)
 `
 
 // evalCmd answers the scenarios of a file, one JSON line per scenario in
 // input order, or fails with a non-zero status.
 func evalCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, evalUsage) }
 	file := fs.String("f", "", "")
-	if status, ok := parseFlags(fs, args); !ok {
+	if status, ok := parseFlags(fs, args, evalUsage, stdout, stderr); !ok {
 		return status
 	}
-	if *file == "" || fs.NArg() > 0 {
-		fmt.Fprint(stderr, evalUsage)
-		return 2
+	switch {
+	case fs.NArg() > 0:
+		return usageError(stderr, "eval", "unexpected argument %q", fs.Arg(0))
+	case *file == "":
+		return usageError(stderr, "eval", "-f FILE is required")
 	}
 	doc, err := readDoc(*file, stdin)
 	if err != nil {
@@ -54,6 +57,14 @@ func evalCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 		return 2
 	}
 	list, err := scenario.Decode(bytes.NewReader(doc))
+	switch {
+	case len(bytes.TrimSpace(doc)) == 0:
+		err = errors.New("empty: want one scenario (an object) or an array of them")
+	case err == nil && len(list) == 0:
+		// null or []: nothing to answer is a file that is not what was
+		// meant, not a run where every scenario passed.
+		err = errors.New("no scenarios: want one scenario (an object) or an array of them")
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "s3vet eval: %s: %v\n", displayName(*file), err)
 		return 2
@@ -74,6 +85,13 @@ func evalCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 	for i := range list {
 		sc := &list[i]
 		a := sc.Answer()
+		if a.Decision == scenario.Invalid {
+			// The same error, in the user's words where package policy
+			// used Go's.
+			if _, _, err := sc.Compile(); err != nil && err.Error() == a.Error {
+				a.Error = inWords(err, nil)
+			}
+		}
 		if err := enc.Encode(a); err != nil {
 			fmt.Fprintf(stderr, "s3vet eval: writing the answer to scenario %d of %d: %v\n", i+1, len(list), err)
 			return 2

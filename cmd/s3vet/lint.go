@@ -22,8 +22,12 @@ Analyzer's policy validation does, and prints one finding per line:
 
 	SEVERITY CODE statement N (Sid): element: message
 
-(or a JSON array of findings with --json). Exits 1 if any finding is an
-ERROR, 0 otherwise, and 2 on a usage error or an unreadable file.
+(or a JSON array of findings with --json). A document that is not valid
+JSON, or not a JSON object, is an ERROR finding (JSON_SYNTAX_ERROR), as in
+Access Analyzer.
+
+Exits 0 when no finding is an ERROR, 1 when one is, and 2 on a usage
+error, a file that cannot be read, or output that cannot be written.
 
 flags:
   -f FILE        the policy document
@@ -47,27 +51,24 @@ var lintPolicyTypes = map[string]policy.Type{
 
 func lintCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, lintUsage) }
 	file := fs.String("f", "", "")
 	asJSON := fs.Bool("json", false, "")
 	typName := fs.String("type", "", "")
 	account := fs.String("account", "", "")
-	if status, ok := parseFlags(fs, args); !ok {
+	if status, ok := parseFlags(fs, args, lintUsage, stdout, stderr); !ok {
 		return status
 	}
-	if *file == "" || fs.NArg() > 0 {
-		fmt.Fprint(stderr, lintUsage)
-		return 2
-	}
-	if *account != "" && !policy.IsAccountID(*account) {
-		fmt.Fprintf(stderr, "s3vet lint: --account %q: want a 12-digit account ID\n", *account)
-		return 2
+	switch {
+	case fs.NArg() > 0:
+		return usageError(stderr, "lint", "unexpected argument %q", fs.Arg(0))
+	case *file == "":
+		return usageError(stderr, "lint", "-f FILE is required")
+	case *account != "" && !policy.IsAccountID(*account):
+		return usageError(stderr, "lint", "--account %q: want a 12-digit account ID", *account)
 	}
 	typ, ok := lintPolicyTypes[*typName]
 	if *typName != "" && !ok {
-		fmt.Fprintf(stderr, "s3vet lint: --type %q: want identity, resource, boundary, session, scp or rcp\n", *typName)
-		return 2
+		return usageError(stderr, "lint", "--type %q: want identity, resource, boundary, session, scp or rcp", *typName)
 	}
 	doc, err := readDoc(*file, stdin)
 	if err != nil {
@@ -82,21 +83,25 @@ func lintCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 		fmt.Fprintf(stderr, "s3vet lint: %v\n", err)
 		return 2
 	}
+	lintInWords(doc, findings)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(findings); err != nil {
-			fmt.Fprintf(stderr, "s3vet lint: %v\n", err)
-			return 2
-		}
+		err = enc.Encode(findings)
 	} else {
+		var b strings.Builder
 		for _, f := range findings {
-			fmt.Fprintln(stdout, f)
+			fmt.Fprintln(&b, f)
 		}
 		if len(findings) == 0 {
-			fmt.Fprintf(stdout, "no findings (%s)\n", typ)
+			fmt.Fprintf(&b, "no findings (%s)\n", typ)
 		}
+		_, err = io.WriteString(stdout, b.String())
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "s3vet lint: writing the findings: %v\n", err)
+		return 2
 	}
 	// Say which actions went unchecked, without making it a finding.
 	if p, err := policy.Parse(*file, typ, doc); err == nil {
@@ -121,6 +126,22 @@ func readDoc(file string, stdin io.Reader) ([]byte, error) {
 		return io.ReadAll(stdin)
 	}
 	return os.ReadFile(file)
+}
+
+// lintInWords rewrites the finding package lint makes of a document that
+// is valid JSON but not an object, whose message quotes encoding/json's
+// error and its Go types ("cannot unmarshal array into Go value of type
+// map[string]json.RawMessage"), in the words lint uses for null.
+func lintInWords(doc []byte, findings []lint.Finding) {
+	kind := topKind(doc)
+	if kind == "" || kind == "object" || kind == "null" {
+		return
+	}
+	for i, f := range findings {
+		if f.Code == "JSON_SYNTAX_ERROR" && f.Statement < 0 {
+			findings[i].Message = fmt.Sprintf("The policy must be a JSON object, not %s.", jsonKind(kind))
+		}
+	}
 }
 
 // lintGuessType reads the policy as a bucket policy when any statement has a

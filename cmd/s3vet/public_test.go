@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestPublic runs s3vet public on the S3 User Guide's example of a policy
@@ -17,8 +19,8 @@ import (
 func TestPublic(t *testing.T) {
 	var out, errb bytes.Buffer
 	path := "../../policy/public/testdata/s3ug-mixed-grants.json"
-	if code := run(context.Background(), []string{"public", "-f", path}, nil, &out, &errb); code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
+	if code := run(context.Background(), []string{"public", "--json", "-f", path}, nil, &out, &errb); code != 1 {
+		t.Fatalf("exit %d, want 1 (public): %s", code, errb.String())
 	}
 	if strings.Count(out.String(), "\n") != 1 {
 		t.Errorf("want one JSON object on one line, got %q", out.String())
@@ -49,11 +51,40 @@ func TestPublicNotPublicAndStdin(t *testing.T) {
 	in := strings.NewReader(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
 	  "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
 	  "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}]}`)
-	if code := run(context.Background(), []string{"public", "-f", "-"}, in, &out, &errb); code != 0 {
+	if code := run(context.Background(), []string{"public", "-f", "-", "--json"}, in, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	if want := `{"public":false,"read":false,"write":false,"reasons":[]}` + "\n"; out.String() != want {
 		t.Errorf("got %s, want %s", out.String(), want)
+	}
+}
+
+// TestPublicText: without --json, the answer is for people: public or not,
+// read and write, then one line for each public statement, and the exit
+// status says whether the policy is public.
+func TestPublicText(t *testing.T) {
+	const head = `{"Version": "2012-10-17", "Statement": [`
+	for _, tt := range []struct {
+		name, policy string
+		want         result
+	}{
+		{"the S3 User Guide's mixed grants", "", result{1, "../../policy/public/testdata/s3ug-mixed-grants.json: public read\n" +
+			"  statement 2 (Sid \"PublicRead\"): Principal \"*\" with no condition that fixes the caller; grants s3:GetObject\n", ""}},
+		{"fixed by aws:SourceVpce", head + `{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+			"Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}]}`, result{0, "standard input: not public\n", ""}},
+		{"read and write", head + `{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+			{"Sid": "Drop", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["s3:PutObject", "s3:DeleteObject"], "Resource": "arn:aws:s3:::b/*"}]}`,
+			result{1, "standard input: public read and write\n" +
+				"  statement 0: Principal \"*\" with no condition that fixes the caller; grants s3:GetObject\n" +
+				"  statement 1 (Sid \"Drop\"): Principal \"*\" with no condition that fixes the caller; grants s3:DeleteObject, s3:PutObject\n", ""}},
+	} {
+		args := []string{"public", "-f", "-"}
+		if tt.policy == "" {
+			args[2] = "../../policy/public/testdata/s3ug-mixed-grants.json"
+		}
+		if diff := cmp.Diff(tt.want, cli(t, tt.policy, args...)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
 	}
 }
 
@@ -70,11 +101,11 @@ func TestPublicErrors(t *testing.T) {
 		code int
 		err  string
 	}{
-		{[]string{"public", "-f", bad}, "", 1, "Principal"},
-		{[]string{"public", "-f", "-"}, "[{", 1, "not a JSON object"},
-		{[]string{"public", "-f", filepath.Join(dir, "missing.json")}, "", 1, "missing.json"},
-		{[]string{"public"}, "", 2, "usage"},
-		{[]string{"public", "-f", bad, "extra"}, "", 2, "usage"},
+		{[]string{"public", "-f", bad}, "", 2, "Principal"},
+		{[]string{"public", "-f", "-"}, "[{", 2, "the JSON ends early"},
+		{[]string{"public", "-f", filepath.Join(dir, "missing.json")}, "", 2, "missing.json"},
+		{[]string{"public"}, "", 2, "-f FILE is required"},
+		{[]string{"public", "-f", bad, "extra"}, "", 2, "unexpected argument"},
 	} {
 		var out, errb bytes.Buffer
 		code := run(context.Background(), tc.args, strings.NewReader(tc.in), &out, &errb)

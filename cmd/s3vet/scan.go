@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -31,8 +33,15 @@ config, SSO, instance role); --endpoint scans an S3-compatible endpoint
 such as the simulator of s3vet serve; --snapshot judges a snapshot saved
 earlier with --save, offline.
 
-Exits 1 if a finding is at least as severe as --fail-on, 0 otherwise, and
-2 on a usage error or when the scan cannot run.
+With --format sarif (SARIF 2.1.0, for code scanning), a snapshot's
+findings are located in FILE, at the line of the bucket's entry (give FILE
+relative to the repository's root); a live scan's findings name their
+resource's ARN only, as there is no file to show them in.
+
+Exits 0 when no finding is at least as severe as --fail-on (always,
+without --fail-on), 1 when one is, and 2 on a usage error, a snapshot that
+cannot be read or is malformed, or when the scan cannot run or its output
+cannot be written.
 
 flags:
   --snapshot FILE          judge this snapshot instead of scanning
@@ -67,8 +76,6 @@ parameters of the checks:
 // findings.
 func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, scanUsage) }
 	var (
 		snapshot    = fs.String("snapshot", "", "")
 		save        = fs.String("save", "", "")
@@ -97,20 +104,23 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		lockMode    = fs.String("object-lock-mode", "", "")
 		events      = fs.String("notification-events", "", "")
 	)
-	if status, ok := parseFlags(fs, args); !ok {
+	if status, ok := parseFlags(fs, args, scanUsage, stdout, stderr); !ok {
 		return status
 	}
 	reg := checks.NewRegistry()
 	if *list {
+		var b strings.Builder
 		for _, c := range reg.Checks() {
-			fmt.Fprintf(stdout, "%-30s %-13s %s\n", c.ID, c.Severity, c.Title)
+			fmt.Fprintf(&b, "%-30s %-13s %s\n", c.ID, c.Severity, c.Title)
+		}
+		if _, err := io.WriteString(stdout, b.String()); err != nil {
+			fmt.Fprintf(stderr, "s3vet scan: %v\n", err)
+			return 2
 		}
 		return 0
 	}
 	usage := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "s3vet scan: "+format+"\n", a...)
-		fmt.Fprint(stderr, scanUsage)
-		return 2
+		return usageError(stderr, "scan", format, a...)
 	}
 	switch {
 	case fs.NArg() > 0:
@@ -150,9 +160,13 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var (
 		snap *checks.Snapshot
 		err  error
+		// sarif locates the findings for code scanning: in the snapshot
+		// file and at its buckets' lines, when they were judged from one.
+		sarif = checks.SARIFOptions{Version: version()}
 	)
 	if *snapshot != "" {
-		snap, err = readSnapshotFile(*snapshot)
+		snap, sarif.Lines, err = readSnapshotFile(*snapshot)
+		sarif.File = sarifPath(*snapshot)
 	} else {
 		snap, err = collectLive(ctx, liveOptions{
 			endpoint: *endpoint, region: *region, profile: *profile, account: *account,
@@ -174,7 +188,7 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "json":
 		err = checks.WriteJSON(stdout, checks.NewReport(snap, findings))
 	case "sarif":
-		err = checks.WriteSARIF(stdout, findings, reg.Checks())
+		err = checks.WriteSARIF(stdout, findings, reg.Checks(), sarif)
 	default:
 		err = checks.WriteTable(stdout, checks.NewReport(snap, findings))
 	}
@@ -199,13 +213,41 @@ func list2(s string) []string {
 	return out
 }
 
-func readSnapshotFile(name string) (*checks.Snapshot, error) {
-	f, err := os.Open(name)
+// readSnapshotFile reads a snapshot file, and finds the lines where it
+// describes the account and each bucket.
+func readSnapshotFile(name string) (*checks.Snapshot, checks.SnapshotLines, error) {
+	data, err := os.ReadFile(name)
 	if err != nil {
-		return nil, err
+		return nil, checks.SnapshotLines{}, err
 	}
-	defer f.Close()
-	return checks.ReadSnapshot(f)
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, checks.SnapshotLines{}, fmt.Errorf("%s: empty: want a snapshot, as --save writes", name)
+	}
+	s, err := checks.ReadSnapshot(bytes.NewReader(data))
+	if err != nil {
+		// The user knows the file, not the package.
+		return nil, checks.SnapshotLines{}, fmt.Errorf("%s: %s", name, strings.TrimPrefix(inWords(err, nil), "checks: "))
+	}
+	lines, err := checks.FindSnapshotLines(data)
+	if err != nil {
+		return nil, checks.SnapshotLines{}, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "checks: "))
+	}
+	return s, lines, nil
+}
+
+// sarifPath is how a SARIF log names the snapshot file, for code
+// scanning to show findings in the repository: relative to the working
+// directory (where a CI job runs at the repository's root) when it is
+// inside it, with forward slashes.
+func sarifPath(name string) string {
+	if filepath.IsAbs(name) {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, name); err == nil && filepath.IsLocal(rel) {
+				name = rel
+			}
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(name))
 }
 
 func writeSnapshotFile(name string, s *checks.Snapshot) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,29 +62,103 @@ func TestScanJSONAndFailOn(t *testing.T) {
 	}
 }
 
-func TestScanSARIF(t *testing.T) {
-	code, out, errs := scan(t, "--snapshot", fixtures+"S3.5.json", "--format", "sarif", "--skip", "policy-lint")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	var log struct {
-		Version string `json:"version"`
-		Runs    []struct {
-			Tool struct {
-				Driver struct{ Name string }
+// sarifResults is the part of scan's SARIF log the tests read.
+type sarifResults struct {
+	Version string `json:"version"`
+	Runs    []struct {
+		Tool struct {
+			Driver struct{ Name, Version string }
+		}
+		Results []struct {
+			RuleID    string
+			Locations []struct {
+				PhysicalLocation *struct {
+					ArtifactLocation struct{ URI, URIBaseID string }
+					Region           struct{ StartLine int }
+				}
+				LogicalLocations []struct{ FullyQualifiedName string }
 			}
-			Results []struct{ RuleID string }
 		}
 	}
+}
+
+func readSARIF(t *testing.T, out string) sarifResults {
+	t.Helper()
+	var log sarifResults
 	if err := json.Unmarshal([]byte(out), &log); err != nil {
 		t.Fatal(err)
 	}
 	if log.Version != "2.1.0" || len(log.Runs) != 1 || log.Runs[0].Tool.Driver.Name != "s3vet" || len(log.Runs[0].Results) == 0 {
-		t.Errorf("%+v", log)
+		t.Fatalf("%+v", log)
 	}
+	return log
+}
+
+// TestScanSARIF: scan --snapshot FILE --format sarif names s3vet's version
+// and locates each finding in FILE, at the line where its bucket's entry
+// begins, for code scanning to show it there.
+func TestScanSARIF(t *testing.T) {
+	const file = fixtures + "S3.5.json"
+	code, out, errs := scan(t, "--snapshot", file, "--format", "sarif", "--skip", "policy-lint")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	log := readSARIF(t, out)
+	if v := log.Runs[0].Tool.Driver.Version; v != version() {
+		t.Errorf("driver.version %q, want %q", v, version())
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
 	for _, r := range log.Runs[0].Results {
 		if r.RuleID == "policy-lint" {
 			t.Error("skipped check in the results")
+		}
+		l := r.Locations[0]
+		p := l.PhysicalLocation
+		if p == nil || p.ArtifactLocation.URI != "../../checks/testdata/S3.5.json" || p.ArtifactLocation.URIBaseID != "%SRCROOT%" {
+			t.Fatalf("%s: physicalLocation %+v", r.RuleID, p)
+		}
+		// The line of the bucket's "{", its name on the next line; for
+		// the account, the line of "account".
+		n, resource := p.Region.StartLine, l.LogicalLocations[0].FullyQualifiedName
+		if n < 1 || n >= len(lines) {
+			t.Fatalf("%s on %s: startLine %d of %d lines", r.RuleID, resource, n, len(lines))
+		}
+		if bucket, ok := strings.CutPrefix(resource, "arn:aws:s3:::"); ok {
+			if strings.TrimSpace(lines[n-1]) != "{" || !strings.Contains(lines[n], fmt.Sprintf(`"name": %q`, bucket)) {
+				t.Errorf("%s on %s: startLine %d: %q", r.RuleID, bucket, n, lines[n-1:n+1])
+			}
+		} else if !strings.Contains(lines[n-1], `"account": {`) {
+			t.Errorf("%s on %s: startLine %d: %q", r.RuleID, resource, n, lines[n-1])
+		}
+	}
+}
+
+// A snapshot named by an absolute path inside the working directory (a
+// CI job's checkout) is named relative to it, with forward slashes.
+func TestScanSARIFPath(t *testing.T) {
+	data, err := os.ReadFile(fixtures + "S3.5.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "infra", "s3"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	abs := filepath.Join(dir, "infra", "s3", "snapshot.json")
+	if err := os.WriteFile(abs, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, arg := range []string{abs, filepath.Join(".", "infra", "s3", "snapshot.json"), filepath.Join("infra", "s3", "..", "s3", "snapshot.json")} {
+		_, out, errs := scan(t, "--snapshot", arg, "--format", "sarif")
+		for _, r := range readSARIF(t, out).Runs[0].Results {
+			if p := r.Locations[0].PhysicalLocation; p == nil || p.ArtifactLocation.URI != "infra/s3/snapshot.json" {
+				t.Fatalf("--snapshot %s: physicalLocation %+v; %s", arg, p, errs)
+			}
 		}
 	}
 }
@@ -246,5 +321,17 @@ func TestScanEndpoint(t *testing.T) {
 	}
 	if code, _, _ := scan(t, "--snapshot", saved, "--only", "S3.2", "--fail-on", "critical"); code != 1 {
 		t.Errorf("saved snapshot: exit %d", code)
+	}
+	// A live scan's SARIF results have no file to be shown in: their
+	// location is the resource's ARN, as a logical location, only.
+	_, out, errs = scan(t, "--endpoint", srv.URL, "--account", "111122223333", "--format", "sarif")
+	if strings.Contains(out, "physicalLocation") || strings.Contains(out, "s3://") {
+		t.Errorf("a live scan's results have a physical location: %s\n%s", errs, out)
+	}
+	for _, r := range readSARIF(t, out).Runs[0].Results {
+		if l := r.Locations[0].LogicalLocations; len(l) != 1 || !strings.HasPrefix(l[0].FullyQualifiedName, "arn:aws:s3:::") &&
+			l[0].FullyQualifiedName != "AWS::::Account:111122223333" {
+			t.Errorf("%s: logicalLocations %+v", r.RuleID, l)
+		}
 	}
 }

@@ -17,47 +17,76 @@ import (
 	"github.com/s3vet/s3vet/simulate"
 )
 
-// serveCmd runs the simulator on an address, with the world of a file
-// (docs/serve-config.md), for tools and languages other than Go:
-//
-//	s3vet serve --config world.json [--addr 127.0.0.1:9000] [--tls [--cert-out FILE] | --cert FILE --key FILE] [--domain D]...
-//
-// It prints one line per request it refuses (a denial or an error; not
-// the answers that say a thing is absent, such as NoSuchKey or
-// NoSuchTagSet), with the principal, the operation and the reason, and on
-// SIGINT or SIGTERM finishes the requests in flight and exits 0. It exits 1 when the world cannot be loaded or the
-// address not listened on, and 2 on bad usage.
+const serveUsage = `usage: s3vet serve --config FILE [--addr HOST:PORT] [--tls [--cert-out FILE] | --cert FILE --key FILE] [--domain D]...
+
+Runs the S3 simulator on an address, with the accounts, identities and
+buckets of the world in FILE (JSON or YAML, in the format of
+docs/serve-config.md), for tools and languages other than Go. It prints
+the URL it serves, then one line for each request it refuses (a denial
+or an error, with the principal, the operation and the reason; not the
+answers that say a thing is absent, such as NoSuchKey or NoSuchTagSet).
+On SIGINT (Ctrl-C) or SIGTERM it finishes the requests in flight and
+stops.
+
+Exits 0 when stopped by SIGINT or SIGTERM, and 2 on a usage error, a world
+that cannot be read or does not load, an address it cannot listen on, or a
+certificate it cannot load or write. It never exits 1.
+
+flags:
+  --config FILE      the world: accounts, identities and buckets (JSON or YAML)
+  --addr HOST:PORT   the address to listen on (default 127.0.0.1:9000)
+  --tls              serve HTTPS with a self-signed certificate for 127.0.0.1,
+                     ::1 and localhost
+  --cert-out FILE    with --tls, write that certificate (PEM) to FILE, for
+                     clients to trust
+  --cert FILE        serve HTTPS with this certificate (PEM); needs --key
+  --key FILE         the private key of --cert (PEM)
+  --domain D         a domain of virtual-hosted style: BUCKET.D names BUCKET
+                     (repeatable)
+`
+
+// serveCmd runs the simulator on an address, with the world of a file,
+// until SIGINT or SIGTERM.
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	config := fs.String("config", "", "the world: accounts, identities and buckets (JSON or YAML)")
-	addr := fs.String("addr", "127.0.0.1:9000", "address to listen on")
-	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed certificate for 127.0.0.1, ::1 and localhost")
-	certFile := fs.String("cert", "", "serve HTTPS with this certificate (PEM); needs --key")
-	keyFile := fs.String("key", "", "the private key of --cert (PEM)")
-	certOut := fs.String("cert-out", "", "with --tls, write the self-signed certificate (PEM) to this file, for clients to trust")
+	config := fs.String("config", "", "")
+	addr := fs.String("addr", "127.0.0.1:9000", "")
+	useTLS := fs.Bool("tls", false, "")
+	certFile := fs.String("cert", "", "")
+	keyFile := fs.String("key", "", "")
+	certOut := fs.String("cert-out", "", "")
 	var domains []string
-	fs.Func("domain", "a domain of virtual-hosted style: BUCKET.DOMAIN names BUCKET (repeatable)", func(d string) error {
+	fs.Func("domain", "", func(d string) error {
 		domains = append(domains, d)
 		return nil
 	})
-	if status, ok := parseFlags(fs, args); !ok {
+	if status, ok := parseFlags(fs, args, serveUsage, stdout, stderr); !ok {
 		return status
 	}
-	if *config == "" || fs.NArg() > 0 || (*certFile == "") != (*keyFile == "") || *certOut != "" && !*useTLS {
-		fmt.Fprintln(stderr, "usage: s3vet serve --config FILE [--addr HOST:PORT] [--tls [--cert-out FILE] | --cert FILE --key FILE] [--domain D]...")
+	switch {
+	case fs.NArg() > 0:
+		return usageError(stderr, "serve", "unexpected argument %q", fs.Arg(0))
+	case *config == "":
+		return usageError(stderr, "serve", "--config FILE is required")
+	case (*certFile == "") != (*keyFile == ""):
+		return usageError(stderr, "serve", "--cert and --key go together")
+	case *certFile != "" && *useTLS:
+		return usageError(stderr, "serve", "--tls and --cert cannot go together")
+	case *certOut != "" && !*useTLS:
+		return usageError(stderr, "serve", "--cert-out needs --tls")
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "s3vet serve: %v\n", err)
 		return 2
 	}
 	f, err := os.Open(*config)
 	if err != nil {
-		fmt.Fprintf(stderr, "s3vet serve: %v\n", err)
-		return 1
+		return fail(err)
 	}
 	w, err := simulate.LoadWorld(f)
 	f.Close()
 	if err != nil {
-		fmt.Fprintf(stderr, "s3vet serve: %s: %v\n", *config, err)
-		return 1
+		return fail(fmt.Errorf("%s: %s", *config, inWords(err, nil)))
 	}
 	var mu sync.Mutex
 	logRefusal := func(r simulate.Record) {
@@ -82,21 +111,18 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	srv, err := simulate.NewUnstartedServer(w, simulate.WithRequestLog(logRefusal), simulate.WithRecordLimit(0), simulate.WithDomains(domains...))
 	if err != nil {
-		fmt.Fprintf(stderr, "s3vet serve: %v\n", err)
-		return 1
+		return fail(err)
 	}
 	srv.Listener.Close()
 	if srv.Listener, err = net.Listen("tcp", *addr); err != nil {
-		fmt.Fprintf(stderr, "s3vet serve: %v\n", err)
-		return 1
+		return fail(err)
 	}
 	switch {
 	case *certFile != "":
 		cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
 		if err != nil {
 			srv.Listener.Close()
-			fmt.Fprintf(stderr, "s3vet serve: %v\n", err)
-			return 1
+			return fail(err)
 		}
 		srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		srv.StartTLS()
@@ -106,8 +132,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			der := srv.TLS.Certificates[0].Certificate[0]
 			if err := os.WriteFile(*certOut, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
 				srv.Close()
-				fmt.Fprintf(stderr, "s3vet serve: %v\n", err)
-				return 1
+				return fail(err)
 			}
 		}
 	default:
