@@ -53,6 +53,19 @@ func (c *Context) Set(key string, values ...string) {
 	c.m[key] = append([]string(nil), values...)
 }
 
+// Clone returns a copy of c, which Set on one does not change in the
+// other.
+func (c Context) Clone() Context {
+	if len(c.m) == 0 {
+		return Context{}
+	}
+	out := Context{m: make(map[string][]string, len(c.m))}
+	for k, v := range c.m {
+		out.m[k] = v[:len(v):len(v)] // Set replaces, never appends to, a slice
+	}
+	return out
+}
+
 // Get returns the values of key, or nil.
 func (c Context) Get(key string) []string {
 	return c.m[strings.ToLower(key)]

@@ -154,8 +154,8 @@ func TestEvalStrictInput(t *testing.T) {
 	tests := []struct{ doc, want string }{
 		{`[{"name":"a",` + req + `},{"name":"b",` + req + `,"permissionBoundary":{"Version":"2012-10-17","Statement":[]}}]`,
 			`s3vet eval: standard input: scenarios[1] ("b"): unknown field "permissionBoundary"; did you mean "permissionsBoundary"?`},
-		{`[{"name":"a",` + req + `,"vpcEndpointPolicy":{}}]`,
-			`s3vet eval: standard input: scenarios[0] ("a"): unknown field "vpcEndpointPolicy"` + "\n"},
+		{`[{"name":"a",` + req + `,"gatewayPolicy":{}}]`,
+			`s3vet eval: standard input: scenarios[0] ("a"): unknown field "gatewayPolicy"` + "\n"},
 		{`{"name":"a","request":{"Principal":"anonymous"}}`,
 			`s3vet eval: standard input: scenario ("a"): unknown field "Principal" in request; field names are case-sensitive: did you mean "principal"?`},
 	}

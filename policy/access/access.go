@@ -130,6 +130,12 @@ func decide(c *Cache, set *policy.Set, req Request, state *State) (Decision, err
 	if err := state.Validate(); err != nil {
 		return Decision{}, fmt.Errorf("s3 state: %w", err)
 	}
+	if strings.Contains(req.Resource, ":accesspoint/") {
+		if state.AccessPoint == nil {
+			return Decision{}, fmt.Errorf("resource %q is an access point's, and the s3 state has no accessPoint", req.Resource)
+		}
+		return throughAccessPoint(c, set, req, state)
+	}
 	bucket, key, ok := splitS3ARN(req.Resource)
 	if !ok {
 		return Decision{}, fmt.Errorf("resource %q is not an S3 bucket or object ARN", req.Resource)

@@ -59,6 +59,9 @@ type State struct {
 	ObjectACL                []Grant            `json:"objectAcl,omitempty"`
 	BucketPublicAccessBlock  *PublicAccessBlock `json:"bucketPublicAccessBlock,omitempty"`
 	AccountPublicAccessBlock *PublicAccessBlock `json:"accountPublicAccessBlock,omitempty"`
+	// AccessPoint is the access point a request is made through, when its
+	// resource is an access point's ARN; nil for a request to the bucket.
+	AccessPoint *AccessPoint `json:"accessPoint,omitempty"`
 }
 
 // Effective combines the bucket's and the account's Block Public Access

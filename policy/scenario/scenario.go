@@ -53,6 +53,12 @@ type Scenario struct {
 	SCPs                [][]json.RawMessage `json:"scps,omitempty"`
 	RCPs                [][]json.RawMessage `json:"rcps,omitempty"`
 	S3                  json.RawMessage     `json:"s3,omitempty"`
+	// AccessPointPolicy is the policy of the access point of the s3
+	// block's accessPoint, through which the request is made.
+	AccessPointPolicy json.RawMessage `json:"accessPointPolicy,omitempty"`
+	// VPCEndpointPolicy is the policy of the VPC endpoint the request
+	// comes through.
+	VPCEndpointPolicy json.RawMessage `json:"vpcEndpointPolicy,omitempty"`
 	// Expect is the decision expected, which Answer ignores and `s3vet
 	// eval` compares the answer with.
 	Expect string `json:"expect,omitempty"`
@@ -227,6 +233,9 @@ func (s *Scenario) Compile() (*policy.Request, *policy.Set, error) {
 	if set.Boundary, err = parse("permissionsBoundary", policy.PermissionsBoundary, s.PermissionsBoundary); err != nil {
 		return nil, nil, err
 	}
+	if set.Endpoint, err = parse("vpcEndpointPolicy", policy.VPCEndpointPolicy, s.VPCEndpointPolicy); err != nil {
+		return nil, nil, err
+	}
 	if set.Session, err = parse("sessionPolicy", policy.SessionPolicy, s.SessionPolicy); err != nil {
 		return nil, nil, err
 	}
@@ -278,6 +287,10 @@ func (s *Scenario) Answer() Answer {
 			a.Decision, a.Error = Invalid, "s3: "+err.Error()
 			return a
 		}
+		if err := s.accessPoint(&state); err != nil {
+			a.Decision, a.Error = Invalid, err.Error()
+			return a
+		}
 		dec, err := access.Decide(set, access.Request{Request: req}, &state)
 		if err != nil {
 			a.Decision, a.Error = Invalid, err.Error()
@@ -288,6 +301,10 @@ func (s *Scenario) Answer() Answer {
 			reason = dec.Setting
 		}
 	} else {
+		if present(s.AccessPointPolicy) {
+			a.Decision, a.Error = Invalid, "accessPointPolicy: the s3 block names no accessPoint"
+			return a
+		}
 		ex = set.Explain(req)
 		message = ex.Message(req)
 	}
@@ -315,4 +332,21 @@ func effectOf(r policy.Result) policy.Effect {
 		return policy.Allow
 	}
 	return policy.Deny
+}
+
+// accessPoint gives the state's access point the scenario's access point
+// policy.
+func (s *Scenario) accessPoint(state *access.State) error {
+	if !present(s.AccessPointPolicy) {
+		return nil
+	}
+	if state.AccessPoint == nil {
+		return errors.New("accessPointPolicy: the s3 block names no accessPoint")
+	}
+	p, err := policy.Parse("accessPointPolicy", policy.ResourceBased, s.AccessPointPolicy)
+	if err != nil {
+		return err
+	}
+	state.AccessPoint.Policy = p
+	return nil
 }

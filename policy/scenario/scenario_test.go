@@ -130,8 +130,8 @@ func TestDecodeStrict(t *testing.T) {
 	}{
 		{"typo", `[{"name":"ok",` + req + `},{"name":"bounded",` + req + `,"permissionBoundary":{}}]`,
 			[]string{`scenarios[1] ("bounded")`, `unknown field "permissionBoundary"`, `did you mean "permissionsBoundary"?`}},
-		{"field the format lacks", `[{"name":"vpce",` + req + `,"vpcEndpointPolicy":{}}]`,
-			[]string{`scenarios[0] ("vpce")`, `unknown field "vpcEndpointPolicy"`}},
+		{"field the format lacks", `[{"name":"vpce",` + req + `,"gatewayPolicy":{}}]`,
+			[]string{`scenarios[0] ("vpce")`, `unknown field "gatewayPolicy"`}},
 		{"case", `{"Name":"x",` + req + `}`,
 			[]string{`scenario: `, `unknown field "Name"`, `case-sensitive: did you mean "name"?`}},
 		{"nested typo", `[{"name":"n","request":{"princpal":"anonymous"}}]`,
