@@ -47,7 +47,7 @@ var fixingKeys = map[string]struct {
 //
 // The conditions of a statement must all hold, so one condition that fixes
 // the caller is enough.
-func conditionsFix(conds []policy.Condition, vars bool) (by string, notes []string) {
+func conditionsFix(conds []policy.Condition, m mode) (by string, notes []string) {
 	for i := range conds {
 		c := &conds[i]
 		k, ok := fixingKeys[strings.ToLower(c.Key)]
@@ -74,7 +74,7 @@ func conditionsFix(conds []policy.Condition, vars bool) (by string, notes []stri
 		}
 		why := ""
 		for _, v := range c.Values {
-			if why = valueNotFixed(k.name, k.kind, v, vars); why != "" {
+			if why = valueNotFixed(k.name, k.kind, v, m); why != "" {
 				break
 			}
 		}
@@ -121,7 +121,7 @@ func splitOperator(op string) (base, set string, ifExists bool) {
 
 // valueNotFixed says why v, a value of the key name of kind k, does not
 // fix the caller, or returns "".
-func valueNotFixed(name string, k keyKind, v string, vars bool) string {
+func valueNotFixed(name string, k keyKind, v string, m mode) string {
 	switch k {
 	case keyIP:
 		return ipNotFixed(name, v)
@@ -130,14 +130,20 @@ func valueNotFixed(name string, k keyKind, v string, vars bool) string {
 			return ""
 		}
 	case keyAccessPoint:
-		if why, ok := accessPointNotFixed(v, vars); ok {
+		if m.accessPoint {
+			if why := notFixed(v, m.vars); why != "" {
+				return fmt.Sprintf("%s %q %s (in an access point policy, a set of access points is public)", name, v, why)
+			}
+			return ""
+		}
+		if why, ok := accessPointNotFixed(v, m.vars); ok {
 			if why == "" {
 				return ""
 			}
 			return fmt.Sprintf("%s %q %s", name, v, why)
 		}
 	}
-	if why := notFixed(v, vars); why != "" {
+	if why := notFixed(v, m.vars); why != "" {
 		return fmt.Sprintf("%s %q %s", name, v, why)
 	}
 	return ""

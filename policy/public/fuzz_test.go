@@ -55,5 +55,18 @@ func FuzzAnalyze(f *testing.F) {
 		if read != res.Read || write != res.Write {
 			t.Fatalf("Result read/write %v/%v, reasons say %v/%v", res.Read, res.Write, read, write)
 		}
+		// An access point policy is judged by the same rules with one
+		// key stricter, so whatever is public as a bucket policy is public
+		// as an access point policy; with a VPC origin nothing is.
+		ap := public.AnalyzeAccessPoint(p, false)
+		if res.Public && !ap.Public {
+			t.Fatalf("public as a bucket policy, not as an access point policy: %+v", res)
+		}
+		if got := public.IsPublicAccessPoint(p, false); got != ap.Public {
+			t.Fatalf("IsPublicAccessPoint = %v, AnalyzeAccessPoint(..).Public = %v", got, ap.Public)
+		}
+		if public.AnalyzeAccessPoint(p, true).Public || public.IsPublicAccessPoint(p, true) {
+			t.Fatal("an access point with a VPC origin judged public")
+		}
 	})
 }

@@ -1,5 +1,6 @@
-// Package public answers "is this bucket policy public?" the way Amazon S3
-// Block Public Access does, and says why.
+// Package public answers "is this bucket policy public?", and "is this
+// access point policy public?", the way Amazon S3 Block Public Access does,
+// and says why.
 //
 // The definition is the Amazon S3 User Guide's, "Blocking public access to
 // your Amazon S3 storage" > "The meaning of "public"" > "Bucket policies"
@@ -100,6 +101,16 @@
 //     "role-id:caller-specified-role-name"), so it admits only those who
 //     can assume that role. Any other wildcard in aws:userid is not fixed.
 //
+// # Access point policies
+//
+// AnalyzeAccessPoint judges an access point policy by the same rules with
+// the User Guide's two exceptions: an access point with a VPC network
+// origin is never public, and s3:DataAccessPointArn is fixed only by a
+// value without any wildcard ("An access point policy that grants access to
+// a set of access points using s3:DataAccessPointArn is considered
+// public"). Whatever is public as a bucket policy is therefore public as an
+// access point policy of Internet origin.
+//
 // # Read and write
 //
 // A public statement is public read when it grants an action that the
@@ -157,12 +168,45 @@ type Result struct {
 // Analyze reports whether the bucket policy p is public, and which of its
 // statements make it so. A nil policy is not public.
 func Analyze(p *policy.Policy) Result {
+	return analyze(p, bucketMode(p))
+}
+
+// AnalyzeAccessPoint reports whether the access point policy p is public,
+// and which of its statements make it so. The User Guide ("The meaning of
+// "public"") judges access point policies by the rules for bucket
+// policies, with two exceptions, both applied here:
+//
+//	An access point that has a VPC network origin is always considered
+//	non-public, regardless of the contents of its access point policy.
+//
+//	An access point policy that grants access to a set of access points
+//	using s3:DataAccessPointArn is considered public. Note that this
+//	behavior is different than for bucket policies.
+//
+// so vpcOrigin makes the answer non-public, and an s3:DataAccessPointArn
+// value with a wildcard anywhere, the access point name included, does not
+// fix the caller. A nil policy is not public.
+func AnalyzeAccessPoint(p *policy.Policy, vpcOrigin bool) Result {
+	if vpcOrigin {
+		return Result{Reasons: []Reason{}}
+	}
+	return analyze(p, accessPointMode(p))
+}
+
+// IsPublicAccessPoint reports whether the access point policy p is public:
+// AnalyzeAccessPoint(p, vpcOrigin).Public, without building the reasons'
+// text.
+func IsPublicAccessPoint(p *policy.Policy, vpcOrigin bool) bool {
+	return !vpcOrigin && isPublicPolicy(p, accessPointMode(p))
+}
+
+func analyze(p *policy.Policy, m mode) Result {
 	res := Result{Reasons: []Reason{}}
 	if p == nil {
 		return res
 	}
 	for i := range p.Statements {
-		r, public := statement(&p.Statements[i], i, vars(p))
+		r, public := statement(&p.Statements[i], i, m)
 		if !public {
 			continue
 		}
@@ -177,11 +221,15 @@ func Analyze(p *policy.Policy) Result {
 // IsPublic reports whether the bucket policy p is public. It is
 // Analyze(p).Public, without building the reasons' text.
 func IsPublic(p *policy.Policy) bool {
+	return isPublicPolicy(p, bucketMode(p))
+}
+
+func isPublicPolicy(p *policy.Policy, m mode) bool {
 	if p == nil {
 		return false
 	}
 	for i := range p.Statements {
-		if isPublic(&p.Statements[i], vars(p)) {
+		if isPublic(&p.Statements[i], m) {
 			return true
 		}
 	}
@@ -196,28 +244,56 @@ func Statement(p *policy.Policy, i int) (Reason, bool) {
 	if p == nil || i < 0 || i >= len(p.Statements) {
 		return Reason{Statement: i, Why: "no statement " + strconv.Itoa(i) + " in the policy"}, false
 	}
-	return statement(&p.Statements[i], i, vars(p))
+	return statement(&p.Statements[i], i, bucketMode(p))
 }
 
-// vars reports whether ${...} in p's values is a policy variable: only in
-// Version 2012-10-17, as in package policy.
-func vars(p *policy.Policy) bool { return p.Version == policy.Version2012 }
+// StatementAccessPoint is Statement for the access point policy p, judged
+// as AnalyzeAccessPoint judges it.
+func StatementAccessPoint(p *policy.Policy, i int, vpcOrigin bool) (Reason, bool) {
+	if p == nil || i < 0 || i >= len(p.Statements) {
+		return Reason{Statement: i, Why: "no statement " + strconv.Itoa(i) + " in the policy"}, false
+	}
+	if vpcOrigin {
+		return Reason{Statement: i, Sid: p.Statements[i].Sid, Why: "an access point with a VPC network origin is never public"}, false
+	}
+	return statement(&p.Statements[i], i, accessPointMode(p))
+}
+
+// A mode is how a policy is judged.
+type mode struct {
+	// vars reports whether ${...} in the policy's values is a policy
+	// variable: only in Version 2012-10-17, as in package policy.
+	vars bool
+	// accessPoint reports an access point policy, where a wildcard access
+	// point name in s3:DataAccessPointArn does not fix the caller.
+	accessPoint bool
+}
+
+func bucketMode(p *policy.Policy) mode {
+	return mode{vars: p != nil && p.Version == policy.Version2012}
+}
+
+func accessPointMode(p *policy.Policy) mode {
+	m := bucketMode(p)
+	m.accessPoint = true
+	return m
+}
 
 // isPublic is statement without the explanation.
-func isPublic(s *policy.Statement, vars bool) bool {
+func isPublic(s *policy.Statement, m mode) bool {
 	if s.Effect != policy.Allow || s.Principal == nil {
 		return false
 	}
 	if fixed, _ := principalFixed(s.Principal); fixed {
 		return false
 	}
-	if by, _ := conditionsFix(s.Conditions, vars); by != "" {
+	if by, _ := conditionsFix(s.Conditions, m); by != "" {
 		return false
 	}
 	return grantsBadAction(s)
 }
 
-func statement(s *policy.Statement, i int, vars bool) (Reason, bool) {
+func statement(s *policy.Statement, i int, m mode) (Reason, bool) {
 	r := Reason{Statement: i, Sid: s.Sid}
 	if s.Effect != policy.Allow {
 		r.Why = "a Deny statement grants nothing"
@@ -232,7 +308,7 @@ func statement(s *policy.Statement, i int, vars bool) (Reason, bool) {
 		r.Why = who + " is a fixed principal"
 		return r, false
 	}
-	by, notes := conditionsFix(s.Conditions, vars)
+	by, notes := conditionsFix(s.Conditions, m)
 	if by != "" {
 		r.Why = who + ", but " + by
 		return r, false
