@@ -52,6 +52,27 @@ const (
 // point.
 var allBlocked = PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
 
+// publicAccessBlock returns the access point's own Block Public Access
+// configuration.
+func (ap *AccessPoint) publicAccessBlock() PublicAccessBlock {
+	if ap.PublicAccessBlock == nil {
+		return allBlocked
+	}
+	return *ap.PublicAccessBlock
+}
+
+// union returns the configuration with each setting on that is on in b or
+// in o (nil for none).
+func (b PublicAccessBlock) union(o *PublicAccessBlock) PublicAccessBlock {
+	if o != nil {
+		b.BlockPublicAcls = b.BlockPublicAcls || o.BlockPublicAcls
+		b.IgnorePublicAcls = b.IgnorePublicAcls || o.IgnorePublicAcls
+		b.BlockPublicPolicy = b.BlockPublicPolicy || o.BlockPublicPolicy
+		b.RestrictPublicBuckets = b.RestrictPublicBuckets || o.RestrictPublicBuckets
+	}
+	return b
+}
+
 // origin returns the access point's network origin.
 func (ap *AccessPoint) origin() string {
 	if ap.NetworkOrigin == "" {
@@ -165,17 +186,16 @@ func throughAccessPoint(c *Cache, set *policy.Set, req Request, state *State) (D
 	apReq.ResourceAccount, apReq.Context = ap.account(), ctx
 	apSet := *set
 	apSet.Resource, apSet.ResourceDeniesOnly, apSet.ACLs = ap.Policy, false, nil
-	bpa := allBlocked
-	if ap.PublicAccessBlock != nil {
-		bpa = *ap.PublicAccessBlock
-	}
-	for _, b := range []*PublicAccessBlock{state.AccountPublicAccessBlock} {
-		if b != nil {
-			bpa.RestrictPublicBuckets = bpa.RestrictPublicBuckets || b.RestrictPublicBuckets
-		}
-	}
+	// "For any request made through an access point, Amazon S3 evaluates
+	// the block public access settings for that access point, the
+	// underlying bucket, and the bucket owner's account. If any of these
+	// settings indicate that the request should be blocked, Amazon S3
+	// rejects the request" (S3 User Guide, "Managing public access to
+	// access points").
+	bpa := ap.publicAccessBlock().union(state.BucketPublicAccessBlock).union(state.AccountPublicAccessBlock)
 	p := &apReq.Principal
-	restricted := bpa.RestrictPublicBuckets && ap.Policy != nil && p.Kind != policy.Service && p.Account != ap.account() && public.IsPublic(ap.Policy)
+	restricted := bpa.RestrictPublicBuckets && ap.Policy != nil && p.Kind != policy.Service && p.Account != ap.account() &&
+		public.IsPublicAccessPoint(ap.Policy, ap.origin() == OriginVPC)
 	if restricted {
 		apSet.ResourceDeniesOnly = true
 	}
@@ -199,8 +219,13 @@ func throughAccessPoint(c *Cache, set *policy.Set, req Request, state *State) (D
 		bucketReq.Resource += "/" + key
 	}
 	bucketReq.Context = ctx
+	// The access point's settings pass through to the bucket: "requests
+	// made through the access point behave as though the underlying bucket
+	// has this setting enabled" (same page).
 	inner := *state
 	inner.AccessPoint = nil
+	bucketBPA := ap.publicAccessBlock().union(state.BucketPublicAccessBlock)
+	inner.BucketPublicAccessBlock = &bucketBPA
 	bucketSet := set
 	if owner := cmp.Or(state.BucketOwner, req.ResourceAccount); p.Account != owner {
 		// The caller's own account has permitted the request, on the

@@ -68,17 +68,7 @@ type State struct {
 // settings: each setting is on when either level turns it on (S3 User
 // Guide, "Blocking public access to your Amazon S3 storage").
 func (s *State) Effective() PublicAccessBlock {
-	var e PublicAccessBlock
-	for _, b := range []*PublicAccessBlock{s.BucketPublicAccessBlock, s.AccountPublicAccessBlock} {
-		if b == nil {
-			continue
-		}
-		e.BlockPublicAcls = e.BlockPublicAcls || b.BlockPublicAcls
-		e.IgnorePublicAcls = e.IgnorePublicAcls || b.IgnorePublicAcls
-		e.BlockPublicPolicy = e.BlockPublicPolicy || b.BlockPublicPolicy
-		e.RestrictPublicBuckets = e.RestrictPublicBuckets || b.RestrictPublicBuckets
-	}
-	return e
+	return PublicAccessBlock{}.union(s.BucketPublicAccessBlock).union(s.AccountPublicAccessBlock)
 }
 
 // ACLsEnabled reports whether ACLs affect access: every Object Ownership
