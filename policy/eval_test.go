@@ -241,6 +241,18 @@ func TestActionAndResourceMatching(t *testing.T) {
 		{"s3:*", "arn:aws:s3:::b", "s3:GetObject", "arn:aws:s3:::b/k", false},
 		{"s3:*", "arn:aws:s3:*", "s3:GetObject", "arn:aws:s3:::b/k", true},
 		{"s3:*", "arn:aws:s*3:::b/k", "s3:GetObject", "arn:aws:s:x3:::b/k", false},
+		// Access points and Multi-Region Access Points: S3 User Guide,
+		// "Referencing access points" and "Making requests through a
+		// Multi-Region Access Point" ("arn:aws:s3::123456789012:accesspoint/*
+		// ... doesn't match any Regional Amazon S3 Access Points because
+		// the ARN doesn't include an AWS Region", and the converse).
+		{"s3:*", "arn:aws:s3:us-west-2:123456789012:accesspoint/test/object/unit-01/finance/*", "s3:GetObject", "arn:aws:s3:us-west-2:123456789012:accesspoint/test/object/unit-01/finance/q1.csv", true},
+		{"s3:*", "arn:aws:s3:us-west-2:123456789012:accesspoint/test/object/*", "s3:GetObject", "arn:aws:s3:us-west-2:123456789012:accesspoint/other/object/k", false},
+		{"s3:*", "arn:aws:s3::123456789012:accesspoint/*", "s3:GetObject", "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", true},
+		{"s3:*", "arn:aws:s3::123456789012:accesspoint/*", "s3:GetObject", "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap/object/k", true},
+		{"s3:*", "arn:aws:s3::123456789012:accesspoint/*", "s3:GetObject", "arn:aws:s3:us-west-2:123456789012:accesspoint/test", false},
+		{"s3:*", "arn:aws:s3:us-west-2:123456789012:accesspoint/*", "s3:GetObject", "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", false},
+		{"s3:*", "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap/object/*", "s3:GetObject", "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap/object/a/b", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.action+" "+tt.resource+" "+tt.reqRes, func(t *testing.T) {

@@ -88,6 +88,32 @@ func TestPublicText(t *testing.T) {
 	}
 }
 
+// TestPublicAccessPoint: with --access-point, the policy is judged as an
+// access point policy (S3 User Guide, "The meaning of 'public'" > access
+// points): a set of access points in s3:DataAccessPointArn is public, and
+// an access point of network origin VPC never is.
+func TestPublicAccessPoint(t *testing.T) {
+	const set = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+	  "Resource": "arn:aws:s3:us-west-2:123456789012:accesspoint/my-ap/object/*",
+	  "Condition": {"StringLike": {"s3:DataAccessPointArn": "arn:aws:s3:us-west-2:123456789012:accesspoint/*"}}}]}`
+	for _, tt := range []struct {
+		args []string
+		want result
+	}{
+		{[]string{"public", "-f", "-"}, result{0, "standard input: not public\n", ""}},
+		{[]string{"public", "-f", "-", "--access-point", "Internet"}, result{1, "standard input: public read\n" +
+			"  statement 0: Principal \"*\" with no condition that fixes the caller: s3:DataAccessPointArn \"arn:aws:s3:us-west-2:123456789012:accesspoint/*\" is a wildcard pattern (in an access point policy, a set of access points is public); grants s3:GetObject\n", ""}},
+		{[]string{"public", "-f", "-", "--access-point", "vpc"}, result{0, "standard input: not public (an access point of network origin VPC is never public)\n", ""}},
+		{[]string{"public", "-f", "-", "--access-point", "VPC", "--json"}, result{0, `{"public":false,"read":false,"write":false,"reasons":[]}` + "\n", ""}},
+		{[]string{"public", "-f", "-", "--access-point", "lan"}, result{2, "", "s3vet public: --access-point \"lan\": the network origin is Internet or VPC\n" +
+			"Run 's3vet public --help' for usage.\n"}},
+	} {
+		if diff := cmp.Diff(tt.want, cli(t, set, tt.args...)); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tt.args, diff)
+		}
+	}
+}
+
 func TestPublicErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.json")

@@ -99,6 +99,9 @@ func (ap *AccessPoint) validate() error {
 	if ap.Bucket == "" {
 		errs = append(errs, errors.New("accessPoint.bucket: missing"))
 	}
+	if region, _, _, _, err := ParseAccessPointARN(ap.ARN); err == nil && region == "" && ap.origin() != OriginInternet {
+		errs = append(errs, errors.New("accessPoint.networkOrigin: a Multi-Region Access Point has none but Internet"))
+	}
 	switch ap.origin() {
 	case OriginInternet:
 		if ap.VPC != "" {
@@ -119,7 +122,11 @@ func (ap *AccessPoint) validate() error {
 // region, account, name and object key ("" for the access point itself).
 // The ARN formats are those of the S3 User Guide, "Referencing access
 // points" ("arn:aws:s3:region:account-id:accesspoint/access-point-name",
-// ".../object/resource").
+// ".../object/resource"), and, with an empty region, of a Multi-Region
+// Access Point, whose name is its alias ("Making requests through a
+// Multi-Region Access Point":
+// "arn:aws:s3::account-id:accesspoint/MultiRegionAccessPoint_alias", such
+// as mfzwi23gnjvgw.mrap).
 func ParseAccessPointARN(arn string) (region, account, name, key string, err error) {
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] != "s3" {
@@ -127,7 +134,7 @@ func ParseAccessPointARN(arn string) (region, account, name, key string, err err
 	}
 	region, account = parts[3], parts[4]
 	rest, ok := strings.CutPrefix(parts[5], "accesspoint/")
-	if !ok || region == "" || !policy.IsAccountID(account) {
+	if !ok || !policy.IsAccountID(account) {
 		return "", "", "", "", fmt.Errorf("%q is not an S3 access point ARN (arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME)", arn)
 	}
 	name, obj, hasObj := strings.Cut(rest, "/")
@@ -139,7 +146,26 @@ func ParseAccessPointARN(arn string) (region, account, name, key string, err err
 	if name == "" {
 		return "", "", "", "", fmt.Errorf("%q names no access point", arn)
 	}
+	if region == "" && !IsMultiRegionAlias(name) {
+		return "", "", "", "", fmt.Errorf("%q has no Region, as only a Multi-Region Access Point's ARN has, but %q is not a Multi-Region Access Point alias (such as mfzwi23gnjvgw.mrap)", arn, name)
+	}
 	return region, account, name, key, nil
+}
+
+// IsMultiRegionAlias reports whether name is of the form of a Multi-Region
+// Access Point's alias: lower-case letters and digits followed by ".mrap",
+// as in the S3 User Guide's mfzwi23gnjvgw.mrap.
+func IsMultiRegionAlias(name string) bool {
+	id, ok := strings.CutSuffix(name, ".mrap")
+	if !ok || id == "" {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // throughAccessPoint decides a request made through the state's access

@@ -131,7 +131,13 @@ func TestParseAccessPointARN(t *testing.T) {
 		{"arn:aws:s3:us-west-2:123456789012:accesspoint/test", "us-west-2", "123456789012", "test", "", true},
 		{"arn:aws:s3:us-west-2:123456789012:accesspoint/test/object/unit-01/a b.txt", "us-west-2", "123456789012", "test", "unit-01/a b.txt", true},
 		{"arn:aws-cn:s3:cn-north-1:123456789012:accesspoint/x", "cn-north-1", "123456789012", "x", "", true},
-		{"arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", "", "", "", "", false}, // a Multi-Region Access Point
+		// Multi-Region Access Points: "Making requests through a
+		// Multi-Region Access Point".
+		{"arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", "", "123456789012", "mfzwi23gnjvgw.mrap", "", true},
+		{"arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap/object/unit-01/finance/q1", "", "123456789012", "mfzwi23gnjvgw.mrap", "unit-01/finance/q1", true},
+		{"arn:aws:s3::123456789012:accesspoint/test", "", "", "", "", false},
+		{"arn:aws:s3::123456789012:accesspoint/.mrap", "", "", "", "", false},
+		{"arn:aws:s3::123456789012:accesspoint/Mfz.mrap", "", "", "", "", false},
 		{"arn:aws:s3:::bucket/key", "", "", "", "", false},
 		{"arn:aws:s3:us-west-2:123456789012:accesspoint/", "", "", "", "", false},
 		{"arn:aws:s3:us-west-2:123456789012:accesspoint/test/key", "", "", "", "", false},
