@@ -112,7 +112,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"public"}, "s3vet public: -f FILE is required"},
 		{[]string{"public", "-f", "x.json", "extra"}, `s3vet public: unexpected argument "extra"`},
 		{[]string{"lint"}, "s3vet lint: -f FILE is required"},
-		{[]string{"lint", "-f", "x.json", "--type", "bucket"}, `s3vet lint: --type "bucket": want identity, resource, boundary, session, scp or rcp`},
+		{[]string{"lint", "-f", "x.json", "--type", "bucket"}, `s3vet lint: --type "bucket": want identity, resource, boundary, session, scp, rcp or vpc-endpoint`},
 		{[]string{"scan", "--snapshot", "x.json", "--format", "xml"}, `s3vet scan: unknown --format "xml"`},
 		{[]string{"serve"}, "s3vet serve: --config FILE is required"},
 		{[]string{"serve", "--config", "w.json", "--cert", "c.pem"}, "s3vet serve: --cert and --key go together"},

@@ -32,21 +32,23 @@ error, a file that cannot be read, or output that cannot be written.
 flags:
   -f FILE        the policy document
   --json         print the findings as a JSON array
-  --type TYPE    identity, resource (a bucket policy), boundary, session,
-                 scp or rcp; by default resource if any statement has a
-                 Principal or NotPrincipal element, identity otherwise
+  --type TYPE    identity, resource (a bucket or access point policy),
+                 boundary, session, scp, rcp or vpc-endpoint; by default
+                 resource if any statement has a Principal or NotPrincipal
+                 element, identity otherwise
   --account ID   the 12-digit account that owns the policy, to tell
                  principals of other accounts apart
 `
 
 // lintPolicyTypes maps the --type names to policy types.
 var lintPolicyTypes = map[string]policy.Type{
-	"identity": policy.IdentityBased,
-	"resource": policy.ResourceBased,
-	"boundary": policy.PermissionsBoundary,
-	"session":  policy.SessionPolicy,
-	"scp":      policy.ServiceControlPolicy,
-	"rcp":      policy.ResourceControlPolicy,
+	"identity":     policy.IdentityBased,
+	"resource":     policy.ResourceBased,
+	"boundary":     policy.PermissionsBoundary,
+	"session":      policy.SessionPolicy,
+	"scp":          policy.ServiceControlPolicy,
+	"rcp":          policy.ResourceControlPolicy,
+	"vpc-endpoint": policy.VPCEndpointPolicy,
 }
 
 func lintCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -68,7 +70,7 @@ func lintCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 	}
 	typ, ok := lintPolicyTypes[*typName]
 	if *typName != "" && !ok {
-		return usageError(stderr, "lint", "--type %q: want identity, resource, boundary, session, scp or rcp", *typName)
+		return usageError(stderr, "lint", "--type %q: want identity, resource, boundary, session, scp, rcp or vpc-endpoint", *typName)
 	}
 	doc, err := readDoc(*file, stdin)
 	if err != nil {

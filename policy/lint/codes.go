@@ -19,6 +19,8 @@ const (
 	sourceIP   = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip"
 	s3Public   = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status"
 	accessLvl  = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_understand-policy-summary-access-level-summaries.html"
+	apNaming   = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-naming.html"
+	vpceQuotas = "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html"
 	sarS3      = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html#amazons3-resources-for-iam-policies"
 	sarKMS     = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html#awskeymanagementservice-resources-for-iam-policies"
 	sarSTS     = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html#awssecuritytokenservice-resources-for-iam-policies"
@@ -33,55 +35,57 @@ func aa(sev Severity, anchor string) rule { return rule{sev, aaChecks + anchor} 
 // page the rule follows.
 var rules = map[string]rule{
 	// Errors.
-	"DATA_TYPE_MISMATCH":                      aa(Error, "error-data-type-mismatch"),
-	"DUPLICATE_KEYS_WITH_DIFFERENT_CASE":      aa(Error, "error-duplicate-keys-with-different-case"),
-	"INVALID_ACTION":                          aa(Error, "error-invalid-action"),
-	"INVALID_ARN_ACCOUNT":                     aa(Error, "error-invalid-arn-account"),
-	"INVALID_ARN_PREFIX":                      aa(Error, "error-invalid-arn-prefix"),
-	"INVALID_ARN_RESOURCE":                    aa(Error, "error-invalid-arn-resource"),
-	"INVALID_ARN_SERVICE_CASE":                aa(Error, "error-invalid-arn-service-case"),
-	"INVALID_CONDITION_KEY_FORMAT":            aa(Error, "error-invalid-condition-key-format"),
-	"INVALID_CONDITION_MULTIPLE_BOOLEAN":      aa(Error, "error-invalid-condition-multiple-boolean"),
-	"INVALID_CONDITION_OPERATOR":              aa(Error, "error-invalid-condition-operator"),
-	"INVALID_EFFECT":                          aa(Error, "error-invalid-effect"),
-	"INVALID_PARTITION":                       aa(Error, "error-invalid-partition"),
-	"INVALID_POLICY_ELEMENT":                  aa(Error, "error-invalid-policy-element"),
-	"INVALID_PRINCIPAL_FORMAT":                aa(Error, "error-invalid-principal-format"),
-	"INVALID_PRINCIPAL_KEY":                   aa(Error, "error-invalid-principal-key"),
-	"INVALID_SERVICE_IN_ACTION":               aa(Error, "error-invalid-service-in-action"),
-	"INVALID_VARIABLE_FOR_OPERATOR":           aa(Error, "error-invalid-variable-for-operator"),
-	"INVALID_VERSION":                         aa(Error, "error-invalid-version"),
-	"JSON_SYNTAX_ERROR":                       aa(Error, "error-json-syntax-error"),
-	"MISSING_ACTION":                          aa(Error, "error-missing-action"),
-	"MISSING_ARN_FIELD":                       aa(Error, "error-missing-arn-field"),
-	"MISSING_EFFECT":                          aa(Error, "error-missing-effect"),
-	"MISSING_PRINCIPAL":                       aa(Error, "error-missing-principal"),
-	"MISSING_QUALIFIER":                       aa(Error, "error-missing-qualifier"),
-	"MISSING_RESOURCE":                        aa(Error, "error-missing-resource"),
-	"MISSING_STATEMENT":                       aa(Error, "error-missing-statement"),
-	"MISSING_TAG_KEY_IN_CONDITION":            aa(Error, "error-missing-tag-key-in-condition"),
-	"NULL_WITH_IF_EXISTS":                     aa(Error, "error-null-with-if-exists"),
-	"SCP_SYNTAX_ERROR_PRINCIPAL":              aa(Error, "error-scp-syntax-error-principal"),
-	"UNIQUE_SIDS_REQUIRED":                    aa(Error, "error-unique-sids-required"),
-	"UNSUPPORTED_ELEMENT_COMBINATION":         aa(Error, "error-unsupported-element-combination"),
-	"UNSUPPORTED_PRINCIPAL":                   aa(Error, "error-unsupported-principal"),
-	"UNSUPPORTED_SID":                         aa(Error, "error-unsupported-sid"),
-	"UNSUPPORTED_WILDCARD_IN_PRINCIPAL":       aa(Error, "error-unsupported-wildcard-in-principal"),
-	"MISSING_BRACE_IN_VARIABLE":               aa(Error, "error-missing-brace-in-variable"),
-	"UNSUPPORTED_SYMBOL_IN_VARIABLE":          aa(Error, "error-unsupported-symbol-in-variable"),
-	"MISSING_QUOTE_IN_VARIABLE":               aa(Error, "error-missing-quote-in-variable"),
-	"UNSUPPORTED_SPACE_IN_VARIABLE":           aa(Error, "error-unsupported-space-in-variable"),
-	"EMPTY_VARIABLE":                          aa(Error, "error-empty-variable"),
-	"VARIABLE_UNSUPPORTED_IN_ELEMENT":         aa(Error, "error-variable-unsupported-in-element"),
-	"VARIABLE_UNSUPPORTED_IN_VERSION":         aa(Error, "error-variable-unsupported-in-version"),
-	"PRIVATE_IP_ADDRESS":                      aa(Error, "error-private-ip-address"),
-	"PRIVATE_NOT_IP_ADDRESS":                  aa(Error, "error-private-not-ip-address"),
-	"POLICY_SIZE_EXCEEDS_SCP_QUOTA":           {Error, orgQuotas},
-	"POLICY_SIZE_EXCEEDS_RCP_QUOTA":           {Error, orgQuotas},  // s3vet
-	"POLICY_SIZE_EXCEEDS_BUCKET_POLICY_QUOTA": {Error, s3Size},     // s3vet
-	"RCP_SYNTAX_ERROR_PRINCIPAL":              {Error, rcpSyntax},  // s3vet
-	"RESOURCE_ARN_MISMATCH":                   {Error, sarS3},      // s3vet; learn set per service
-	"MALFORMED_POLICY":                        {Error, grammarURL}, // s3vet: what policy.Parse refuses and no other code names
+	"DATA_TYPE_MISMATCH":                            aa(Error, "error-data-type-mismatch"),
+	"DUPLICATE_KEYS_WITH_DIFFERENT_CASE":            aa(Error, "error-duplicate-keys-with-different-case"),
+	"INVALID_ACTION":                                aa(Error, "error-invalid-action"),
+	"INVALID_ARN_ACCOUNT":                           aa(Error, "error-invalid-arn-account"),
+	"INVALID_ARN_PREFIX":                            aa(Error, "error-invalid-arn-prefix"),
+	"INVALID_ARN_RESOURCE":                          aa(Error, "error-invalid-arn-resource"),
+	"INVALID_ARN_SERVICE_CASE":                      aa(Error, "error-invalid-arn-service-case"),
+	"INVALID_CONDITION_KEY_FORMAT":                  aa(Error, "error-invalid-condition-key-format"),
+	"INVALID_CONDITION_MULTIPLE_BOOLEAN":            aa(Error, "error-invalid-condition-multiple-boolean"),
+	"INVALID_CONDITION_OPERATOR":                    aa(Error, "error-invalid-condition-operator"),
+	"INVALID_EFFECT":                                aa(Error, "error-invalid-effect"),
+	"INVALID_PARTITION":                             aa(Error, "error-invalid-partition"),
+	"INVALID_POLICY_ELEMENT":                        aa(Error, "error-invalid-policy-element"),
+	"INVALID_PRINCIPAL_FORMAT":                      aa(Error, "error-invalid-principal-format"),
+	"INVALID_PRINCIPAL_KEY":                         aa(Error, "error-invalid-principal-key"),
+	"INVALID_SERVICE_IN_ACTION":                     aa(Error, "error-invalid-service-in-action"),
+	"INVALID_VARIABLE_FOR_OPERATOR":                 aa(Error, "error-invalid-variable-for-operator"),
+	"INVALID_VERSION":                               aa(Error, "error-invalid-version"),
+	"JSON_SYNTAX_ERROR":                             aa(Error, "error-json-syntax-error"),
+	"MISSING_ACTION":                                aa(Error, "error-missing-action"),
+	"MISSING_ARN_FIELD":                             aa(Error, "error-missing-arn-field"),
+	"MISSING_EFFECT":                                aa(Error, "error-missing-effect"),
+	"MISSING_PRINCIPAL":                             aa(Error, "error-missing-principal"),
+	"MISSING_QUALIFIER":                             aa(Error, "error-missing-qualifier"),
+	"MISSING_RESOURCE":                              aa(Error, "error-missing-resource"),
+	"MISSING_STATEMENT":                             aa(Error, "error-missing-statement"),
+	"MISSING_TAG_KEY_IN_CONDITION":                  aa(Error, "error-missing-tag-key-in-condition"),
+	"NULL_WITH_IF_EXISTS":                           aa(Error, "error-null-with-if-exists"),
+	"SCP_SYNTAX_ERROR_PRINCIPAL":                    aa(Error, "error-scp-syntax-error-principal"),
+	"UNIQUE_SIDS_REQUIRED":                          aa(Error, "error-unique-sids-required"),
+	"UNSUPPORTED_ELEMENT_COMBINATION":               aa(Error, "error-unsupported-element-combination"),
+	"UNSUPPORTED_PRINCIPAL":                         aa(Error, "error-unsupported-principal"),
+	"UNSUPPORTED_SID":                               aa(Error, "error-unsupported-sid"),
+	"UNSUPPORTED_WILDCARD_IN_PRINCIPAL":             aa(Error, "error-unsupported-wildcard-in-principal"),
+	"MISSING_BRACE_IN_VARIABLE":                     aa(Error, "error-missing-brace-in-variable"),
+	"UNSUPPORTED_SYMBOL_IN_VARIABLE":                aa(Error, "error-unsupported-symbol-in-variable"),
+	"MISSING_QUOTE_IN_VARIABLE":                     aa(Error, "error-missing-quote-in-variable"),
+	"UNSUPPORTED_SPACE_IN_VARIABLE":                 aa(Error, "error-unsupported-space-in-variable"),
+	"EMPTY_VARIABLE":                                aa(Error, "error-empty-variable"),
+	"VARIABLE_UNSUPPORTED_IN_ELEMENT":               aa(Error, "error-variable-unsupported-in-element"),
+	"VARIABLE_UNSUPPORTED_IN_VERSION":               aa(Error, "error-variable-unsupported-in-version"),
+	"PRIVATE_IP_ADDRESS":                            aa(Error, "error-private-ip-address"),
+	"PRIVATE_NOT_IP_ADDRESS":                        aa(Error, "error-private-not-ip-address"),
+	"POLICY_SIZE_EXCEEDS_SCP_QUOTA":                 {Error, orgQuotas},
+	"POLICY_SIZE_EXCEEDS_RCP_QUOTA":                 {Error, orgQuotas},  // s3vet
+	"POLICY_SIZE_EXCEEDS_BUCKET_POLICY_QUOTA":       {Error, s3Size},     // s3vet
+	"RCP_SYNTAX_ERROR_PRINCIPAL":                    {Error, rcpSyntax},  // s3vet
+	"RESOURCE_ARN_MISMATCH":                         {Error, sarS3},      // s3vet; learn set per service
+	"MALFORMED_POLICY":                              {Error, grammarURL}, // s3vet: what policy.Parse refuses and no other code names
+	"ACCESS_POINT_ALIAS_IN_RESOURCE":                {Error, apNaming},   // s3vet
+	"POLICY_SIZE_EXCEEDS_VPC_ENDPOINT_POLICY_QUOTA": {Error, vpceQuotas}, // s3vet
 
 	// General warnings.
 	"DEPRECATED_GLOBAL_CONDITION_KEY":           aa(Warning, "general-warning-deprecated-global-condition-key"),

@@ -43,7 +43,7 @@ func FuzzCheck(f *testing.F) {
 	f.Fuzz(func(t *testing.T, typ uint8, doc []byte) {
 		pt := policy.Type(typ)
 		got, err := lint.Check(pt, doc, lint.Options{Account: "111122223333"})
-		valid := pt >= policy.IdentityBased && pt <= policy.ResourceControlPolicy
+		valid := pt >= policy.IdentityBased && pt <= policy.ResourceControlPolicy || pt == policy.VPCEndpointPolicy
 		if err != nil {
 			if valid {
 				t.Fatalf("Check(%s): %v", pt, err)

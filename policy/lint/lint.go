@@ -16,7 +16,9 @@
 // action whose resource types the statement's Resource can never match,
 // permissions-management actions granted to the public or to another
 // account, an overly broad aws:SourceIp, a bucket policy over S3's 20 KB
-// quota) have codes of their own and cite the AWS page they follow.
+// quota, a VPC endpoint policy over AWS PrivateLink's 20,480 characters, an
+// access point alias written as a bucket in a Resource) have codes of their
+// own and cite the AWS page they follow.
 //
 // # Departures from Access Analyzer
 //
@@ -155,7 +157,7 @@ type Options struct {
 // written (the size quotas, an empty Sid, an empty Condition object) are
 // made only by Check.
 func Check(typ policy.Type, doc []byte, opts Options) ([]Finding, error) {
-	if typ < policy.IdentityBased || typ > policy.ResourceControlPolicy {
+	if (typ < policy.IdentityBased || typ > policy.ResourceControlPolicy) && typ != policy.VPCEndpointPolicy {
 		return nil, fmt.Errorf("lint: unknown policy type %d", typ)
 	}
 	l := &linter{typ: typ, opts: opts}
@@ -446,6 +448,12 @@ func (l *linter) checkSize(doc []byte) {
 		// policies are limited to 20 KB in size."
 		if len(doc) > 20*1024 {
 			l.add("POLICY_SIZE_EXCEEDS_BUCKET_POLICY_QUOTA", -1, "", "", "The bucket policy is %d bytes long: bucket policies are limited to 20 KB (20480 bytes). Split access among access points, or use fewer, broader statements.", len(doc))
+		}
+	case policy.VPCEndpointPolicy:
+		// AWS PrivateLink quotas: "Characters per VPC endpoint policy
+		// 20,480 ... including white space".
+		if n := len([]rune(string(doc))); n > 20480 {
+			l.add("POLICY_SIZE_EXCEEDS_VPC_ENDPOINT_POLICY_QUOTA", -1, "", "", "The VPC endpoint policy is %d characters long, white space included: endpoint policies are limited to 20,480 characters.", n)
 		}
 	case policy.IdentityBased, policy.PermissionsBoundary:
 		// IAM quotas: a managed policy is at most 6,144 characters, not

@@ -19,7 +19,7 @@ type fixture struct {
 	// Doc is the AWS page the case follows.
 	Doc string `json:"doc"`
 	// Type is the policy type: identity, resource, boundary, session,
-	// scp or rcp.
+	// scp, rcp or vpc-endpoint.
 	Type    string `json:"type"`
 	Account string `json:"account"`
 	// Policy is the document; PolicyText, for documents that are not
@@ -34,12 +34,13 @@ type fixture struct {
 }
 
 var types = map[string]policy.Type{
-	"identity": policy.IdentityBased,
-	"resource": policy.ResourceBased,
-	"boundary": policy.PermissionsBoundary,
-	"session":  policy.SessionPolicy,
-	"scp":      policy.ServiceControlPolicy,
-	"rcp":      policy.ResourceControlPolicy,
+	"identity":     policy.IdentityBased,
+	"resource":     policy.ResourceBased,
+	"boundary":     policy.PermissionsBoundary,
+	"session":      policy.SessionPolicy,
+	"scp":          policy.ServiceControlPolicy,
+	"rcp":          policy.ResourceControlPolicy,
+	"vpc-endpoint": policy.VPCEndpointPolicy,
 }
 
 func loadFixtures(t *testing.T) map[string][]fixture {
@@ -238,6 +239,21 @@ func TestBucketPolicySize(t *testing.T) {
 		fs, _ := lint.Check(typ, big, lint.Options{})
 		if !slices.ContainsFunc(fs, func(f lint.Finding) bool { return f.Code == code && f.Severity == lint.Error }) {
 			t.Errorf("%s: no %s:\n%s", typ, code, dump(fs))
+		}
+	}
+	// A VPC endpoint policy is at most 20,480 characters, white space
+	// included (AWS PrivateLink quotas,
+	// https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html).
+	for _, tc := range []struct {
+		doc  []byte
+		want bool
+	}{{small, false}, {big, true}} {
+		fs, _ := lint.Check(policy.VPCEndpointPolicy, tc.doc, lint.Options{})
+		got := slices.ContainsFunc(fs, func(f lint.Finding) bool {
+			return f.Code == "POLICY_SIZE_EXCEEDS_VPC_ENDPOINT_POLICY_QUOTA" && f.Severity == lint.Error
+		})
+		if got != tc.want {
+			t.Errorf("VPC endpoint policy of %d bytes: quota finding %v, want %v:\n%s", len(tc.doc), got, tc.want, dump(fs))
 		}
 	}
 	// The same document as an identity policy is over IAM's 6,144

@@ -83,7 +83,7 @@ func (l *linter) rawStatement(i int, raw json.RawMessage) map[string]any {
 	// Principal / NotPrincipal.
 	pr, hasP := m["Principal"]
 	npr, hasNP := m["NotPrincipal"]
-	needs := l.typ == policy.ResourceBased || l.typ == policy.ResourceControlPolicy
+	needs := l.typ == policy.ResourceBased || l.typ == policy.ResourceControlPolicy || l.typ == policy.VPCEndpointPolicy
 	switch {
 	case hasP && hasNP:
 		l.add("UNSUPPORTED_ELEMENT_COMBINATION", i, sid, "Principal", "The policy elements Principal and NotPrincipal can not be used in the same statement. Remove one of these elements.")

@@ -267,6 +267,14 @@ func (l *linter) arn(s *policy.Statement, el, r string) bool {
 	if !slices.Contains(arnServices, svc) {
 		return true
 	}
+	if bucket, _, _ := strings.Cut(parts[5], "/"); svc == "s3" && parts[3] == "" && account == "" && strings.HasSuffix(bucket, "-s3alias") {
+		// S3 User Guide, "Referencing access points": "The -s3alias
+		// suffix is reserved for access point alias names and can't be
+		// used for bucket or access point names", and "Aliases cannot be
+		// used in IAM policies".
+		l.add("ACCESS_POINT_ALIAS_IN_RESOURCE", s.Index, s.Sid, el, "The resource ARN %s names an access point alias as a bucket. Aliases cannot be used in policies, and no bucket name ends in -s3alias, so it matches nothing. Name the access point by its ARN (arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME, and .../object/KEY for its objects).", r)
+		return false
+	}
 	rt := resourceTokens(r)
 	var formats []string
 	for _, t := range resourceTypes() {
