@@ -66,7 +66,8 @@ var knownNames = sync.OnceValue(func() *names {
 		addHeader(h)
 	}
 	for _, k := range []string{"aws:SecureTransport", "aws:SourceIp", "aws:CurrentTime", "aws:EpochTime",
-		"s3:TlsVersion", "s3:authType", "s3:signatureversion", "s3:signatureAge"} {
+		"s3:TlsVersion", "s3:authType", "s3:signatureversion", "s3:signatureAge",
+		"aws:SourceVpce", "aws:SourceVpc", "aws:VpceAccount", "aws:VpcSourceIp"} {
 		n.key[k] = asciiLower(k)
 	}
 	for _, ks := range keySets() {

@@ -185,11 +185,15 @@ var (
 	keyAuthType        = connKey{"s3:authType", "s3:authtype"}
 	keySigVersion      = connKey{"s3:signatureversion", "s3:signatureversion"}
 	keySigAge          = connKey{"s3:signatureAge", "s3:signatureage"}
+	keySourceVpce      = connKey{"aws:SourceVpce", "aws:sourcevpce"}
+	keySourceVpc       = connKey{"aws:SourceVpc", "aws:sourcevpc"}
+	keyVpceAccount     = connKey{"aws:VpceAccount", "aws:vpceaccount"}
+	keyVpcSourceIP     = connKey{"aws:VpcSourceIp", "aws:vpcsourceip"}
 )
 
 // connKeyList lists the keys of the connection, for tests.
 var connKeyList = []connKey{keySecureTransport, keyTLSVersion, keySourceIP, keyCurrentTime, keyEpochTime,
-	keyAuthType, keySigVersion, keySigAge}
+	keyAuthType, keySigVersion, keySigAge, keySourceVpce, keySourceVpc, keyVpceAccount, keyVpcSourceIP}
 
 // requestTime is aws:CurrentTime and aws:EpochTime of a second.
 type requestTime struct {
@@ -260,11 +264,25 @@ func (b *builder) connKeys() error {
 		if err != nil || ip.Zone() != "" {
 			return fmt.Errorf("source IP %q is not an IP address", c.SourceIP)
 		}
+		key := keySourceIP
+		if c.VPCEndpoint != nil {
+			key = keyVpcSourceIP
+		}
 		if ip.Is4() {
 			// ParseAddr takes only the dotted decimal String gives.
-			b.set1(keySourceIP, c.SourceIP)
+			b.set1(key, c.SourceIP)
 		} else {
-			b.set1(keySourceIP, ip.Unmap().String())
+			b.set1(key, ip.Unmap().String())
+		}
+	}
+	if e := c.VPCEndpoint; e != nil {
+		if e.ID == "" || e.VPC == "" {
+			return fmt.Errorf("VPC endpoint %q of VPC %q: both IDs are needed", e.ID, e.VPC)
+		}
+		b.set1(keySourceVpce, e.ID)
+		b.set1(keySourceVpc, e.VPC)
+		if e.Account != "" {
+			b.set1(keyVpceAccount, e.Account)
 		}
 	}
 	if !c.Time.IsZero() {

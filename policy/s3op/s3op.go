@@ -46,7 +46,9 @@
 //     s3:versionid;
 //   - the connection ([Conn]): aws:SecureTransport, aws:SourceIp,
 //     aws:CurrentTime, aws:EpochTime, s3:TlsVersion, s3:authType,
-//     s3:signatureversion and s3:signatureAge.
+//     s3:signatureversion and s3:signatureAge; through a VPC endpoint,
+//     aws:SourceVpce, aws:SourceVpc, aws:VpceAccount and aws:VpcSourceIp
+//     in place of aws:SourceIp.
 //
 // Keys that AWS derives from the principal or the resource (aws:PrincipalArn,
 // s3:ResourceAccount, aws:ResourceTag/..., s3:BucketTag/...) are left to the
@@ -149,6 +151,21 @@ type Conn struct {
 	// milliseconds. If zero it is Time less the request's X-Amz-Date, when
 	// both are known.
 	SignatureAge time.Duration
+	// VPCEndpoint is the VPC endpoint the request came through; nil for a
+	// request from the internet.
+	VPCEndpoint *VPCEndpoint
+}
+
+// A VPCEndpoint is the VPC endpoint a request came through. For such a
+// request the IAM User Guide ("AWS global condition context keys") sets
+// aws:SourceVpce, aws:SourceVpc, aws:VpceAccount and, from Conn.SourceIP,
+// aws:VpcSourceIp, and leaves out aws:SourceIp: "This key is included in
+// the request context, except when the requester uses a VPC endpoint to
+// make the request."
+type VPCEndpoint struct {
+	ID      string // the endpoint's ID, vpce-...; aws:SourceVpce
+	VPC     string // the ID of its VPC, vpc-...; aws:SourceVpc
+	Account string // the account that owns the endpoint; aws:VpceAccount, omitted when ""
 }
 
 // Need is one permission a request needs: an IAM action on a resource, with
