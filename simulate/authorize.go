@@ -121,11 +121,52 @@ func initiatorGrant(account, resource string) (*policy.Policy, error) {
 // none. The caller holds the lock.
 type lookupFunc func(b *bucketModel, key, vid string) *objectVersion
 
+// route is how a request reached S3 beyond its bucket: through an access
+// point, from a VPC endpoint.
+type route struct {
+	ap   *accessPointModel // nil for a request to the bucket
+	vpce *endpointModel    // nil for a request from the internet
+	// copySource marks a permission on a copy's source, which is read
+	// from its bucket, not through the access point.
+	copySource bool
+}
+
+// errNotThroughAccessPoint and errNoSuchAccessPoint are returned by
+// authorize for a request on an access point that S3 refuses.
+var (
+	errNotThroughAccessPoint = errors.New("the operation is not supported through an access point")
+	errNoSuchAccessPoint     = errors.New("NoSuchAccessPoint: the specified access point does not exist")
+	errNoSuchEndpoint        = errors.New("no such VPC endpoint in the world")
+)
+
 // authorize decides an S3 request for a caller, permission by permission,
-// each on the object version look finds (nil: as stored now).
+// each on the object version look finds (nil: as stored now). A request
+// whose Bucket is an access point's ARN or alias is made through that
+// access point; one whose Conn has a VPCEndpoint comes through that
+// endpoint of the world (its VPC and account are the world's).
 func (m *model) authorize(c *caller, req *s3op.Request, wr writes, look lookupFunc) (Decision, error) {
 	if look == nil {
 		look = (*bucketModel).version
+	}
+	var rt route
+	if ap := m.accessPointOf(req.Bucket); ap != nil {
+		if !accessPointOps[req.Operation] {
+			return Decision{}, errNotThroughAccessPoint
+		}
+		r := *req
+		r.Bucket = ap.bucket
+		req, rt.ap = &r, ap
+	} else if strings.HasPrefix(req.Bucket, "arn:") || strings.HasSuffix(req.Bucket, "-s3alias") {
+		return Decision{}, errNoSuchAccessPoint
+	}
+	if e := req.Conn.VPCEndpoint; e != nil {
+		em := m.endpoints[e.ID]
+		if em == nil {
+			return Decision{}, fmt.Errorf("%w: %s", errNoSuchEndpoint, e.ID)
+		}
+		r := *req
+		r.Conn.VPCEndpoint = &s3op.VPCEndpoint{ID: em.id, VPC: em.vpc, Account: em.account}
+		req, rt.vpce = &r, em
 	}
 	if req.ExistingTags == nil {
 		if tags := m.existingTags(req, look); tags != nil {
@@ -138,6 +179,7 @@ func (m *model) authorize(c *caller, req *s3op.Request, wr writes, look lookupFu
 	if err != nil {
 		return Decision{}, err
 	}
+	copyOp := req.Operation == "CopyObject" || req.Operation == "UploadPartCopy"
 	var first Decision
 	for i, need := range needs {
 		b, key, err := m.target(c, need, req)
@@ -150,7 +192,10 @@ func (m *model) authorize(c *caller, req *s3op.Request, wr writes, look lookupFu
 				obj = nil
 			}
 		}
-		d, err := m.decide(c, need, b, obj, wr)
+		// A copy reads its source from the bucket: the s3:GetObject*
+		// permissions of a copy are the source's.
+		rt.copySource = copyOp && strings.HasPrefix(need.Action, "s3:GetObject")
+		d, err := m.decide(c, need, b, obj, wr, rt)
 		if err != nil {
 			return Decision{}, err
 		}
@@ -206,7 +251,7 @@ func (m *model) target(c *caller, need s3op.Need, req *s3op.Request) (*bucketMod
 
 // decide evaluates one permission, on bucket b and object version obj
 // (nil for none).
-func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, obj *objectVersion, wr writes) (Decision, error) {
+func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, obj *objectVersion, wr writes, rt route) (Decision, error) {
 	ctx := policy.NewContext(need.Context)
 	for k, v := range c.tags {
 		ctx.Set("aws:PrincipalTag/"+k, v)
@@ -232,12 +277,25 @@ func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, obj *objectVer
 	if m.org[c.principal.Account] {
 		set.SCPs = m.scps
 	}
+	if rt.vpce != nil {
+		set.Endpoint = rt.vpce.policy
+	}
 	if wr.initiator != "" && (need.Action == "s3:AbortMultipartUpload" || need.Action == "s3:ListMultipartUploadParts") {
 		grant, err := initiatorGrant(wr.initiator, need.Resource)
 		if err != nil {
 			return Decision{}, err
 		}
 		set.ACLs = []*policy.Policy{grant}
+	}
+	if ap := rt.ap; ap != nil && b != nil && b.name == ap.bucket && !rt.copySource {
+		// Through the access point: the permission is on the access
+		// point's ARN, and package access decides both sides.
+		state.AccessPoint = ap.state()
+		if _, key, ok := strings.Cut(strings.TrimPrefix(need.Resource, "arn:aws:s3:::"), "/"); ok {
+			need.Resource = ap.arn + "/object/" + key
+		} else {
+			need.Resource = ap.arn
+		}
 	}
 	r := &policy.Request{Principal: c.principal, Action: need.Action, Resource: need.Resource, ResourceAccount: owner, Context: ctx}
 	var d access.Decision

@@ -65,6 +65,13 @@ func createBucket(c *call) error {
 		return errorf(http.StatusConflict, "BucketAlreadyOwnedByYou",
 			"Your previous request to create the named bucket succeeded and you already own it.").with("BucketName", c.bucket)
 	}
+	if c.s.m.apHosts[c.bucket] != nil {
+		// Virtual-hosted at a custom endpoint, the name would be the host
+		// name label of an access point (NAME-ACCOUNT): a simulator's
+		// conflict, not S3's, refused as a name that is taken.
+		return errorf(http.StatusConflict, "BucketAlreadyExists",
+			"The requested bucket name is not available: the simulator addresses access point "+c.s.m.apHosts[c.bucket].name+" by it.").with("BucketName", c.bucket)
+	}
 	if lock {
 		nb.objectLock, nb.versioning = true, "Enabled"
 	}

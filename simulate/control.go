@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/s3vet/s3vet/policy"
@@ -29,10 +30,19 @@ func (c *call) serveControl() error {
 	if err := c.identify(); err != nil {
 		return err
 	}
+	account := c.r.Header.Get("X-Amz-Account-Id")
+	if rest, ok := strings.CutPrefix(c.r.URL.Path, controlPrefix+"accesspoint"); ok && (rest == "" || rest[0] == '/') {
+		if !policy.IsAccountID(account) {
+			return invalidRequest("x-amz-account-id must be a 12-digit account ID")
+		}
+		if c.body, err = readBody(c.r.Body, maxConfigBody); err != nil {
+			return err
+		}
+		return c.accessPointControl(account, rest)
+	}
 	if c.r.URL.Path != controlPrefix+"configuration/publicAccessBlock" {
 		return notImplemented("S3 Control operation " + c.r.Method + " " + c.r.URL.Path + " is not simulated")
 	}
-	account := c.r.Header.Get("X-Amz-Account-Id")
 	action := "s3:PutAccountPublicAccessBlock"
 	switch c.r.Method {
 	case http.MethodGet:
@@ -50,7 +60,7 @@ func (c *call) serveControl() error {
 	if c.body, err = readBody(c.r.Body, maxConfigBody); err != nil {
 		return err
 	}
-	if err := c.authorizeControl(action, account); err != nil {
+	if err := c.authorizeControl(action, account, "*", nil, nil); err != nil {
 		return err
 	}
 	c.s.mu.Lock()
@@ -79,29 +89,44 @@ func (c *call) serveControl() error {
 	return c.noContent()
 }
 
-// authorizeControl decides an account-level action: the caller's own
-// account must allow it, and only its principals may act on it.
-func (c *call) authorizeControl(action, account string) error {
+// authorizeControl decides an action of the S3 Control API on resource
+// ("*" for the account itself), with the resource's policy (nil for none)
+// and the keys of ctx: the caller's own account must allow it, and only
+// its principals may act on it.
+func (c *call) authorizeControl(action, account, resource string, resPolicy *policy.Policy, ctx map[string][]string) error {
 	p := c.caller.principal
-	ctx := map[string][]string{
+	keys := map[string][]string{
 		"aws:SecureTransport": {strconv.FormatBool(c.r.TLS != nil)},
 		"aws:CurrentTime":     {c.now.UTC().Format(time.RFC3339)},
 		"aws:EpochTime":       {strconv.FormatInt(c.now.Unix(), 10)},
 	}
-	if ip := sourceIP(c.r); ip != "" {
-		ctx["aws:SourceIp"] = []string{ip}
+	for k, v := range ctx {
+		keys[k] = v
 	}
-	r := &policy.Request{Principal: p, Action: action, Resource: "*", ResourceAccount: account, Context: policy.NewContext(ctx)}
-	set := &policy.Set{Identity: c.caller.policies, Boundary: c.caller.boundary, Session: c.caller.session}
+	set := &policy.Set{Identity: c.caller.policies, Boundary: c.caller.boundary, Session: c.caller.session, Resource: resPolicy}
+	ip := sourceIP(c.r)
+	if e := c.vpce; e != nil {
+		// Through a VPC endpoint: its keys in place of aws:SourceIp, and
+		// its policy.
+		keys["aws:SourceVpce"], keys["aws:SourceVpc"], keys["aws:VpceAccount"] = []string{e.id}, []string{e.vpc}, []string{e.account}
+		if ip != "" {
+			keys["aws:VpcSourceIp"] = []string{ip}
+		}
+		set.Endpoint = e.policy
+	} else if ip != "" {
+		keys["aws:SourceIp"] = []string{ip}
+	}
+	r := &policy.Request{Principal: p, Action: action, Resource: resource, ResourceAccount: account, Context: policy.NewContext(keys)}
 	c.s.mu.RLock()
 	if c.s.m.org[p.Account] {
 		set.SCPs = c.s.m.scps
 	}
+	known := c.s.m.accounts[account] != nil
 	c.s.mu.RUnlock()
 	ex := set.Explain(r)
 	d := Decision{Allowed: ex.Decision == policy.Allowed, Explained: ex.Result.Message(r)}
 	d.Explanation = ex
-	if p.Account != account {
+	if p.Account != account || !known {
 		d.Allowed = false
 		d.Explained = "User: " + p.ARN + " is not authorized to perform: " + action + " on the account " + account + ": it belongs to another account"
 	}

@@ -66,6 +66,12 @@ type call struct {
 	// pins are the object versions the request was authorized on, which
 	// its handler acts on (look).
 	pins map[objectRef]*objectVersion
+	// ap is the access point the request is made through, nil for none;
+	// bucket is then the access point's bucket.
+	ap *accessPointModel
+	// vpce is the VPC endpoint the request came through, from the
+	// connection; nil for none.
+	vpce *endpointModel
 	// sw is w's, in the same allocation.
 	sw statusWriter
 }
@@ -73,6 +79,7 @@ type call struct {
 // ServeHTTP answers an S3 request as S3 would.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{s: s, r: r, now: s.now()}
+	c.vpce, _ = r.Context().Value(endpointKey{}).(*endpointModel)
 	c.sw.ResponseWriter = w
 	c.w = &c.sw
 	c.id, c.host = newRequestID()
@@ -177,6 +184,9 @@ func (c *call) serve() error {
 		return err
 	}
 	c.bucket, c.key = c.target(r)
+	if err := c.throughAccessPoint(); err != nil {
+		return err
+	}
 	c.corsHeaders()
 	if len(c.key) > maxKeyLength {
 		return errorf(http.StatusBadRequest, "KeyTooLongError", "Your key is too long.").
@@ -276,6 +286,9 @@ func (c *call) authorize() error {
 		// The source of a copy.
 		return noSuchBucket(c.bucket)
 	}
+	if errors.Is(err, errNotThroughAccessPoint) {
+		return notThroughAccessPoint(c.op)
+	}
 	if err != nil {
 		return invalidRequest(strings.TrimPrefix(err.Error(), "s3op: "))
 	}
@@ -301,7 +314,13 @@ var aclWrites = map[string]bool{"PutObject": true, "CopyObject": true, "CreateMu
 func (c *call) s3Request() (*s3op.Request, writes, error) {
 	r := c.r
 	req := &s3op.Request{Operation: c.op, Bucket: c.bucket, Key: c.key, Query: c.query, Header: r.Header}
+	if c.ap != nil {
+		req.Bucket = c.ap.arn
+	}
 	req.Conn = s3op.Conn{SourceIP: sourceIP(r), Time: c.now, AuthType: c.sig.authType, SignatureVersion: c.sig.version}
+	if e := c.vpce; e != nil {
+		req.Conn.VPCEndpoint = &s3op.VPCEndpoint{ID: e.id, VPC: e.vpc, Account: e.account}
+	}
 	if r.TLS != nil {
 		req.Conn.TLSVersion = tls.VersionName(r.TLS.Version)
 		if !strings.HasPrefix(req.Conn.TLSVersion, "TLS ") {

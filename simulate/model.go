@@ -32,6 +32,12 @@ type model struct {
 	roles     map[string]*roleModel
 	buckets   map[string]*bucketModel
 	kmsKeys   map[string]*kmsKey // by ARN
+	// accessPoints are the access points by ARN; apHosts the same by
+	// host name label (NAME-ACCOUNT), apAliases by alias.
+	accessPoints map[string]*accessPointModel
+	apHosts      map[string]*accessPointModel
+	apAliases    map[string]*accessPointModel
+	endpoints    map[string]*endpointModel // VPC endpoints by ID
 }
 
 type accountModel struct {
@@ -137,7 +143,8 @@ func compile(w *World, now func() time.Time) (*model, error) {
 	m := &model{now: now,
 		region: w.Region, org: map[string]bool{}, accounts: map[string]*accountModel{}, canonical: map[string]string{},
 		keys: map[string]*identity{}, keyOrder: map[string][]string{}, users: map[string]*identity{}, roles: map[string]*roleModel{},
-		buckets: map[string]*bucketModel{},
+		buckets: map[string]*bucketModel{}, accessPoints: map[string]*accessPointModel{}, apHosts: map[string]*accessPointModel{},
+		apAliases: map[string]*accessPointModel{}, endpoints: map[string]*endpointModel{},
 	}
 	if m.region == "" {
 		m.region = "us-east-1"
@@ -314,6 +321,13 @@ func compile(w *World, now func() time.Time) (*model, error) {
 			m.buckets[b.Name] = bm
 		}
 	}
+	// Access points once every bucket is known: one may be for another
+	// account's bucket.
+	for _, a := range w.Accounts {
+		if err := m.compileAccessPoints(a); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
 }
 
@@ -431,6 +445,19 @@ func validBucketName(n string) error {
 	}
 	if !isAlnum(n[0]) || !isAlnum(n[len(n)-1]) {
 		return fmt.Errorf("bucket name %q must begin and end with a letter or digit", n)
+	}
+	// S3 User Guide, "General purpose bucket naming rules": reserved
+	// prefixes and suffixes, among them those of access point aliases
+	// and Multi-Region Access Points.
+	for _, p := range []string{"xn--", "sthree-"} {
+		if strings.HasPrefix(n, p) {
+			return fmt.Errorf("bucket name %q must not begin with %s, which is reserved", n, p)
+		}
+	}
+	for _, sfx := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(n, sfx) {
+			return fmt.Errorf("bucket name %q must not end with %s, which is reserved", n, sfx)
+		}
 	}
 	return nil
 }

@@ -599,6 +599,9 @@ const maxParts = 10000
 // mayList reports whether the caller may list the bucket.
 func (c *call) mayList() bool {
 	req := &s3op.Request{Operation: "ListObjects", Bucket: c.bucket, Query: url.Values{}, Header: http.Header{}, Conn: c.req.Conn}
+	if c.ap != nil {
+		req.Bucket = c.ap.arn
+	}
 	c.s.mu.RLock()
 	defer c.s.mu.RUnlock()
 	d, err := c.s.m.authorize(c.caller, req, writes{}, nil)

@@ -16,6 +16,12 @@ type Record struct {
 	AccessKeyID string
 	Operation   string // as s3op names it, such as "GetObject"; "" if unknown
 	Bucket, Key string
+	// AccessPoint is the ARN of the access point the request was made
+	// through, "" for none; Bucket is then the access point's bucket.
+	AccessPoint string
+	// VPCEndpoint is the ID of the VPC endpoint the request came
+	// through, "" for none.
+	VPCEndpoint string
 	// Decision is the authorization decision; nil when the request failed
 	// before it was authorized.
 	Decision *Decision
@@ -110,6 +116,12 @@ func (s *Simulator) record(c *call) {
 		Bucket: c.bucket, Key: c.key, Decision: c.decision, Status: c.w.status, Code: c.w.code, Explanation: c.explain}
 	if rec.Status == 0 {
 		rec.Status = 200
+	}
+	if c.ap != nil {
+		rec.AccessPoint = c.ap.arn
+	}
+	if c.vpce != nil {
+		rec.VPCEndpoint = c.vpce.id
 	}
 	switch {
 	case rec.Explanation != "":

@@ -12,9 +12,11 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"math/big"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -56,6 +58,11 @@ type Server struct {
 	transport *http.Transport
 	started   bool
 	closed    bool
+	// endpoints are the servers of the world's VPC endpoints, by ID; for
+	// one of them, parent is the server it belongs to and endpoint its ID.
+	endpoints map[string]*Server
+	parent    *Server
+	endpoint  string
 }
 
 // NewUnstartedServer returns a server that is not yet listening: set its
@@ -138,12 +145,8 @@ func (s *Server) start(useTLS bool) {
 		panic("simulate: Server started twice")
 	}
 	s.started = true
-	timeout := cmp.Or(s.Timeout, defaultTimeout)
-	var ln net.Listener = newLimitListener(s.Listener, cmp.Or(s.MaxConns, defaultMaxConns))
 	pool := x509.NewCertPool()
-	scheme := "http"
 	if useTLS {
-		scheme = "https"
 		cfg := s.TLS.Clone()
 		if cfg == nil {
 			cfg = &tls.Config{MinVersion: tls.VersionTLS12}
@@ -161,10 +164,44 @@ func (s *Server) start(useTLS bool) {
 			}
 		}
 		s.TLS = cfg
-		ln = tls.NewListener(ln, cfg)
 	}
-	s.URL = scheme + "://" + s.Listener.Addr().String()
-	addr := s.Listener.Addr().String()
+	s.serve(s.Listener, useTLS, pool, nil)
+	// Each VPC endpoint of the world is a listener of its own beside the
+	// server's: the connection, not anything in the request, says that a
+	// request comes through the endpoint, as the network does in AWS.
+	host, _, err := net.SplitHostPort(s.Listener.Addr().String())
+	if err != nil {
+		host = "127.0.0.1"
+	}
+	s.endpoints = map[string]*Server{}
+	for _, id := range slices.Sorted(maps.Keys(s.m.endpoints)) {
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+		if err != nil {
+			panic(fmt.Sprintf("simulate: listen for VPC endpoint %s: %v", id, err))
+		}
+		e := &Server{Simulator: s.Simulator, Listener: ln, TLS: s.TLS, Timeout: s.Timeout, MaxConns: s.MaxConns,
+			parent: s, endpoint: id, started: true}
+		e.serve(ln, useTLS, pool, s.m.endpoints[id])
+		s.endpoints[id] = e
+	}
+}
+
+// endpointKey is the key of the VPC endpoint (*endpointModel) in the
+// context of a connection that came through one.
+type endpointKey struct{}
+
+// serve serves the simulator on ln, as coming through the VPC endpoint
+// vpce (nil for none), and sets URL and the clients' transport.
+func (s *Server) serve(ln net.Listener, useTLS bool, pool *x509.CertPool, vpce *endpointModel) {
+	timeout := cmp.Or(s.Timeout, defaultTimeout)
+	scheme := "http"
+	addr := ln.Addr().String()
+	ln = newLimitListener(ln, cmp.Or(s.MaxConns, defaultMaxConns))
+	if useTLS {
+		scheme = "https"
+		ln = tls.NewListener(ln, s.TLS)
+	}
+	s.URL = scheme + "://" + addr
 	dialer := &net.Dialer{Timeout: 10 * time.Second}
 	s.transport = &http.Transport{
 		// Every host name reaches the simulator: bucket.127.0.0.1 for
@@ -185,12 +222,51 @@ func (s *Server) start(useTLS bool) {
 		MaxHeaderBytes: 1 << 20,
 		ErrorLog:       log.New(io.Discard, "", 0),
 	}
+	if vpce != nil {
+		s.srv.ConnContext = func(ctx context.Context, _ net.Conn) context.Context {
+			return context.WithValue(ctx, endpointKey{}, vpce)
+		}
+	}
 	go s.srv.Serve(ln)
+}
+
+// VPCEndpoint returns the server as reached from inside the VPC endpoint
+// id of the world: a Server of its own, on a port of its own, whose URL,
+// HTTPClient, Config and Client are those of a client in the endpoint's
+// VPC. A request that reaches it comes through the endpoint: the
+// endpoint's policy must allow it, and it carries aws:SourceVpce,
+// aws:SourceVpc, aws:VpceAccount and aws:VpcSourceIp, without
+// aws:SourceIp (IAM User Guide, "AWS global condition context keys").
+// So the same test can run from inside and from outside:
+//
+//	inside, err := srv.VPCEndpoint("vpce-1a2b3c4d")
+//	for _, from := range []*simulate.Server{srv, inside} {
+//		c := from.Client("arn:aws:iam::111122223333:user/app")
+//		...
+//	}
+//
+// It is closed with the server it came from, whose Close closes it; its
+// own Close does nothing. It fails for an endpoint the world lacks, and
+// before the server is started.
+func (s *Server) VPCEndpoint(id string) (*Server, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.started {
+		return nil, fmt.Errorf("simulate: VPCEndpoint(%q) before Start", id)
+	}
+	e := s.endpoints[id]
+	if e == nil {
+		return nil, fmt.Errorf("simulate: the world has no VPC endpoint %q", id)
+	}
+	return e, nil
 }
 
 // Close stops the server: it stops listening, waits for the requests in
 // flight to be answered, and closes the connections.
 func (s *Server) Close() {
+	if s.parent != nil {
+		return // closed by its parent
+	}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -198,7 +274,25 @@ func (s *Server) Close() {
 	}
 	s.closed = true
 	srv, tr := s.srv, s.transport
+	endpoints := s.endpoints
 	s.mu.Unlock()
+	for _, e := range endpoints {
+		e.shutdown()
+	}
+	s.stop(srv, tr)
+}
+
+// shutdown stops the server of a VPC endpoint.
+func (s *Server) shutdown() {
+	s.mu.Lock()
+	srv, tr := s.srv, s.transport
+	s.closed = true
+	s.mu.Unlock()
+	s.stop(srv, tr)
+}
+
+// stop closes the clients' idle connections and shuts srv down.
+func (s *Server) stop(srv *http.Server, tr *http.Transport) {
 	// Close the clients' idle connections first: Shutdown waits for a
 	// connection that was opened but never used (as the SDK's TLS clients
 	// leave them) until it times out.
@@ -260,10 +354,11 @@ func (s *Server) Config(principal string) aws.Config {
 }
 
 // Client returns an S3 client that reaches the server as principal (see
-// Config), with path-style addressing.
+// Config). At the server's URL, an IP address, the SDK addresses a bucket
+// path-style and an access point, given by its ARN as the bucket, at
+// NAME-ACCOUNT.<IP>, which the simulator serves as the access point.
 func (s *Server) Client(principal string, optFns ...func(*s3.Options)) *s3.Client {
-	opts := append([]func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true }}, optFns...)
-	return s3.NewFromConfig(s.Config(principal), opts...)
+	return s3.NewFromConfig(s.Config(principal), optFns...)
 }
 
 // credentialsOf returns the first access key of a principal, or a new

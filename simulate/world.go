@@ -52,6 +52,49 @@ type Account struct {
 	Roles             []*Role                   `json:"roles,omitempty"`
 	KMSKeys           []KMSKey                  `json:"kmsKeys,omitempty"`
 	Buckets           []*Bucket                 `json:"buckets,omitempty"`
+	// AccessPoints are the account's S3 access points, for its buckets
+	// or, with BucketAccountID, another account's.
+	AccessPoints []AccessPoint `json:"accessPoints,omitempty"`
+	// VPCEndpoints are the gateway or interface endpoints for S3 in the
+	// account's VPCs. A request that reaches the server through one (see
+	// [Server.VPCEndpoint]) comes from inside that VPC.
+	VPCEndpoints []VPCEndpoint `json:"vpcEndpoints,omitempty"`
+}
+
+// An AccessPoint is an S3 access point of the account: a named way into
+// a bucket with its own policy, Block Public Access and network origin
+// (S3 User Guide, "Managing access to shared datasets with access
+// points").
+type AccessPoint struct {
+	// Name is the access point's name: 3 to 50 lower-case letters,
+	// digits and hyphens, unique in the account.
+	Name string `json:"name"`
+	// Bucket is the bucket it is for.
+	Bucket string `json:"bucket"`
+	// BucketAccountID is the account that owns the bucket, for a
+	// cross-account access point; the access point's account when
+	// omitted.
+	BucketAccountID string `json:"bucketAccountId,omitempty"`
+	// VPCID makes the network origin VPC: S3 then refuses requests from
+	// outside that VPC. Without it the network origin is Internet.
+	VPCID string `json:"vpcId,omitempty"`
+	// PublicAccessBlock is the access point's own Block Public Access
+	// configuration; all four settings on when omitted, as for a new
+	// access point.
+	PublicAccessBlock *access.PublicAccessBlock `json:"publicAccessBlock,omitempty"`
+	Policy            json.RawMessage           `json:"policy,omitempty"`
+}
+
+// A VPCEndpoint is a VPC endpoint for S3.
+type VPCEndpoint struct {
+	// ID is the endpoint's ID, vpce- followed by lower-case hex digits.
+	ID string `json:"id"`
+	// VPCID is the VPC the endpoint is in, vpc- followed by lower-case
+	// hex digits.
+	VPCID string `json:"vpcId"`
+	// Policy is the endpoint policy; AWS's default, which allows
+	// everything, when omitted.
+	Policy json.RawMessage `json:"policy,omitempty"`
 }
 
 // An AccessKey is a long-term access key.

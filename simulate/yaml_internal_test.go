@@ -128,8 +128,8 @@ func TestLoadWorldStrict(t *testing.T) {
 	tests := []struct{ doc, want string }{
 		{`{"accounts":[{"id":"111111111111","buckets":[{"name":"b","versionning":"Enabled"}]}]}`,
 			`world: unknown field "versionning" in accounts[0].buckets[0]; did you mean "versioning"?`},
-		{`{"accounts":[{"id":"111111111111","vpcEndpoints":[]}]}`,
-			`world: unknown field "vpcEndpoints" in accounts[0]`},
+		{`{"accounts":[{"id":"111111111111","vpcEndpoint":[]}]}`,
+			`world: unknown field "vpcEndpoint" in accounts[0]; did you mean "vpcEndpoints"?`},
 		{`{"Accounts":[]}`,
 			`world: unknown field "Accounts"; field names are case-sensitive: did you mean "accounts"?`},
 		{`{"accounts":[{"id":"111111111111","publicAccessBlock":{"blockPublicAcls":true}}]}`,
