@@ -45,6 +45,26 @@
 // Every request is recorded ([Simulator.Requests]) with its principal,
 // operation, decision and explanation.
 //
+// # Access points and VPC endpoints
+//
+// The world's [AccessPoint]s are served as S3 serves them: by ARN (the
+// SDK turns an access point ARN given as the bucket into the host
+// NAME-ACCOUNT.<endpoint>), by alias in place of a bucket name, and at
+// NAME-ACCOUNT.s3-accesspoint.REGION.amazonaws.com; over HTTPS only, for
+// the operations on objects that S3 serves through access points. A
+// request through one is authorized as S3 authorizes it (package access):
+// the access point's policy, Block Public Access and network origin, and
+// then the bucket's, with s3:DataAccessPointArn,
+// s3:DataAccessPointAccount and s3:AccessPointNetworkOrigin. The S3
+// Control API (the SDK's s3control client) creates, reads, lists and
+// deletes access points and their policies.
+//
+// Each [VPCEndpoint] of the world is a listener of its own:
+// [Server.VPCEndpoint] is the server as reached from inside the endpoint's
+// VPC, so that the same test runs from inside and from outside. The
+// endpoint's policy must allow every request through it, which carries the
+// endpoint's condition keys in place of aws:SourceIp.
+//
 // # What the simulator promises about a request
 //
 // No principal reads, writes or deletes what its policies deny, whatever

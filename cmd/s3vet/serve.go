@@ -22,9 +22,11 @@ const serveUsage = `usage: s3vet serve --config FILE [--addr HOST:PORT] [--tls [
 Runs the S3 simulator on an address, with the accounts, identities and
 buckets of the world in FILE (JSON or YAML, in the format of
 docs/serve-config.md), for tools and languages other than Go. It prints
-the URL it serves, then one line for each request it refuses (a denial
-or an error, with the principal, the operation and the reason; not the
-answers that say a thing is absent, such as NoSuchKey or NoSuchTagSet).
+the URL it serves, and one URL for each VPC endpoint of the world (a
+request sent there comes from inside that endpoint's VPC, through it);
+then one line for each request it refuses (a denial or an error, with the
+principal, the operation and the reason; not the answers that say a thing
+is absent, such as NoSuchKey or NoSuchTagSet).
 On SIGINT (Ctrl-C) or SIGTERM it finishes the requests in flight and
 stops.
 
@@ -101,6 +103,12 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if r.Key != "" {
 			what += "/" + r.Key
 		}
+		if r.AccessPoint != "" {
+			what += " through " + r.AccessPoint
+		}
+		if r.VPCEndpoint != "" {
+			what += " from " + r.VPCEndpoint
+		}
 		why := r.Explanation
 		if why == "" {
 			why = r.Code
@@ -142,6 +150,13 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	defer stop()
 	mu.Lock()
 	fmt.Fprintf(stdout, "s3vet serve: %s, the world of %s; Ctrl-C stops\n", srv.URL, *config)
+	for _, a := range w.Accounts {
+		for _, e := range a.VPCEndpoints {
+			if es, err := srv.VPCEndpoint(e.ID); err == nil {
+				fmt.Fprintf(stdout, "s3vet serve: %s, from inside VPC endpoint %s (%s)\n", es.URL, e.ID, e.VPCID)
+			}
+		}
+	}
 	mu.Unlock()
 	<-ctx.Done()
 	srv.Close()

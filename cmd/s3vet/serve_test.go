@@ -125,3 +125,55 @@ func TestRefusal(t *testing.T) {
 		}
 	}
 }
+
+// serve prints a URL for each VPC endpoint of the world; a request sent
+// there comes through the endpoint (S3 User Guide, "Controlling access
+// from VPC endpoints with bucket policies": a bucket open only through
+// one endpoint).
+func TestServeVPCEndpoint(t *testing.T) {
+	const world = `{"accounts": [{"id": "111111111111",
+  "vpcEndpoints": [{"id": "vpce-1a2b3c4d", "vpcId": "vpc-111bbb22"}],
+  "buckets": [{"name": "internal", "publicAccessBlock": {}, "policy": {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::internal/*",
+     "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}]},
+    "objects": [{"key": "a.txt", "body": "inside"}]}]}]}`
+	url, out := serve(t, world)
+	var inside string
+	for range 100 {
+		for _, line := range strings.Split(out.String(), "\n") {
+			if rest, ok := strings.CutPrefix(line, "s3vet serve: "); ok && strings.Contains(rest, "VPC endpoint vpce-1a2b3c4d (vpc-111bbb22)") {
+				inside, _, _ = strings.Cut(rest, ",")
+			}
+		}
+		if inside != "" {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if inside == "" || inside == url {
+		t.Fatalf("no URL of the endpoint in %q", out)
+	}
+	for _, tc := range []struct {
+		base   string
+		status int
+		body   string
+	}{{url, http.StatusForbidden, "AccessDenied"}, {inside, http.StatusOK, "inside"}} {
+		resp, err := http.Get(tc.base + "/internal/a.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || !strings.Contains(string(b), tc.body) {
+			t.Errorf("%s: %d %s, want %d with %q", tc.base, resp.StatusCode, b, tc.status, tc.body)
+		}
+	}
+	// Only the refusal from outside is logged, and its line names no
+	// endpoint. The line is written once the answer is sent.
+	for i := 0; i < 100 && !strings.Contains(out.String(), "403 "); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if log := out.String(); !strings.Contains(log, "403 AccessDenied anonymous GetObject internal/a.txt:") || strings.Contains(log, "from vpce-") {
+		t.Errorf("log: %s", log)
+	}
+}
