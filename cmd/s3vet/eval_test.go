@@ -202,3 +202,31 @@ func TestEvalWriteError(t *testing.T) {
 		}
 	}
 }
+
+// s3vet eval answers scenarios through access points, Multi-Region Access
+// Points and VPC endpoints: the corpus of the S3 User Guide's access point
+// pages and the VPC endpoint policy pages, every expect met.
+func TestEvalAccessPoints(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"eval", "-f", "../../policy/scenario/testdata/corpus/24-access-points-vpc-endpoints.json"}, nil, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	n := len(lines)
+	if want := fmt.Sprintf("s3vet eval: %d/%d scenarios as expected\n", n, n); errb.String() != want {
+		t.Errorf("stderr %q, want %q", errb.String(), want)
+	}
+	var through, endpoint int
+	for _, l := range lines {
+		if strings.Contains(l, `"note":"through access point arn:aws:s3:`) {
+			through++
+		}
+		if strings.Contains(l, "VPC endpoint policy") {
+			endpoint++
+		}
+	}
+	if through == 0 || endpoint == 0 {
+		t.Errorf("%d answers through an access point, %d naming a VPC endpoint policy:\n%s", through, endpoint, out.String())
+	}
+}

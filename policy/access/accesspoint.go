@@ -268,7 +268,7 @@ func throughAccessPoint(c *Cache, set *policy.Set, req Request, state *State) (D
 		return Decision{}, err
 	}
 	if bd.Decision != policy.Allowed {
-		bd.Note = strings.TrimSuffix(note+": the bucket does not permit it (a bucket policy may delegate to access points with s3:DataAccessPointAccount); "+bd.Note, "; ")
+		bd.Note = strings.TrimSuffix(note+": the bucket does not permit it (a bucket policy may delegate to access points with s3:DataAccessPointAccount or s3:DataAccessPointArn); "+bd.Note, "; ")
 		return bd, nil
 	}
 	// Permitted by both: said as the access point's side permitted it.
