@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -52,6 +53,15 @@ func fuzzWorld() *simulate.World {
 	open("fzv").Versioning = "Enabled"
 	v := a.AddBucket("vault").AddObject("s", fuzzSecret).AddObject("k", "hello")
 	v.Versioning = "Enabled"
+	// Access points that open everything to everyone, on the open bucket
+	// and on the vault, whose bucket policy delegates nothing: through
+	// them, the vault stays closed.
+	for _, ap := range []struct{ name, bucket string }{{"fzzap", "fzz"}, {"vaultap", "vault"}} {
+		arn := "arn:aws:s3:us-east-1:777777777777:accesspoint/" + ap.name
+		a.AccessPoints = append(a.AccessPoints, simulate.AccessPoint{Name: ap.name, Bucket: ap.bucket, PublicAccessBlock: &access.PublicAccessBlock{},
+			Policy: []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["` + arn + `","` + arn + `/object/*"]}]}`)})
+	}
+	a.VPCEndpoints = []simulate.VPCEndpoint{{ID: "vpce-0f0f0f0f", VPCID: "vpc-0f0f0f0f"}}
 	for i, act := range fuzzActions {
 		u := a.AddUser(fmt.Sprintf("f%d", i), `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"`+act+`","Resource":"*"}]}`)
 		u.AccessKeys = []simulate.AccessKey{{ID: fmt.Sprintf("AKIAFUZZ%012d", i), Secret: "s"}}
@@ -59,8 +69,9 @@ func fuzzWorld() *simulate.World {
 	return w
 }
 
-// FuzzServe sends arbitrary requests to the simulator: whatever the
-// method, path, query, headers and body, it answers without a panic and
+// FuzzServe sends arbitrary requests to the simulator (a header line
+// "TLS: on" makes one arrive over HTTPS): whatever the method, path,
+// query, headers and body, it answers without a panic and
 // without a 500 (S3's 4xx for what it cannot take). With who 0 the
 // request goes unsigned, to buckets that let anyone do anything (and
 // requests of one input after another make sequences, versioning's
@@ -121,6 +132,17 @@ func FuzzServe(f *testing.F) {
 		{"GET", "/fzv", "versions&max-keys=1&key-marker=k&version-id-marker=null", "", ""},
 		{"POST", "/fzv", "delete", "", `<Delete><Object><Key>k</Key><VersionId>null</VersionId></Object></Delete>`},
 		{"GET", "/fzv", "list-type=2&encoding-type=url&delimiter=/&fetch-owner=true&continuation-token=", "", ""},
+		// Through access points (TLS: on makes the request one over
+		// HTTPS), and their S3 Control API.
+		{"GET", "/k", "", "Host: fzzap-777777777777.127.0.0.1\nTLS: on", ""},
+		{"PUT", "/n", "", "Host: fzzap-777777777777.s3-accesspoint.us-east-1.amazonaws.com\nTLS: on", "x"},
+		{"GET", "/", "list-type=2", "Host: fzzap-777777777777.127.0.0.1\nTLS: on", ""},
+		{"GET", "/k", "", "Host: fzzap-777777777777.127.0.0.1", ""},
+		{"GET", "/fzzap-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-s3alias/k", "", "TLS: on", ""},
+		{"PUT", "/v20180820/accesspoint/newap", "", "x-amz-account-id: 777777777777", `<CreateAccessPointRequest><Bucket>fzz</Bucket></CreateAccessPointRequest>`},
+		{"PUT", "/v20180820/accesspoint/fzzap/policy", "", "x-amz-account-id: 777777777777", `<PutAccessPointPolicyRequest><Policy>{}</Policy></PutAccessPointPolicyRequest>`},
+		{"GET", "/v20180820/accesspoint", "maxResults=1&nextToken=zz", "x-amz-account-id: 777777777777", ""},
+		{"GET", "/v20180820/accesspoint/fzzap/policyStatus", "", "x-amz-account-id: 777777777777", ""},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.query, s.header, []byte(s.body), uint8(0))
@@ -137,6 +159,12 @@ func FuzzServe(f *testing.F) {
 	f.Add("GET", "/vault/s", "versionId=null&versionId=x&uploadId=", "", []byte(nil), uint8(3))
 	f.Add("GET", "/vault/s", "", "Range: bytes=0-1\nRange: bytes=2-3\nx-amz-acl: private\nX-Amz-Acl: public-read", []byte(nil), uint8(9))
 	f.Add("PUT", "/vault/c", "uploadId=x&partNumber=1", "x-amz-copy-source: vault/s", []byte(nil), uint8(6))
+	for i := range fuzzActions {
+		for _, host := range []string{"vaultap-777777777777.127.0.0.1", "vaultap-777777777777.s3-accesspoint.us-east-1.amazonaws.com"} {
+			f.Add("GET", "/s", "", "Host: "+host+"\nTLS: on", []byte(nil), uint8(i+1))
+		}
+	}
+	f.Add("PUT", "/c", "", "Host: vaultap-777777777777.127.0.0.1\nTLS: on\nx-amz-copy-source: vault/s", []byte(nil), uint8(6))
 	w := fuzzWorld()
 	sim, err := simulate.New(w, simulate.WithRecordLimit(16))
 	if err != nil {
@@ -149,6 +177,10 @@ func FuzzServe(f *testing.F) {
 			if k, v, ok := strings.Cut(line, ":"); ok {
 				if strings.EqualFold(strings.TrimSpace(k), "host") {
 					r.Host = strings.TrimSpace(v)
+					continue
+				}
+				if strings.EqualFold(strings.TrimSpace(k), "tls") {
+					r.TLS = &tls.ConnectionState{Version: tls.VersionTLS13}
 					continue
 				}
 				r.Header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
