@@ -169,3 +169,48 @@ func Example_sseKMS() {
 	// aws:kms arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
 	// AccessDenied: User: arn:aws:iam::111122223333:user/reader is not authorized to perform: kms:Decrypt on resource: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" because no identity-based policy allows the kms:Decrypt action
 }
+
+// A bucket that only its VPC endpoint may reach (S3 User Guide,
+// "Controlling access from VPC endpoints with bucket policies"), read
+// through an access point, from outside the VPC and from inside it.
+func ExampleServer_VPCEndpoint() {
+	const ap = "arn:aws:s3:us-east-1:111122223333:accesspoint/analytics"
+	w := &simulate.World{}
+	acct := w.AddAccount("111122223333")
+	acct.AddBucket("reports", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":["arn:aws:s3:::reports","arn:aws:s3:::reports/*"],
+		 "Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}},
+		{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::reports","arn:aws:s3:::reports/*"],
+		 "Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}]}`).AddObject("q1.csv", "revenue,42")
+	reader := acct.AddUser("reader", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"`+ap+`/object/*"}]}`)
+	acct.AccessPoints = []simulate.AccessPoint{{Name: "analytics", Bucket: "reports"}}
+	acct.VPCEndpoints = []simulate.VPCEndpoint{{ID: "vpce-1a2b3c4d", VPCID: "vpc-1a2b3c4d"}}
+
+	srv, err := simulate.NewTLSServer(w) // access points answer HTTPS only
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	inside, err := srv.VPCEndpoint("vpce-1a2b3c4d")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, from := range []*simulate.Server{srv, inside} {
+		out, err := from.Client(reader.ARN()).GetObject(context.Background(),
+			&s3.GetObjectInput{Bucket: aws.String(ap), Key: aws.String("q1.csv")})
+		var ae smithy.APIError
+		switch {
+		case errors.As(err, &ae):
+			fmt.Println(ae.ErrorCode())
+		case err != nil:
+			log.Fatal(err)
+		default:
+			body, _ := io.ReadAll(out.Body)
+			fmt.Println(string(body))
+		}
+	}
+	// Output:
+	// AccessDenied
+	// revenue,42
+}
