@@ -1,7 +1,8 @@
 """End-to-end test of `s3vet serve` with a client nobody here wrote: boto3.
 
-Run by .ci/run: python3 boto3_e2e.py ENDPOINT (an https:// URL of a server
-started with --tls and world.yaml beside this file).
+Run by .ci/run: python3 boto3_e2e.py ENDPOINT VPCE_ENDPOINT (https:// URLs
+of a server started with --tls and world.yaml beside this file, and of its
+VPC endpoint vpce-1a2b3c4d, as serve prints them).
 """
 import json
 import socket
@@ -15,6 +16,7 @@ from botocore.client import Config
 from botocore.exceptions import ClientError
 
 endpoint = sys.argv[1]
+vpce_endpoint = sys.argv[2]
 checks = {"passed": 0, "failed": 0}
 
 
@@ -144,6 +146,31 @@ virtual = boto3.client("s3", endpoint_url="https://localhost:%d" % port, region_
 body = virtual.get_object(Bucket="data", Key="hello.txt")["Body"].read()
 check("virtual-hosted style GET (data.localhost)", body == b"hello from s3vet", body)
 denied("virtual-hosted style: bob still cannot write", lambda: virtual.put_object(Bucket="data", Key="vh.txt", Body=b"x"))
+
+# Access points: by ARN, which botocore sends to NAME-ACCOUNT.localhost, and
+# by the alias S3 Control's GetAccessPoint returns (S3 User Guide,
+# "Referencing access points").
+ap_arn = "arn:aws:s3:us-east-1:111111111111:accesspoint/reader-ap"
+body = virtual.get_object(Bucket=ap_arn, Key="hello.txt")["Body"].read()
+check("GetObject through an access point ARN (reader-ap-111111111111.localhost)", body == b"hello from s3vet", body)
+control = boto3.client("s3control", endpoint_url="https://localhost:%d" % port, region_name="us-east-1",
+                       aws_access_key_id="AKIAALICEEXAMPLE0001", aws_secret_access_key="alice-secret-0001", verify=False)
+ap = control.get_access_point(AccountId="111111111111", Name="reader-ap")
+check("S3 Control GetAccessPoint", ap["Bucket"] == "data" and ap["NetworkOrigin"] == "Internet", ap)
+body = bob.get_object(Bucket=ap["Alias"], Key="hello.txt")["Body"].read()
+check("GetObject through the access point's alias", body == b"hello from s3vet", body)
+status = control.get_access_point_policy_status(AccountId="111111111111", Name="reader-ap")
+check("the access point's policy is not public", status["PolicyStatus"]["IsPublic"] is False, status)
+
+# A VPC endpoint: its URL is the server as reached from inside the VPC; the
+# bucket admits only requests through it (S3 User Guide, "Controlling
+# access from VPC endpoints with bucket policies").
+inside = boto3.client("s3", endpoint_url=vpce_endpoint, region_name="us-east-1",
+                      aws_access_key_id="AKIAALICEEXAMPLE0001", aws_secret_access_key="alice-secret-0001", verify=False,
+                      config=Config(s3={"addressing_style": "path"}, signature_version="s3v4"))
+denied("a bucket for one VPC endpoint, from outside", lambda: alice.get_object(Bucket="internal", Key="inside.txt"))
+body = inside.get_object(Bucket="internal", Key="inside.txt")["Body"].read()
+check("a bucket for one VPC endpoint, through it", body == b"only from the VPC", body)
 
 print("e2e: %d passed, %d failed" % (checks["passed"], checks["failed"]))
 sys.exit(1 if checks["failed"] else 0)
