@@ -153,7 +153,12 @@
 // API only the three data-key calls are served. The simulator serves one
 // Region, and refuses SigV2 and SigV4A. Objects are kept in memory, up to
 // S3's 5 GiB for one PUT. The ETag of an SSE-KMS or SSE-C object is the
-// MD5 of its bytes, as for SSE-S3, where S3's is not an MD5.
+// MD5 of its bytes, as for SSE-S3, where S3's is not an MD5. Multi-Region
+// Access Points are not served (package access decides requests through
+// them), a copy's source is read from its bucket (x-amz-copy-source names a
+// bucket, not an access point), and with a custom endpoint a bucket may
+// not be named as an access point's host label, NAME-ACCOUNT, which the
+// SDK sends requests through the access point to.
 //
 // [SigV4]: https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html
 // [policy evaluation logic]: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
