@@ -32,6 +32,7 @@ func builtin() []Check {
 	return slices.Concat(
 		[]Check{readErrorCheck()},
 		publicChecks(),
+		accessPointChecks(),
 		policyChecks(),
 		encryptionChecks(),
 		dataChecks(),
@@ -48,8 +49,9 @@ func readErrorCheck() Check {
 		Doc:      s3ReadErrors,
 		Why: "s3vet could not read this configuration, so the checks that need it did not run: " +
 			"the resource may break them unseen.",
-		Account: func(s *Snapshot, _ *Params) []Issue { return readIssues(s.Account.Errors, true) },
-		Bucket:  func(t *Target) []Issue { return readIssues(t.Bucket.Errors, false) },
+		Account:     func(s *Snapshot, _ *Params) []Issue { return readIssues(s.Account.Errors, true) },
+		Bucket:      func(t *Target) []Issue { return readIssues(t.Bucket.Errors, false) },
+		AccessPoint: func(t *AccessPointTarget) []Issue { return readIssues(t.AccessPoint.Errors, false) },
 	}
 }
 
@@ -93,6 +95,10 @@ var iamActions = map[string]string{
 	"GetBucketNotificationConfiguration": "s3:GetBucketNotification",
 	"GetBucketWebsite":                   "s3:GetBucketWebsite",
 	"GetBucketTagging":                   "s3:GetBucketTagging",
+	"ListAccessPoints":                   "s3:ListAccessPoints",
+	"GetAccessPoint":                     "s3:GetAccessPoint",
+	"GetAccessPointPolicy":               "s3:GetAccessPointPolicy",
+	"GetAccessPointPolicyStatus":         "s3:GetAccessPointPolicyStatus",
 }
 
 func readFix(e ReadError, account bool, calls []string) string {

@@ -9,7 +9,11 @@
 // bucket, its Region, policy and policy status, ACL, Block Public Access,
 // Object Ownership, default encryption, versioning and MFA Delete,
 // logging, lifecycle rules, Object Lock, replication, notifications,
-// website and tags. It makes its calls through [Clients], narrow
+// website and tags; then the account's access points (S3 Control
+// ListAccessPoints), each with its bucket, network origin, Block Public
+// Access, policy and policy status, in the Region of the clients and in
+// the other Regions of the buckets that [CollectOptions].Regional gives an
+// S3 Control client for. It makes its calls through [Clients], narrow
 // interfaces that *s3.Client, *s3control.Client and *sts.Client implement
 // ([NewClients]), against AWS or the simulator of package
 // [github.com/s3vet/s3vet/simulate] alike. Buckets are read concurrently,
@@ -32,14 +36,15 @@
 // Amazon S3", https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html),
 // with their IDs, severities and AWS Config rules:
 //
-//	S3.1   account Block Public Access         S3.10  lifecycle on versioned buckets
-//	S3.2   public read                         S3.11  event notifications
-//	S3.3   public write                        S3.12  ACLs disabled
-//	S3.5   requests over TLS only              S3.13  lifecycle rules
-//	S3.6   actions granted to other accounts   S3.14  versioning
-//	S3.7   cross-Region replication            S3.15  Object Lock
-//	S3.8   bucket Block Public Access          S3.17  SSE-KMS default encryption
+//	S3.1   account Block Public Access         S3.11  event notifications
+//	S3.2   public read                         S3.12  ACLs disabled
+//	S3.3   public write                        S3.13  lifecycle rules
+//	S3.5   requests over TLS only              S3.14  versioning
+//	S3.6   actions granted to other accounts   S3.15  Object Lock
+//	S3.7   cross-Region replication            S3.17  SSE-KMS default encryption
+//	S3.8   bucket Block Public Access          S3.19  access point Block Public Access
 //	S3.9   server access logging               S3.20  MFA Delete
+//	S3.10  lifecycle on versioned buckets
 //
 // and beyond them:
 //
@@ -56,6 +61,9 @@
 //	encryption-bypass              uploads that could choose other encryption than the default
 //	presign-lifetime               presigned URL lifetime capped by s3:signatureAge (when asked)
 //	logging-target                 access logs kept in a private bucket of the account
+//	access-point-public            an access point policy public as S3 judges access point policies
+//	access-point-vpc               access points of network origin Internet that Params.VPCAccessPoints names
+//	access-point-delegation        a bucket with access points whose policy does not delegate to them
 //
 // Public access is decided as S3 decides it: the policy by package
 // [github.com/s3vet/s3vet/policy/public] (S3 Block Public Access's meaning
@@ -65,7 +73,13 @@
 // settings in force, the bucket's and the account's combined setting by
 // setting (package [github.com/s3vet/s3vet/policy/access]). For the same
 // reason S3.8 passes a bucket without settings of its own when the
-// account's settings cover it. Where the policy engine refuses a policy,
+// account's settings cover it. An access point's policy is judged as S3
+// judges access point policies (never public for network origin VPC; a
+// set of access points in s3:DataAccessPointArn is public), after the
+// RestrictPublicBuckets of the access point, its bucket and the bucket
+// owner's account, all three of which S3 applies to a request through it;
+// S3.19 wants all four of the access point's own settings on, the stricter
+// reading of Security Hub's "not enabled". Where the policy engine refuses a policy,
 // the public checks fall back on S3's own GetBucketPolicyStatus.
 //
 // S3.5 and tls-minimum find the Deny however it is written: Bool
@@ -75,7 +89,10 @@
 // for tls-minimum; Principal "*" or {"AWS": "*"}; Action s3:*, * or
 // patterns that cover every S3 action; Resource naming the bucket and all
 // its objects in any form; anywhere among the statements. A Deny narrowed
-// by another condition does not count. presign-lifetime, encryption-bypass and sse-c-blocked ask the
+// by another condition does not count, such as one of HTTP from outside a
+// VPC endpoint; nor does a Deny of requests from outside a VPC endpoint or
+// VPC (S3 User Guide, "Controlling access from VPC endpoints with bucket
+// policies"), which says nothing of TLS. presign-lifetime, encryption-bypass and sse-c-blocked ask the
 // policy engine (package [github.com/s3vet/s3vet/policy]) whether the bucket
 // policy denies a probing request, so every form of the Deny counts.
 //
@@ -95,7 +112,8 @@
 // select checks by ID (Only, Skip), override their severities, and carry
 // the [Params]: trusted accounts and organization, required KMS keys,
 // lifecycle days, the minimum TLS version, the longest presigned URL
-// lifetime, and the rest. [Registry.Validate] reports unknown IDs and
+// lifetime, the access points that must accept requests only from a VPC
+// or are meant to be public, and the rest. [Registry.Validate] reports unknown IDs and
 // malformed parameters.
 //
 // # Output
@@ -125,9 +143,11 @@
 // # Limits
 //
 // The checks read what S3's own APIs show. Security Hub's S3 controls that
-// need other services (CloudTrail's object-level logging), access points
-// or Multi-Region Access Points are not covered. Collect reads one account, through the clients it is given, and
-// uses S3 Control only for the account's Block Public Access. Findings map
+// need other services (CloudTrail's object-level logging) or Multi-Region
+// Access Points are not covered. Collect reads one account, through the
+// clients it is given, and uses S3 Control for the account's Block Public
+// Access and its access points; access points in a Region without an S3
+// Control client are not listed. Findings map
 // to [Security Hub's S3 controls], [AWS Config managed rules] and the
 // [CIS AWS Foundations Benchmark] numbers Security Hub lists.
 //

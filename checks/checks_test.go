@@ -16,9 +16,10 @@ import (
 
 const shControls = "https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html"
 
-// fixtures pairs each check with snapshots in testdata: every bucket whose
-// name begins with "fail" must get at least one finding of the check, and
-// no bucket whose name begins with "pass" may get one. For account-level
+// fixtures pairs each check with snapshots in testdata: every bucket (and
+// access point) whose name begins with "fail" must get at least one
+// finding of the check, and no bucket (or access point) whose name begins
+// with "pass" may get one. For account-level
 // checks, account says whether the account passes or fails. doc is the
 // AWS page whose rule the fixture encodes.
 var fixtures = []struct {
@@ -73,7 +74,46 @@ var fixtures = []struct {
 	{check: "S3.7", file: "S3.7.json", doc: shControls + "#s3-7"},
 	{check: "S3.11", file: "S3.11.json", doc: shControls + "#s3-11"},
 	{check: "S3.11", file: "S3.11-events.json", params: checks.Params{NotificationEvents: []string{"s3:ObjectRemoved:*", "s3:ObjectCreated:Put"}}, doc: "https://docs.aws.amazon.com/config/latest/developerguide/s3-event-notifications-enabled.html"},
+	// Bucket policies restricted to a VPC endpoint or a VPC (S3 User
+	// Guide, "Controlling access from VPC endpoints with bucket policies",
+	// whose two examples are the "ug" buckets): a "*" fixed by a value of
+	// aws:SourceVpce or aws:SourceVpc is not public ("The meaning of
+	// "public"" lists both keys), a "*" the condition does not fix
+	// (IfExists, a wildcard, StringNotEquals) is; and S3.5 still wants its
+	// Deny of plain HTTP, which a Deny of requests from outside the
+	// endpoint is not, nor a Deny of HTTP narrowed to them.
+	{check: "S3.2", file: "S3.2-vpc-endpoint.json", doc: vpcEndpointPolicies},
+	{check: "S3.3", file: "S3.3-vpc-endpoint.json", doc: vpcEndpointPolicies},
+	{check: "S3.5", file: "S3.5-vpc-endpoint.json", doc: vpcEndpointPolicies},
+	// Access points. S3.19 requires all four of the access point's own
+	// Block Public Access settings (the stricter reading of "block public
+	// access settings aren't enabled"), on every network origin; its
+	// excludedAccessPoints is PublicAccessPoints.
+	{check: "S3.19", file: "S3.19.json", params: checks.Params{PublicAccessPoints: []string{"pass-excluded"}}, doc: shControls + "#s3-19"},
+	// An access point policy is public as S3 Block Public Access judges
+	// access point policies ("The meaning of "public"": never for network
+	// origin VPC; a set of access points in s3:DataAccessPointArn is
+	// public), unless RestrictPublicBuckets of the access point, the bucket
+	// or the bucket owner's account is on ("For any request made through
+	// an access point, Amazon S3 evaluates the block public access settings
+	// for that access point, the underlying bucket, and the bucket owner's
+	// account": S3 User Guide, "Managing public access to access points").
+	{check: "access-point-public", file: "access-point-public.json", params: checks.Params{PublicAccessPoints: []string{"pass-excluded"}}, doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"},
+	{check: "access-point-public", file: "access-point-public-account.json", doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-bpa-settings.html"},
+	// AWS Config's s3-access-point-in-vpc-only ("NON_COMPLIANT if
+	// NetworkOrigin is Internet"), for the access points the parameter
+	// names; an access point with a VPC configuration has network origin
+	// VPC (S3 User Guide, "Creating access points restricted to a virtual
+	// private cloud").
+	{check: "access-point-vpc", file: "access-point-vpc.json", params: checks.Params{VPCAccessPoints: []string{"*-private"}}, doc: "https://docs.aws.amazon.com/config/latest/developerguide/s3-access-point-in-vpc-only.html"},
+	// S3 User Guide, "Configuring IAM policies for using access points" >
+	// "Delegating access control to access points": an Allow on
+	// s3:DataAccessPointAccount (or s3:DataAccessPointArn) that admits the
+	// bucket's access points.
+	{check: "access-point-delegation", file: "access-point-delegation.json", doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html"},
 }
+
+const vpcEndpointPolicies = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies-vpc-endpoint.html"
 
 func readFixture(t testing.TB, file string) *checks.Snapshot {
 	t.Helper()
@@ -116,7 +156,7 @@ func TestFixtures(t *testing.T) {
 			if again := checks.Run(roundTrip(t, s), opts); !reflect.DeepEqual(fs, again) {
 				t.Errorf("findings differ after a JSON round trip")
 			}
-			byBucket := map[string][]checks.Finding{}
+			byBucket, byAP := map[string][]checks.Finding{}, map[string][]checks.Finding{}
 			var account []checks.Finding
 			for _, f := range fs {
 				if f.Check != fx.check {
@@ -125,8 +165,13 @@ func TestFixtures(t *testing.T) {
 				if f.Title == "" || f.Why == "" || f.Fix == "" || f.Evidence == "" || f.Resource == "" || f.Doc == "" || f.Severity.Rank() < 0 {
 					t.Errorf("incomplete finding %+v", f)
 				}
-				if strings.Contains(f.Fix, "{bucket}") || strings.Contains(f.Fix, "{account}") {
+				if strings.Contains(f.Fix, "{bucket}") || strings.Contains(f.Fix, "{account}") ||
+					strings.Contains(f.Fix, "{accesspoint}") || strings.Contains(f.Fix, "{region}") {
 					t.Errorf("placeholder left in fix: %s", f.Fix)
+				}
+				if _, ap, ok := strings.Cut(f.Resource, ":accesspoint/"); ok {
+					byAP[ap] = append(byAP[ap], f)
+					continue
 				}
 				if f.Bucket == "" {
 					account = append(account, f)
@@ -141,6 +186,15 @@ func TestFixtures(t *testing.T) {
 					t.Errorf("%s: no %s finding (%s)", b.Name, fx.check, fx.doc)
 				case strings.HasPrefix(b.Name, "pass") && len(got) > 0:
 					t.Errorf("%s: unexpected finding (%s): %s", b.Name, fx.doc, got[0].Evidence)
+				}
+			}
+			for _, ap := range s.Account.AccessPoints {
+				got := byAP[ap.Name]
+				switch {
+				case strings.HasPrefix(ap.Name, "fail") && len(got) == 0:
+					t.Errorf("access point %s: no %s finding (%s)", ap.Name, fx.check, fx.doc)
+				case strings.HasPrefix(ap.Name, "pass") && len(got) > 0:
+					t.Errorf("access point %s: unexpected finding (%s): %s", ap.Name, fx.doc, got[0].Evidence)
 				}
 			}
 			switch {
@@ -163,6 +217,10 @@ func TestEveryCheckHasFixtures(t *testing.T) {
 			pass[fx.check] = pass[fx.check] || strings.HasPrefix(b.Name, "pass")
 			fail[fx.check] = fail[fx.check] || strings.HasPrefix(b.Name, "fail")
 		}
+		for _, ap := range s.Account.AccessPoints {
+			pass[fx.check] = pass[fx.check] || strings.HasPrefix(ap.Name, "pass")
+			fail[fx.check] = fail[fx.check] || strings.HasPrefix(ap.Name, "fail")
+		}
 		pass[fx.check] = pass[fx.check] || fx.account == "pass"
 		fail[fx.check] = fail[fx.check] || fx.account == "fail"
 	}
@@ -173,11 +231,12 @@ func TestEveryCheckHasFixtures(t *testing.T) {
 	}
 }
 
-// TestCompliant: a bucket set up by every check's fix passes every check.
+// TestCompliant: a bucket set up by every check's fix passes every check,
+// and so does its access point.
 func TestCompliant(t *testing.T) {
 	s := readFixture(t, "compliant.json")
 	fs := checks.Run(s, checks.Options{Params: checks.Params{
-		MaxSignatureAge: 10 * time.Minute, MinTLSVersion: "1.2",
+		MaxSignatureAge: 10 * time.Minute, MinTLSVersion: "1.2", VPCAccessPoints: []string{"*"},
 		RequiredKMSKeys: []string{"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
 	}})
 	for _, f := range fs {

@@ -82,6 +82,22 @@ type AccountReader interface {
 	GetPublicAccessBlock(ctx context.Context, in *s3control.GetPublicAccessBlockInput, opts ...func(*s3control.Options)) (*s3control.GetPublicAccessBlockOutput, error)
 }
 
+// AccessPointReader lists the account's access points in the Region of
+// its client, and reads one (S3 Control ListAccessPoints and
+// GetAccessPoint).
+type AccessPointReader interface {
+	ListAccessPoints(ctx context.Context, in *s3control.ListAccessPointsInput, opts ...func(*s3control.Options)) (*s3control.ListAccessPointsOutput, error)
+	GetAccessPoint(ctx context.Context, in *s3control.GetAccessPointInput, opts ...func(*s3control.Options)) (*s3control.GetAccessPointOutput, error)
+}
+
+// AccessPointPolicyReader reads an access point's policy and S3's
+// judgement of it (S3 Control GetAccessPointPolicy and
+// GetAccessPointPolicyStatus).
+type AccessPointPolicyReader interface {
+	GetAccessPointPolicy(ctx context.Context, in *s3control.GetAccessPointPolicyInput, opts ...func(*s3control.Options)) (*s3control.GetAccessPointPolicyOutput, error)
+	GetAccessPointPolicyStatus(ctx context.Context, in *s3control.GetAccessPointPolicyStatusInput, opts ...func(*s3control.Options)) (*s3control.GetAccessPointPolicyStatusOutput, error)
+}
+
 // IdentityReader tells which account the credentials belong to (STS).
 type IdentityReader interface {
 	GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, opts ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
@@ -99,6 +115,8 @@ var (
 	_ CopiesReader            = (*s3.Client)(nil)
 	_ WebsiteReader           = (*s3.Client)(nil)
 	_ AccountReader           = (*s3control.Client)(nil)
+	_ AccessPointReader       = (*s3control.Client)(nil)
+	_ AccessPointPolicyReader = (*s3control.Client)(nil)
 	_ IdentityReader          = (*sts.Client)(nil)
 )
 
@@ -119,6 +137,11 @@ type Clients struct {
 	// account ID when CollectOptions.AccountID is empty.
 	Account  AccountReader
 	Identity IdentityReader
+	// AccessPoints lists and reads the account's access points in its
+	// client's Region, and AccessPointPolicy reads their policies, through
+	// the same Region's S3 Control endpoint.
+	AccessPoints      AccessPointReader
+	AccessPointPolicy AccessPointPolicyReader
 }
 
 // NewClients returns Clients that make every call through the given SDK
@@ -129,7 +152,7 @@ func NewClients(c *s3.Client, control *s3control.Client, id *sts.Client) Clients
 		Encryption: c, Protection: c, Monitoring: c, Copies: c, Website: c,
 	}
 	if control != nil {
-		cl.Account = control
+		cl.Account, cl.AccessPoints, cl.AccessPointPolicy = control, control, control
 	}
 	if id != nil {
 		cl.Identity = id

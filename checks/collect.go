@@ -26,9 +26,11 @@ type CollectOptions struct {
 	// when Region is empty, every bucket whose Region is known is.
 	Region string
 	// Regional returns clients for a Region; Collect calls it once per
-	// Region, and uses only its S3 clients. Without it, buckets are read
-	// through Clients whatever their Region, and a region redirect is
-	// recorded as a read error.
+	// Region, and uses its S3 clients, and its AccessPoints and
+	// AccessPointPolicy (when set) to list and read the access points of
+	// that Region. Without it, buckets are read through Clients whatever
+	// their Region, a region redirect is recorded as a read error, and
+	// only the access points of the Region of Clients are listed.
 	Regional func(region string) Clients
 	// Concurrency is how many buckets are read at once; 8 when zero.
 	Concurrency int
@@ -46,13 +48,14 @@ type CollectOptions struct {
 // errNoClient is the error of a call whose client is nil.
 var errNoClient = errors.New("no client was given for this call")
 
-// Collect reads a Snapshot of the account and its buckets through the
-// clients. Buckets are read concurrently, at most opts.Concurrency at a
-// time. A call that fails for a bucket (access denied, a region redirect
+// Collect reads a Snapshot of the account, its buckets and its access
+// points through the clients. Buckets, then access points, are read
+// concurrently, at most opts.Concurrency at a time. A call that fails for a bucket (access denied, a region redirect
 // that cannot be followed, throttling once the SDK's retries are spent)
-// is recorded in the bucket's Errors, and the scan goes on; S3's "not
-// found" answers (NoSuchBucketPolicy, NoSuchPublicAccessBlockConfiguration,
-// ...) mean the configuration is not set. Collect returns an error only
+// is recorded in the bucket's (or access point's, or account's) Errors,
+// and the scan goes on; S3's "not found" answers (NoSuchBucketPolicy,
+// NoSuchPublicAccessBlockConfiguration, NoSuchAccessPointPolicy, ...) mean
+// the configuration is not set. Collect returns an error only
 // when it cannot list the buckets, cannot learn the account ID, or ctx
 // ends.
 func Collect(ctx context.Context, clients Clients, opts CollectOptions) (*Snapshot, error) {
@@ -105,6 +108,9 @@ func Collect(ctx context.Context, clients Clients, opts CollectOptions) (*Snapsh
 		})
 	}
 	wg.Wait()
+	if ctx.Err() == nil {
+		c.accessPoints(ctx, s)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("checks: collect: %w", err)
 	}

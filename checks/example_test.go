@@ -76,3 +76,20 @@ func ExampleWriteTable() {
 	// LOW       S3.20  archive   S3 general purpose buckets should have MFA delete enabled  MFA Delete is not configured (versioning Suspended)
 	// 2 findings: 2 low in 1 bucket of account 111122223333
 }
+
+// An access point judged offline: its own Block Public Access settings
+// (S3.19), and its policy as S3 judges access point policies.
+func Example_accessPoint() {
+	s := &checks.Snapshot{Version: 1, Account: checks.Account{ID: "111122223333", AccessPoints: []checks.AccessPoint{{
+		Name: "partners", Region: "us-east-1", Bucket: "exports", NetworkOrigin: "Internet",
+		PublicAccessBlock: &checks.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true},
+		Policy: `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+		  "Resource": "arn:aws:s3:us-east-1:111122223333:accesspoint/partners/object/*"}]}`,
+	}}}}
+	for _, f := range checks.Run(s, checks.Options{Only: []string{"S3.19", "access-point-public"}}) {
+		fmt.Printf("%s %s %s\n", f.Severity, f.Check, f.Resource)
+	}
+	// Output:
+	// CRITICAL S3.19 arn:aws:s3:us-east-1:111122223333:accesspoint/partners
+	// CRITICAL access-point-public arn:aws:s3:us-east-1:111122223333:accesspoint/partners
+}

@@ -3,6 +3,7 @@ package checks_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -84,6 +85,7 @@ func (f *fakeS3) clients() checks.Clients {
 	return checks.Clients{
 		Buckets: f, Location: f, Policy: f, ACL: f, PublicAccessBlock: f, Encryption: f,
 		Protection: f, Monitoring: f, Copies: f, Website: f, Account: &fakeAccount{}, Identity: f,
+		AccessPoints: &fakeAccessPoints{}, AccessPointPolicy: &fakeAccessPoints{},
 	}
 }
 
@@ -313,4 +315,108 @@ func (a *fakeAccount) GetPublicAccessBlock(_ context.Context, in *s3control.GetP
 
 func (f *fakeS3) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
 	return &sts.GetCallerIdentityOutput{Account: aws.String("111122223333"), Arn: aws.String("arn:aws:iam::111122223333:user/scanner")}, nil
+}
+
+// fakeAccessPoints is a test double of S3 Control's access points in one
+// Region: ListAccessPoints a page at a time, GetAccessPoint,
+// GetAccessPointPolicy and GetAccessPointPolicyStatus, with S3's "not
+// found" codes and injected errors.
+type fakeAccessPoints struct {
+	aps     []*fakeAccessPoint
+	page    int   // ListAccessPoints page size; all at once when 0
+	listErr error // of ListAccessPoints
+
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+type fakeAccessPoint struct {
+	// get is GetAccessPoint's answer, which ListAccessPoints sums up.
+	get    s3control.GetAccessPointOutput
+	policy string
+	public bool
+	gone   bool             // deleted since listed: GetAccessPoint answers NoSuchAccessPoint
+	errs   map[string]error // by call
+}
+
+func (f *fakeAccessPoints) enter(call string, name *string) (*fakeAccessPoint, error) {
+	f.mu.Lock()
+	if f.calls == nil {
+		f.calls = map[string]int{}
+	}
+	f.calls[call]++
+	f.mu.Unlock()
+	for _, ap := range f.aps {
+		if aws.ToString(ap.get.Name) != aws.ToString(name) {
+			continue
+		}
+		if ap.gone {
+			break
+		}
+		return ap, ap.errs[call]
+	}
+	return nil, apiError("NoSuchAccessPoint", "The specified accesspoint does not exist")
+}
+
+func (f *fakeAccessPoints) ListAccessPoints(_ context.Context, in *s3control.ListAccessPointsInput, _ ...func(*s3control.Options)) (*s3control.ListAccessPointsOutput, error) {
+	f.mu.Lock()
+	if f.calls == nil {
+		f.calls = map[string]int{}
+	}
+	f.calls["ListAccessPoints"]++
+	f.mu.Unlock()
+	if f.listErr != nil {
+		return nil, f.listErr
+	}
+	start := 0
+	if tok := aws.ToString(in.NextToken); tok != "" {
+		start, _ = strconv.Atoi(tok)
+	}
+	end := len(f.aps)
+	if f.page > 0 && start+f.page < end {
+		end = start + f.page
+	}
+	out := &s3control.ListAccessPointsOutput{}
+	for _, ap := range f.aps[start:end] {
+		g := ap.get
+		out.AccessPointList = append(out.AccessPointList, s3ctltypes.AccessPoint{
+			Name: g.Name, AccessPointArn: g.AccessPointArn, Alias: g.Alias, Bucket: g.Bucket, BucketAccountId: g.BucketAccountId,
+			NetworkOrigin: g.NetworkOrigin, VpcConfiguration: g.VpcConfiguration,
+		})
+	}
+	if end < len(f.aps) {
+		out.NextToken = aws.String(strconv.Itoa(end))
+	}
+	return out, nil
+}
+
+func (f *fakeAccessPoints) GetAccessPoint(_ context.Context, in *s3control.GetAccessPointInput, _ ...func(*s3control.Options)) (*s3control.GetAccessPointOutput, error) {
+	ap, err := f.enter("GetAccessPoint", in.Name)
+	if err != nil {
+		return nil, err
+	}
+	out := ap.get
+	return &out, nil
+}
+
+func (f *fakeAccessPoints) GetAccessPointPolicy(_ context.Context, in *s3control.GetAccessPointPolicyInput, _ ...func(*s3control.Options)) (*s3control.GetAccessPointPolicyOutput, error) {
+	ap, err := f.enter("GetAccessPointPolicy", in.Name)
+	if err != nil {
+		return nil, err
+	}
+	if ap.policy == "" {
+		return nil, apiError("NoSuchAccessPointPolicy", "The specified accesspoint policy does not exist")
+	}
+	return &s3control.GetAccessPointPolicyOutput{Policy: aws.String(ap.policy)}, nil
+}
+
+func (f *fakeAccessPoints) GetAccessPointPolicyStatus(_ context.Context, in *s3control.GetAccessPointPolicyStatusInput, _ ...func(*s3control.Options)) (*s3control.GetAccessPointPolicyStatusOutput, error) {
+	ap, err := f.enter("GetAccessPointPolicyStatus", in.Name)
+	if err != nil {
+		return nil, err
+	}
+	if ap.policy == "" {
+		return nil, apiError("NoSuchAccessPointPolicy", "The specified accesspoint policy does not exist")
+	}
+	return &s3control.GetAccessPointPolicyStatusOutput{PolicyStatus: &s3ctltypes.PolicyStatus{IsPublic: ap.public}}, nil
 }

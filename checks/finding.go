@@ -13,11 +13,14 @@ type Finding struct {
 	Check    string   `json:"check"`
 	Title    string   `json:"title"`
 	Severity Severity `json:"severity"`
-	// Resource is the ARN of the bucket, or for an account-level finding
-	// the account as Security Hub names it ("AWS::::Account:111122223333").
+	// Resource is the ARN of the bucket or access point, or for an
+	// account-level finding the account as Security Hub names it
+	// ("AWS::::Account:111122223333").
 	Resource string `json:"resource"`
-	Bucket   string `json:"bucket,omitempty"`
-	Region   string `json:"region,omitempty"`
+	// Bucket is the bucket of a bucket's finding; empty for the account's
+	// and an access point's. Region is the bucket's or access point's.
+	Bucket string `json:"bucket,omitempty"`
+	Region string `json:"region,omitempty"`
 	// Evidence quotes what the check saw: the policy statement, the ACL
 	// grant or the setting.
 	Evidence string `json:"evidence"`

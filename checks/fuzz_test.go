@@ -25,10 +25,12 @@ func FuzzSnapshot(f *testing.F) {
 	}
 	f.Add([]byte(`{"version":1,"account":{"id":"111122223333"},"buckets":[{"name":"b","policy":"{\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"arn:aws:s3:::b*?\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":false}}}}"}]}`))
 	f.Add([]byte(`{"version":1,"account":{},"buckets":[{"name":"","logging":{"targetBucket":""},"replication":{"rules":[{"status":"Enabled","destination":""}]}}]}`))
+	f.Add([]byte(`{"version":1,"account":{"id":"1","accessPoints":[{"name":"","bucket":"","arn":"arn:aws:s3::1:accesspoint/x","policy":"{\"Statement\":[]}","publicAccessBlock":{"blockPublicAcls":true}},{"name":"a","bucket":"a","errors":[{"call":"GetAccessPoint","message":""}]}]},"buckets":[{"name":"a","policy":"{}"}]}`))
 	// Strict fields: a misspelt one, one in another case, one twice.
 	f.Add([]byte(`{"version":1,"account":{"ID":"1"},"buckets":[{"name":"b","encrytion":{},"tags":{"k":"1","k":"2"}}]}`))
 	opts := checks.Options{Params: checks.Params{MaxSignatureAge: time.Hour, RequiredKMSKeys: []string{"k"}, NotificationEvents: []string{"s3:*"},
-		LifecycleExpirationDays: 1, LifecycleStorageClass: "GLACIER", ObjectLockMode: "COMPLIANCE", MinTLSVersion: "1.3"}}
+		LifecycleExpirationDays: 1, LifecycleStorageClass: "GLACIER", ObjectLockMode: "COMPLIANCE", MinTLSVersion: "1.3",
+		VPCAccessPoints: []string{"*"}, PublicAccessPoints: []string{"a"}}}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := checks.ReadSnapshot(bytes.NewReader(data))
 		if err != nil {

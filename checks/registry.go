@@ -10,11 +10,11 @@ import (
 	"github.com/s3vet/s3vet/internal/suggest"
 )
 
-// A Check judges one aspect of a Snapshot. It is plain data plus one or
-// two pure functions: Account judges the account, Bucket judges one
-// bucket; a check sets either or both. Each Issue they return becomes a
-// Finding carrying the check's ID, title, severity, controls and
-// documentation.
+// A Check judges one aspect of a Snapshot. It is plain data plus pure
+// functions: Account judges the account, Bucket judges one bucket,
+// AccessPoint judges one access point; a check sets one or more of them.
+// Each Issue they return becomes a Finding carrying the check's ID, title,
+// severity, controls and documentation.
 //
 // The functions must not change what they are given, and must return the
 // same issues for the same input: Run is pure, so checks are too.
@@ -27,12 +27,14 @@ type Check struct {
 	Doc string
 	// Why and Fix are the findings' defaults. In Fix, {bucket}, {account}
 	// and {partition} stand for the bucket's name, the account ID and the
-	// partition.
+	// partition; in the findings of an access point, {accesspoint} and
+	// {region} stand for its name and Region, and {bucket} for its bucket.
 	Why string
 	Fix string
 
-	Account func(s *Snapshot, p *Params) []Issue
-	Bucket  func(t *Target) []Issue
+	Account     func(s *Snapshot, p *Params) []Issue
+	Bucket      func(t *Target) []Issue
+	AccessPoint func(t *AccessPointTarget) []Issue
 }
 
 // An Issue is what a check found: the evidence, and where it differs from
@@ -94,6 +96,17 @@ type Params struct {
 	// SSECBuckets are buckets whose uploads use SSE-C: sse-c-blocked skips
 	// them.
 	SSECBuckets []string
+	// PublicAccessPoints are the names of access points meant to be
+	// public: S3.19 and access-point-public skip them (S3.19's
+	// excludedAccessPoints).
+	PublicAccessPoints []string
+	// VPCAccessPoints are the names of the access points that must accept
+	// requests only from a VPC (network origin VPC), as patterns in which
+	// * matches any run of characters and ? any one: "*" requires it of
+	// every access point. access-point-vpc reports those of network origin
+	// Internet. When empty, that check finds nothing: an access point open
+	// to the internet is not wrong in itself.
+	VPCAccessPoints []string
 }
 
 // blacklisted is S3.6's blacklistedactionpatterns parameter as Security
@@ -140,8 +153,8 @@ func (r *Registry) Add(c Check) error {
 		return errors.New("checks: a check needs an ID")
 	case c.Severity.Rank() < 0:
 		return fmt.Errorf("checks: check %s: unknown severity %q", c.ID, c.Severity)
-	case c.Account == nil && c.Bucket == nil:
-		return fmt.Errorf("checks: check %s has neither an Account nor a Bucket function", c.ID)
+	case c.Account == nil && c.Bucket == nil && c.AccessPoint == nil:
+		return fmt.Errorf("checks: check %s has no Account, Bucket or AccessPoint function", c.ID)
 	}
 	if r.check(c.ID) != nil {
 		return fmt.Errorf("checks: check %s is already registered", c.ID)
@@ -244,8 +257,9 @@ var defaultRegistry = NewRegistry()
 
 // Run judges a snapshot with the built-in checks. It is pure: the same
 // snapshot and options give the same findings, in the same order (the
-// account's first, then bucket by bucket in the snapshot's order, each in
-// the order of the checks).
+// account's first, then bucket by bucket in the snapshot's order, then
+// access point by access point in the snapshot's order, each in the order
+// of the checks).
 func Run(s *Snapshot, o Options) []Finding { return defaultRegistry.Run(s, o) }
 
 // Run judges a snapshot with the registry's checks.
@@ -257,7 +271,7 @@ func (r *Registry) Run(s *Snapshot, o Options) []Finding {
 	env := newEnv(s, &o.Params)
 	var out []Finding
 	acct := "AWS::::Account:" + s.Account.ID
-	rep := env.replacer("")
+	rep := env.replacer("", "", "")
 	for _, c := range cs {
 		if c.Account == nil {
 			continue
@@ -275,18 +289,40 @@ func (r *Registry) Run(s *Snapshot, o Options) []Finding {
 			}
 			for _, is := range c.Bucket(t) {
 				if rep == nil {
-					rep = env.replacer(t.Bucket.Name)
+					rep = env.replacer(t.Bucket.Name, "", "")
 				}
 				out = append(out, finding(c, &o, is, t.ARN, t.Bucket, rep))
+			}
+		}
+	}
+	for i := range s.Account.AccessPoints {
+		t := env.accessPoint(i)
+		rep = nil
+		for _, c := range cs {
+			if c.AccessPoint == nil {
+				continue
+			}
+			for _, is := range c.AccessPoint(t) {
+				if rep == nil {
+					rep = env.replacer(t.AccessPoint.Bucket, t.AccessPoint.Name, t.Region)
+				}
+				f := finding(c, &o, is, t.ARN, nil, rep)
+				f.Region = t.Region
+				out = append(out, f)
 			}
 		}
 	}
 	return out
 }
 
-// replacer fills in the placeholders of fixes.
-func (e *env) replacer(bucket string) *strings.Replacer {
-	return strings.NewReplacer("{bucket}", bucket, "{account}", e.s.Account.ID, "{partition}", e.s.partition())
+// replacer fills in the placeholders of fixes. An unknown Region is
+// written REGION, for the reader to fill in.
+func (e *env) replacer(bucket, accessPoint, region string) *strings.Replacer {
+	if region == "" {
+		region = "REGION"
+	}
+	return strings.NewReplacer("{bucket}", bucket, "{account}", e.s.Account.ID, "{partition}", e.s.partition(),
+		"{accesspoint}", accessPoint, "{region}", region)
 }
 
 func finding(c *Check, o *Options, is Issue, resource string, b *Bucket, rep *strings.Replacer) Finding {

@@ -144,16 +144,22 @@ type SARIFOptions struct {
 }
 
 // SnapshotLines are the lines (from 1) of a snapshot's JSON where the
-// account's object and each bucket's object begin; 0 where not known.
+// account's object, each bucket's object and each access point's object
+// begin; 0 where not known.
 type SnapshotLines struct {
 	Account int
 	// Buckets holds the line of each bucket's entry in "buckets", by
 	// name; the first, for a name given twice.
 	Buckets map[string]int
+	// AccessPoints holds the line of each access point's entry in the
+	// account's "accessPoints", by the ARN it gives; an access point
+	// without one is located at the account.
+	AccessPoints map[string]int
 }
 
 // FindSnapshotLines finds where the snapshot data, as ReadSnapshot reads
-// it, describes the account and each bucket, for [SARIFOptions].Lines.
+// it, describes the account, each bucket and each access point, for
+// [SARIFOptions].Lines.
 func FindSnapshotLines(data []byte) (SnapshotLines, error) {
 	l := SnapshotLines{Buckets: map[string]int{}}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -183,6 +189,10 @@ func FindSnapshotLines(data []byte) (SnapshotLines, error) {
 		switch key {
 		case "account":
 			l.Account = lineAt()
+			if err := sarifAccountLines(dec, lineAt, &l.AccessPoints); err != nil {
+				return l, err
+			}
+			continue
 		case "buckets":
 			if err := sarifBucketLines(dec, lineAt, l.Buckets); err != nil {
 				return l, err
@@ -195,6 +205,39 @@ func FindSnapshotLines(data []byte) (SnapshotLines, error) {
 		}
 	}
 	return l, nil
+}
+
+// sarifAccountLines reads the account object, noting the line of each of
+// its access points.
+func sarifAccountLines(dec *json.Decoder, lineAt func() int, lines *map[string]int) error {
+	switch t, err := dec.Token(); {
+	case err != nil:
+		return fmt.Errorf("checks: snapshot lines: %w", err)
+	case t == nil:
+		return nil // "account": null
+	case t != json.Delim('{'):
+		return fmt.Errorf("checks: snapshot lines: account: want an object, got %v", t)
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("checks: snapshot lines: %w", err)
+		}
+		if key == "accessPoints" {
+			if err := sarifAccessPointLines(dec, lineAt, lines); err != nil {
+				return err
+			}
+			continue
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return fmt.Errorf("checks: snapshot lines: %w", err)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fmt.Errorf("checks: snapshot lines: %w", err)
+	}
+	return nil
 }
 
 // sarifBucketLines reads the buckets array, noting the line of each.
@@ -217,6 +260,41 @@ func sarifBucketLines(dec *json.Decoder, lineAt func() int, lines map[string]int
 		}
 		if _, ok := lines[b.Name]; !ok {
 			lines[b.Name] = line
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fmt.Errorf("checks: snapshot lines: %w", err)
+	}
+	return nil
+}
+
+// sarifAccessPointLines reads the account's accessPoints array, noting
+// the line of each access point that gives its ARN.
+func sarifAccessPointLines(dec *json.Decoder, lineAt func() int, lines *map[string]int) error {
+	switch t, err := dec.Token(); {
+	case err != nil:
+		return fmt.Errorf("checks: snapshot lines: %w", err)
+	case t == nil:
+		return nil // "accessPoints": null
+	case t != json.Delim('['):
+		return fmt.Errorf("checks: snapshot lines: accessPoints: want an array, got %v", t)
+	}
+	for dec.More() {
+		line := lineAt()
+		var ap struct {
+			ARN string `json:"arn"`
+		}
+		if err := dec.Decode(&ap); err != nil {
+			return fmt.Errorf("checks: snapshot lines: %w", err)
+		}
+		if ap.ARN == "" {
+			continue
+		}
+		if *lines == nil {
+			*lines = map[string]int{}
+		}
+		if _, ok := (*lines)[ap.ARN]; !ok {
+			(*lines)[ap.ARN] = line
 		}
 	}
 	if _, err := dec.Token(); err != nil {
@@ -277,7 +355,8 @@ func WriteSARIF(w io.Writer, fs []Finding, cs []Check, o SARIFOptions) error {
 			r.FullDescription = &sarifText{c.Why}
 		}
 		if c.Fix != "" {
-			r.Help = &sarifText{strings.NewReplacer("{bucket}", "BUCKET", "{account}", "ACCOUNT-ID", "{partition}", "aws").Replace(c.Fix)}
+			r.Help = &sarifText{strings.NewReplacer("{bucket}", "BUCKET", "{account}", "ACCOUNT-ID", "{partition}", "aws",
+				"{accesspoint}", "ACCESS-POINT", "{region}", "REGION").Replace(c.Fix)}
 		}
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, r)
 	}
@@ -316,6 +395,8 @@ func (o *SARIFOptions) location(f *Finding) sarifLocation {
 	line := o.Lines.Account
 	if f.Bucket != "" {
 		line = o.Lines.Buckets[f.Bucket]
+	} else if l, ok := o.Lines.AccessPoints[f.Resource]; ok {
+		line = l
 	}
 	if line > 0 {
 		p.Region = &sarifRegion{StartLine: line}

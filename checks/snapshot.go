@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/s3vet/s3vet/internal/strictjson"
@@ -38,7 +39,65 @@ type Account struct {
 	// PublicAccessBlock is the account's Block Public Access configuration
 	// (S3 Control GetPublicAccessBlock); nil when none is set.
 	PublicAccessBlock *PublicAccessBlock `json:"publicAccessBlock,omitempty"`
-	Errors            []ReadError        `json:"errors,omitempty"`
+	// AccessPoints are the account's S3 access points (S3 Control
+	// ListAccessPoints), in the Regions Collect could list them in.
+	AccessPoints []AccessPoint `json:"accessPoints,omitempty"`
+	// Errors lists the calls that failed for the account: its Block
+	// Public Access, and the listing of its access points.
+	Errors []ReadError `json:"errors,omitempty"`
+}
+
+// An AccessPoint is one S3 access point of the account: a named way into a
+// bucket, with its own policy, Block Public Access settings and network
+// origin (S3 User Guide, "Managing access to shared datasets with access
+// points"). Each field holds what S3 Control's ListAccessPoints,
+// GetAccessPoint, GetAccessPointPolicy and GetAccessPointPolicyStatus
+// returned.
+type AccessPoint struct {
+	Name string `json:"name"`
+	// ARN is the access point's ARN (AccessPointArn),
+	// arn:PARTITION:s3:REGION:ACCOUNT:accesspoint/NAME; when empty, the
+	// checks build it from the partition, Region, account and name.
+	ARN    string `json:"arn,omitempty"`
+	Region string `json:"region,omitempty"`
+	// Alias is the access point's alias, which requests may use where a
+	// bucket name goes.
+	Alias string `json:"alias,omitempty"`
+	// Bucket is the bucket the access point is for; BucketAccountID is the
+	// account that owns it, empty (or the scanned account) for a bucket of
+	// the account.
+	Bucket          string `json:"bucket"`
+	BucketAccountID string `json:"bucketAccountId,omitempty"`
+	// NetworkOrigin is "Internet" or "VPC"; VPCID is the VPC of an access
+	// point of network origin VPC. As S3 says, an access point with a VPC
+	// configuration has network origin VPC, and one without has Internet.
+	NetworkOrigin string `json:"networkOrigin,omitempty"`
+	VPCID         string `json:"vpcId,omitempty"`
+	// PublicAccessBlock is the access point's own Block Public Access
+	// configuration, fixed when the access point was created. nil stands
+	// for S3's default for a new access point: all four settings on (S3
+	// User Guide, "Managing public access to access points").
+	PublicAccessBlock *PublicAccessBlock `json:"publicAccessBlock,omitempty"`
+	// Policy is the access point policy (GetAccessPointPolicy); empty when
+	// it has none (NoSuchAccessPointPolicy).
+	Policy string `json:"policy,omitempty"`
+	// PolicyStatus is S3's own judgement of the policy
+	// (GetAccessPointPolicyStatus).
+	PolicyStatus *PolicyStatus `json:"policyStatus,omitempty"`
+	// Errors lists the calls that failed for this access point.
+	Errors []ReadError `json:"errors,omitempty"`
+}
+
+// VPCOrigin reports whether the access point accepts requests only from
+// its VPC: network origin VPC, or a VPC configuration, which S3 gives only
+// such access points.
+func (ap *AccessPoint) VPCOrigin() bool {
+	return strings.EqualFold(ap.NetworkOrigin, access.OriginVPC) || ap.VPCID != ""
+}
+
+// ownBucket reports whether the access point's bucket belongs to account.
+func (ap *AccessPoint) ownBucket(account string) bool {
+	return ap.BucketAccountID == "" || ap.BucketAccountID == account
 }
 
 // A Bucket is one bucket's configuration.
@@ -100,7 +159,8 @@ func (p *PublicAccessBlock) access() *access.PublicAccessBlock {
 	}
 }
 
-// PolicyStatus is GetBucketPolicyStatus's answer.
+// PolicyStatus is GetBucketPolicyStatus's (or GetAccessPointPolicyStatus's)
+// answer.
 type PolicyStatus struct {
 	IsPublic bool `json:"isPublic"`
 }

@@ -18,6 +18,11 @@ func TestReadSnapshotStrict(t *testing.T) {
 			`checks: reading snapshot: bucket "reports": unknown field "encrytion" in buckets[1]; did you mean "encryption"?`},
 		{`{"version":1,"account":{"id":"111122223333"},"buckets":[{"name":"reports","accessPoints":[]}]}`,
 			`checks: reading snapshot: bucket "reports": unknown field "accessPoints" in buckets[0]`},
+		// Access points are the account's, and read as strictly.
+		{`{"version":1,"account":{"id":"111122223333","accessPoints":[{"name":"a","bucket":"b","netwrokOrigin":"VPC"}]},"buckets":[]}`,
+			`checks: reading snapshot: unknown field "netwrokOrigin" in account.accessPoints[0]; did you mean "networkOrigin"?`},
+		{`{"version":1,"account":{"id":"111122223333","accessPoints":[{"name":"a","bucket":"b","vpcID":"vpc-1a2b3c"}]},"buckets":[]}`,
+			`checks: reading snapshot: unknown field "vpcID" in account.accessPoints[0]; field names are case-sensitive: did you mean "vpcId"?`},
 		{`{"version":1,"account":{"id":"111122223333","publicAccessBlock":{"BlockPublicAcls":true}},"buckets":[]}`,
 			`checks: reading snapshot: unknown field "BlockPublicAcls" in account.publicAccessBlock; field names are case-sensitive: did you mean "blockPublicAcls"?`},
 		{`{"version":1,"account":{"id":"111122223333"},"buckets":[{"name":"b","versioning":{"status":"Enabled","status":"Suspended"}}]}`,
@@ -51,5 +56,18 @@ func TestValidateSuggestsCheck(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v, want one saying %s", err, want)
 		}
+	}
+}
+
+// A snapshot of version 1 written before access points were added reads
+// as it did: the new fields are optional, and SnapshotVersion is still 1.
+func TestReadSnapshotWithoutAccessPoints(t *testing.T) {
+	s, err := checks.ReadSnapshot(strings.NewReader(`{"version":1,"account":{"id":"111122223333"},"buckets":[{"name":"b"}]}`))
+	if err != nil || checks.SnapshotVersion != 1 || s.Account.AccessPoints != nil {
+		t.Errorf("snapshot %+v, error %v, version %d", s, err, checks.SnapshotVersion)
+	}
+	var b strings.Builder
+	if _, err := s.WriteTo(&b); err != nil || strings.Contains(b.String(), "accessPoints") {
+		t.Errorf("written %s (%v): an account without access points writes no accessPoints", b.String(), err)
 	}
 }

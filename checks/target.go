@@ -11,19 +11,30 @@ import (
 	"github.com/s3vet/s3vet/policy/public"
 )
 
-// env is one run's view of a snapshot: each bucket's Target, built once.
+// env is one run's view of a snapshot: each bucket's Target and each
+// access point's AccessPointTarget, built once.
 type env struct {
-	s       *Snapshot
-	p       *Params
-	targets []*Target
-	byName  map[string]int
+	s        *Snapshot
+	p        *Params
+	targets  []*Target
+	byName   map[string]int
+	apTarget []*AccessPointTarget
+	// apsOf lists, by bucket name, the indexes of the access points of
+	// the account's buckets.
+	apsOf map[string][]int
 }
 
 func newEnv(s *Snapshot, p *Params) *env {
-	e := &env{s: s, p: p, targets: make([]*Target, len(s.Buckets)), byName: make(map[string]int, len(s.Buckets))}
+	e := &env{s: s, p: p, targets: make([]*Target, len(s.Buckets)), byName: make(map[string]int, len(s.Buckets)),
+		apTarget: make([]*AccessPointTarget, len(s.Account.AccessPoints)), apsOf: map[string][]int{}}
 	for i := range s.Buckets {
 		if _, dup := e.byName[s.Buckets[i].Name]; !dup {
 			e.byName[s.Buckets[i].Name] = i
+		}
+	}
+	for i := range s.Account.AccessPoints {
+		if ap := &s.Account.AccessPoints[i]; ap.ownBucket(s.Account.ID) {
+			e.apsOf[ap.Bucket] = append(e.apsOf[ap.Bucket], i)
 		}
 	}
 	return e
@@ -108,6 +119,16 @@ func (t *Target) Zone() access.Zone {
 	return z
 }
 
+// AccessPoints returns the access points of the snapshot whose bucket is
+// this one: those of the account for a bucket of its name.
+func (t *Target) AccessPoints() []*AccessPoint {
+	var out []*AccessPoint
+	for _, i := range t.env.apsOf[t.Bucket.Name] {
+		out = append(out, &t.Snapshot.Account.AccessPoints[i])
+	}
+	return out
+}
+
 // Other returns the Target of another bucket of the snapshot, or nil.
 func (t *Target) Other(name string) *Target {
 	i, ok := t.env.byName[name]
@@ -120,15 +141,20 @@ func (t *Target) Other(name string) *Target {
 // Statement quotes statement i of the bucket policy as written, compacted,
 // prefixed with its index and Sid: `statement 2 (Sid "PublicRead"): {...}`.
 func (t *Target) Statement(i int) string {
-	t.rawStatements()
+	return quoteStatement(t.Policy, t.rawStatements(), i)
+}
+
+// quoteStatement quotes statement i of a policy, parsed as p (or nil) and
+// written as raw, prefixed with its index and Sid.
+func quoteStatement(p *policy.Policy, raw []string, i int) string {
 	head := fmt.Sprintf("statement %d", i)
-	if t.Policy != nil && i >= 0 && i < len(t.Policy.Statements) && t.Policy.Statements[i].Sid != "" {
-		head += fmt.Sprintf(" (Sid %q)", t.Policy.Statements[i].Sid)
+	if p != nil && i >= 0 && i < len(p.Statements) && p.Statements[i].Sid != "" {
+		head += fmt.Sprintf(" (Sid %q)", p.Statements[i].Sid)
 	}
-	if i < 0 || i >= len(t.statements) {
+	if i < 0 || i >= len(raw) {
 		return head
 	}
-	return head + ": " + t.statements[i]
+	return head + ": " + raw[i]
 }
 
 // externalFindings returns IAM Access Analyzer's external access findings

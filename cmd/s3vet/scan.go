@@ -26,12 +26,13 @@ import (
 
 const scanUsage = `usage: s3vet scan [--snapshot FILE | --endpoint URL] [flags]
 
-Judges the S3 buckets of an account against the posture checks (Security
-Hub's S3 controls and s3vet's own; --list-checks names them). By default it
-scans the account the default AWS credentials reach (environment, shared
-config, SSO, instance role); --endpoint scans an S3-compatible endpoint
-such as the simulator of s3vet serve; --snapshot judges a snapshot saved
-earlier with --save, offline.
+Judges the S3 buckets and access points of an account against the posture
+checks (Security Hub's S3 controls and s3vet's own; --list-checks names
+them). By default it scans the account the default AWS credentials reach
+(environment, shared config, SSO, instance role); --endpoint scans an
+S3-compatible endpoint such as the simulator of s3vet serve; --snapshot
+judges a snapshot saved earlier with --save, offline. Access points are
+listed through S3 Control in the Region of --region.
 
 With --format sarif (SARIF 2.1.0, for code scanning), a snapshot's
 findings are located in FILE, at the line of the bucket's entry (give FILE
@@ -64,6 +65,11 @@ parameters of the checks:
   --min-tls VERSION        TLS version bucket policies must require (default 1.2)
   --max-signature-age D    longest presigned URL lifetime allowed, such as 15m
   --public-buckets NAMES   buckets meant to be public
+  --public-access-points NAMES
+                           access points meant to be public (S3.19's excludedAccessPoints)
+  --vpc-access-points PATTERNS
+                           access points that must have network origin VPC (access-point-vpc),
+                           such as "*-private" or "*" for all
   --sse-c-buckets NAMES    buckets whose uploads use SSE-C
   --lifecycle-expiration-days N, --lifecycle-transition-days N,
   --lifecycle-storage-class CLASS
@@ -96,6 +102,8 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		minTLS      = fs.String("min-tls", "", "")
 		maxAge      = fs.Duration("max-signature-age", 0, "")
 		publicB     = fs.String("public-buckets", "", "")
+		publicAP    = fs.String("public-access-points", "", "")
+		vpcAP       = fs.String("vpc-access-points", "", "")
 		ssecB       = fs.String("sse-c-buckets", "", "")
 		severities  = fs.String("severity", "", "")
 		expDays     = fs.Int("lifecycle-expiration-days", 0, "")
@@ -142,6 +150,7 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		MinTLSVersion: *minTLS, MaxSignatureAge: *maxAge, PublicBuckets: list2(*publicB), SSECBuckets: list2(*ssecB),
 		LifecycleExpirationDays: *expDays, LifecycleTransitionDays: *transDays, LifecycleStorageClass: *class,
 		ObjectLockMode: strings.ToUpper(*lockMode), NotificationEvents: list2(*events),
+		PublicAccessPoints: list2(*publicAP), VPCAccessPoints: list2(*vpcAP),
 	}}
 	for _, kv := range list2(*severities) {
 		id, sev, ok := strings.Cut(kv, "=")

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/s3vet/s3vet/policy/access"
 	"github.com/s3vet/s3vet/simulate"
@@ -268,6 +271,22 @@ func TestScanErrors(t *testing.T) {
 	}
 }
 
+// rootEnv points the SDK's default configuration at the root key of the
+// scan tests' worlds, and at nothing else of the machine's; it returns the
+// test's directory.
+func rootEnv(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKIAROOTEXAMPLE00001", "AWS_SECRET_ACCESS_KEY": "root-secret", "AWS_SESSION_TOKEN": "",
+		"AWS_REGION": "us-east-1", "AWS_PROFILE": "", "AWS_EC2_METADATA_DISABLED": "true",
+		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+	} {
+		t.Setenv(k, v)
+	}
+	return dir
+}
+
 // TestScanEndpoint scans the simulator, on a loopback port, as s3vet scan
 // --endpoint does: default credentials from the environment, S3 and S3
 // Control through the endpoint.
@@ -278,14 +297,7 @@ func TestScanEndpoint(t *testing.T) {
 		Buckets:        []*simulate.Bucket{{Name: "reports", Versioning: "Enabled"}, {Name: "site", Policy: json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}]}`), PublicAccessBlock: &access.PublicAccessBlock{}}},
 	}}}
 	srv := simulate.NewTestServer(t, w)
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": "AKIAROOTEXAMPLE00001", "AWS_SECRET_ACCESS_KEY": "root-secret", "AWS_SESSION_TOKEN": "",
-		"AWS_REGION": "us-east-1", "AWS_PROFILE": "", "AWS_EC2_METADATA_DISABLED": "true",
-		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-	} {
-		t.Setenv(k, v)
-	}
+	dir := rootEnv(t)
 	saved := filepath.Join(dir, "snap.json")
 	code, out, errs := scan(t, "--endpoint", srv.URL, "--account", "111122223333", "--format", "json", "--save", saved, "--fail-on", "critical")
 	if code != 1 {
@@ -333,5 +345,47 @@ func TestScanEndpoint(t *testing.T) {
 			l[0].FullyQualifiedName != "AWS::::Account:111122223333" {
 			t.Errorf("%s: logicalLocations %+v", r.RuleID, l)
 		}
+	}
+}
+
+// TestScanAccessPoints: a live scan reads the account's access points
+// through S3 Control; S3.19 and access-point-public judge them, and
+// --vpc-access-points and --public-access-points reach their checks.
+func TestScanAccessPoints(t *testing.T) {
+	const apARN = "arn:aws:s3:us-east-1:111122223333:accesspoint/open"
+	w := &simulate.World{Accounts: []*simulate.Account{{
+		ID:             "111122223333",
+		RootAccessKeys: []simulate.AccessKey{{ID: "AKIAROOTEXAMPLE00001", Secret: "root-secret"}},
+		Buckets:        []*simulate.Bucket{{Name: "site", PublicAccessBlock: &access.PublicAccessBlock{}}},
+		AccessPoints: []simulate.AccessPoint{{Name: "open", Bucket: "site", PublicAccessBlock: &access.PublicAccessBlock{},
+			Policy: json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"` + apARN + `/object/*"}]}`)}},
+	}}}
+	srv := simulate.NewTestServer(t, w)
+	rootEnv(t)
+	findings := func(args ...string) []string {
+		t.Helper()
+		_, out, errs := scan(t, append([]string{"--endpoint", srv.URL, "--account", "111122223333", "--format", "json",
+			"--only", "S3.19,access-point-public,access-point-vpc,read-error"}, args...)...)
+		var r struct {
+			Findings []struct{ Check, Resource string }
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("%v: %s\n%s", err, out, errs)
+		}
+		var got []string
+		for _, f := range r.Findings {
+			got = append(got, f.Check+" "+f.Resource)
+		}
+		slices.Sort(got)
+		return got
+	}
+	if diff := cmp.Diff([]string{"S3.19 " + apARN, "access-point-public " + apARN}, findings()); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"S3.19 " + apARN, "access-point-public " + apARN, "access-point-vpc " + apARN}, findings("--vpc-access-points", "*")); diff != "" {
+		t.Errorf("--vpc-access-points (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string(nil), findings("--public-access-points", "open")); diff != "" {
+		t.Errorf("--public-access-points (-want +got):\n%s", diff)
 	}
 }
