@@ -13,14 +13,16 @@
 //
 //   - [github.com/s3vet/s3vet/policy]: the IAM policy language and AWS's
 //     evaluation logic (identity and bucket policies, permissions
-//     boundaries, session policies, SCPs and RCPs, cross account). Parse
+//     boundaries, session policies, SCPs and RCPs, VPC endpoint policies,
+//     cross account). Parse
 //     once, evaluate many times, with an explanation in the words of S3's
 //     AccessDenied messages.
 //   - [github.com/s3vet/s3vet/policy/access]: S3's own authorization rules
 //     on top: ACLs, Object Ownership, Block Public Access, the bucket
-//     owner's exceptions, and external access against a zone of trust.
-//   - [github.com/s3vet/s3vet/policy/public]: "is this bucket policy
-//     public?", as S3 Block Public Access defines it.
+//     owner's exceptions, requests through access points, and external
+//     access against a zone of trust.
+//   - [github.com/s3vet/s3vet/policy/public]: "is this bucket (or access
+//     point) policy public?", as S3 Block Public Access defines it.
 //   - [github.com/s3vet/s3vet/policy/s3op]: from an S3 request to the IAM
 //     actions, resources and condition keys it needs.
 //   - [github.com/s3vet/s3vet/policy/catalog]: the S3, KMS and STS actions,
@@ -44,9 +46,10 @@
 //   - [github.com/s3vet/s3vet/simulate]: an in-process S3, like
 //     net/http/httptest, that authenticates (presign) and authorizes
 //     (policy, policy/access) like AWS, with fake STS and KMS beside it,
-//     for unit tests with the real SDK.
+//     access points and VPC endpoints, for unit tests with the real SDK.
 //   - [github.com/s3vet/s3vet/checks]: posture checks of an account's
-//     buckets (the Security Hub S3 controls and more), read through the SDK
+//     buckets and access points (the Security Hub S3 controls and more),
+//     read through the SDK
 //     from AWS or the simulator alike.
 //
 // Dependencies point one way: policy imports nothing of the module;
