@@ -269,6 +269,14 @@ var cases = []testCase{
 	{name: "Deny with NotPrincipal is never public", source: meaning + "; " + notPrin,
 		doc: `{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotPrincipal": {"AWS": "111122223333"}, "Action": "s3:*", "Resource": "*"}]}`},
 	{name: "VPC endpoint deny example is not public", source: vpce, file: "s3ug-vpce-deny.json"},
+	{name: "restricted to a VPC endpoint and delegating to access points: still not public", source: meaning + "; " + vpce + "; " + delegate,
+		doc: `{"Version": "2012-10-17", "Statement": [
+			{"Sid": "FromTheEndpoint", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::amzn-s3-demo-bucket/*",
+			 "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}},
+			{"Sid": "DelegateToAccessPoints", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "*",
+			 "Resource": ["arn:aws:s3:::amzn-s3-demo-bucket", "arn:aws:s3:::amzn-s3-demo-bucket/*"],
+			 "Condition": {"StringEquals": {"s3:DataAccessPointAccount": "111122223333", "aws:SourceVpce": "vpce-1a2b3c4d"}}}]}`,
+		why: "aws:SourceVpce"},
 	{name: "Allow * beside a Deny outside the organization: the Allow is public on its own", source: meaning + "; " + mixed,
 		file: "allow-all-deny-outside-org.json", public: true, read: true, stmts: []int{0}},
 
