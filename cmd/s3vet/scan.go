@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -32,7 +33,9 @@ them). By default it scans the account the default AWS credentials reach
 (environment, shared config, SSO, instance role); --endpoint scans an
 S3-compatible endpoint such as the simulator of s3vet serve; --snapshot
 judges a snapshot saved earlier with --save, offline. Access points are
-listed through S3 Control in the Region of --region.
+listed through S3 Control in the Region of --region. An endpoint's
+certificate is trusted as the AWS CLI trusts it: the system's roots and
+the CA bundle of AWS_CA_BUNDLE or the profile's ca_bundle.
 
 With --format sarif (SARIF 2.1.0, for code scanning), a snapshot's
 findings are located in FILE, at the line of the bucket's entry (give FILE
@@ -300,7 +303,7 @@ func collectLive(ctx context.Context, o liveOptions, stderr io.Writer) (*checks.
 			return nil, fmt.Errorf("--endpoint %q is not a URL", o.endpoint)
 		}
 		cfg.BaseEndpoint = aws.String(strings.TrimSuffix(o.endpoint, "/"))
-		cfg.HTTPClient = endpointClient(u)
+		cfg.HTTPClient = endpointClient(cfg.HTTPClient, u)
 	}
 	s3opts := func(region string) func(*s3.Options) {
 		return func(so *s3.Options) {
@@ -339,7 +342,7 @@ func progressBar(done, total int, bucket string) string {
 
 // endpointClient sends every request to the endpoint's host, whatever host
 // name the SDK puts in the URL: S3 Control prefixes it with the account ID.
-func endpointClient(u *url.URL) *http.Client {
+func endpointClient(base aws.HTTPClient, u *url.URL) aws.HTTPClient {
 	addr := u.Host
 	if u.Port() == "" {
 		port := "80"
@@ -348,14 +351,25 @@ func endpointClient(u *url.URL) *http.Client {
 		}
 		addr = net.JoinHostPort(u.Hostname(), port)
 	}
-	d := &net.Dialer{Timeout: 30 * time.Second}
-	return &http.Client{Transport: &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+	bc, ok := base.(*awshttp.BuildableClient)
+	if !ok {
+		bc = awshttp.NewBuildableClient()
+	}
+	// The transport LoadDefaultConfig built keeps what the configuration
+	// says of TLS: the CA bundle of AWS_CA_BUNDLE or the profile's
+	// ca_bundle, as the AWS CLI trusts it, beside the system's roots.
+	return bc.WithTransportOptions(func(t *http.Transport) {
+		d := &net.Dialer{Timeout: 30 * time.Second}
+		t.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
 			return d.DialContext(ctx, network, addr)
-		},
-		TLSClientConfig: &tls.Config{ServerName: u.Hostname(), MinVersion: tls.VersionTLS12},
-	}}
+		}
+		if t.TLSClientConfig == nil {
+			t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		} else {
+			t.TLSClientConfig = t.TLSClientConfig.Clone()
+		}
+		t.TLSClientConfig.ServerName = u.Hostname()
+	})
 }
 
 // isTerminal reports whether w is a terminal, for the progress line.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -279,7 +280,7 @@ func rootEnv(t *testing.T) string {
 	dir := t.TempDir()
 	for k, v := range map[string]string{
 		"AWS_ACCESS_KEY_ID": "AKIAROOTEXAMPLE00001", "AWS_SECRET_ACCESS_KEY": "root-secret", "AWS_SESSION_TOKEN": "",
-		"AWS_REGION": "us-east-1", "AWS_PROFILE": "", "AWS_EC2_METADATA_DISABLED": "true",
+		"AWS_REGION": "us-east-1", "AWS_PROFILE": "", "AWS_EC2_METADATA_DISABLED": "true", "AWS_CA_BUNDLE": "",
 		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
 	} {
 		t.Setenv(k, v)
@@ -345,6 +346,46 @@ func TestScanEndpoint(t *testing.T) {
 			l[0].FullyQualifiedName != "AWS::::Account:111122223333" {
 			t.Errorf("%s: logicalLocations %+v", r.RuleID, l)
 		}
+	}
+}
+
+// TestScanCABundle: scan --endpoint trusts the certificate of a private
+// endpoint named by AWS_CA_BUNDLE, as the AWS CLI and the SDKs do ("Using a
+// custom CA bundle", AWS SDKs and Tools Reference Guide, settings
+// ca_bundle / AWS_CA_BUNDLE), and refuses the endpoint without it.
+func TestScanCABundle(t *testing.T) {
+	w := &simulate.World{Accounts: []*simulate.Account{{
+		ID:             "111122223333",
+		RootAccessKeys: []simulate.AccessKey{{ID: "AKIAROOTEXAMPLE00001", Secret: "root-secret"}},
+		Buckets:        []*simulate.Bucket{{Name: "reports"}},
+	}}}
+	srv := simulate.NewTestTLSServer(t, w)
+	dir := rootEnv(t)
+	// The system's roots are those of an empty file: only the bundle can
+	// make the simulator's self-signed certificate trusted.
+	empty := filepath.Join(dir, "empty.pem")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SSL_CERT_FILE", empty)
+	t.Setenv("SSL_CERT_DIR", dir)
+	code, out, errs := scan(t, "--endpoint", srv.URL, "--account", "111122223333", "--format", "json", "--only", "S3.1")
+	if code == 0 || !strings.Contains(errs, "certificate") {
+		t.Fatalf("without a CA bundle: exit %d, stderr %q, want a certificate error\n%s", code, errs, out)
+	}
+	bundle := filepath.Join(dir, "ca.pem")
+	cert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.TLS.Certificates[0].Certificate[0]})
+	if err := os.WriteFile(bundle, cert, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CA_BUNDLE", bundle)
+	code, out, errs = scan(t, "--endpoint", srv.URL, "--account", "111122223333", "--format", "json", "--only", "S3.1,read-error")
+	if code != 0 {
+		t.Fatalf("with AWS_CA_BUNDLE: exit %d, stderr %q\n%s", code, errs, out)
+	}
+	var r struct{ Buckets int }
+	if err := json.Unmarshal([]byte(out), &r); err != nil || r.Buckets != 1 {
+		t.Errorf("with AWS_CA_BUNDLE: %v, %d buckets read, want 1\n%s", err, r.Buckets, out)
 	}
 }
 
