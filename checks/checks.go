@@ -71,9 +71,10 @@
 // s3:DataAccessPointAccount is not public), ACLs by their grants to
 // AllUsers and AuthenticatedUsers, and each after the Block Public Access
 // settings in force, the bucket's and the account's combined setting by
-// setting (package [github.com/s3vet/s3vet/policy/access]). For the same
-// reason S3.8 passes a bucket without settings of its own when the
-// account's settings cover it. An access point's policy is judged as S3
+// setting (package [github.com/s3vet/s3vet/policy/access]). S3.8 is the
+// exception, as in Security Hub: it judges the bucket's own settings
+// (AWS Config's s3-bucket-level-public-access-prohibited), and when the
+// account's settings cover the bucket its evidence says so. An access point's policy is judged as S3
 // judges access point policies (never public for network origin VPC; a
 // set of access points in s3:DataAccessPointArn is public), after the
 // RestrictPublicBuckets of the access point, its bucket and the bucket

@@ -43,8 +43,10 @@ var fixtures = []struct {
 	{check: "S3.2", file: "public-account-bpa.json", account: "pass", doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"},
 	{check: "S3.3", file: "public-account-bpa.json", account: "pass", doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"},
 	{check: "S3.8", file: "S3.8.json", params: checks.Params{PublicBuckets: []string{"pass-excluded"}}, doc: shControls + "#s3-8"},
-	{check: "S3.8", file: "public-account-bpa.json", account: "pass", doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"},
-	{check: "S3.8", file: "S3.8-account.json", account: "pass", doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"},
+	// S3.8 is AWS Config's s3-bucket-level-public-access-prohibited: the
+	// bucket's own settings, whatever the account's cover.
+	{check: "S3.8", file: "S3.8-account.json", account: "pass", doc: "https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-level-public-access-prohibited.html"},
+	{check: "S3.8", file: "S3.8-covered.json", account: "pass", doc: "https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-level-public-access-prohibited.html"},
 	{check: "external-access", file: "external-access.json", params: checks.Params{TrustedAccounts: []string{"555555555555"}, OrgID: "o-abc123"}, doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-findings.html"},
 	{check: "acl-grants", file: "acl-grants.json", doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html"},
 	{check: "S3.12", file: "S3.12.json", doc: shControls + "#s3-12"},
@@ -281,7 +283,6 @@ func TestKnownFalsePositives(t *testing.T) {
 		{"S3.3.json", "pass-orgid-put", "S3.3", `"*" fixed by aws:PrincipalOrgID is not public write`},
 		{"public-account-bpa.json", "pass-covered-by-account", "S3.2", "the account's Block Public Access covers a bucket without its own"},
 		{"public-account-bpa.json", "pass-covered-by-account", "S3.3", "the account's Block Public Access covers a bucket without its own"},
-		{"public-account-bpa.json", "pass-covered-by-account", "S3.8", "the account's Block Public Access covers a bucket without its own"},
 		{"S3.5.json", "pass-among-others", "S3.5", "the Deny of HTTP is found among other statements"},
 		{"S3.5.json", "pass-json-false", "S3.5", "aws:SecureTransport false as a JSON boolean"},
 		{"S3.5.json", "pass-aws-star", "S3.5", `Principal {"AWS": "*"} is everyone`},

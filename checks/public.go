@@ -96,14 +96,24 @@ func bucketBPA(t *Target) []Issue {
 	if slices.Contains(t.Params.PublicBuckets, t.Bucket.Name) || t.Unread("GetPublicAccessBlock") {
 		return nil
 	}
-	// S3 applies the most restrictive combination of the bucket's and the
-	// account's settings: the account's covers a bucket without its own.
-	eff := t.State.Effective()
-	if eff.BlockPublicAcls && eff.IgnorePublicAcls && eff.BlockPublicPolicy && eff.RestrictPublicBuckets {
+	// Security Hub's S3.8 is AWS Config's s3-bucket-level-public-access-
+	// prohibited, which judges the bucket's own settings: "NON_COMPLIANT
+	// if ... bucket level settings are public". The account's settings
+	// may cover the bucket today (S3 applies the most restrictive
+	// combination of the two), which the evidence says, but they are not
+	// the bucket's: turned off, they leave it open.
+	own := t.State.BucketPublicAccessBlock
+	if own != nil && own.BlockPublicAcls && own.IgnorePublicAcls && own.BlockPublicPolicy && own.RestrictPublicBuckets {
 		return nil
 	}
-	return []Issue{{Evidence: "bucket Block Public Access: " + bpaSettingsOrNone(t.State.BucketPublicAccessBlock) +
-		"; account: " + bpaSettingsOrNone(t.State.AccountPublicAccessBlock) + "; in force: " + bpaSettings(&eff)}}
+	eff := t.State.Effective()
+	evidence := "bucket Block Public Access: " + bpaSettingsOrNone(own) +
+		"; account: " + bpaSettingsOrNone(t.State.AccountPublicAccessBlock) + "; in force: " + bpaSettings(&eff)
+	if eff.BlockPublicAcls && eff.IgnorePublicAcls && eff.BlockPublicPolicy && eff.RestrictPublicBuckets {
+		evidence += "; the account's settings cover the bucket today, but the bucket's own do not, " +
+			"so turning the account's off would leave it open"
+	}
+	return []Issue{{Evidence: evidence}}
 }
 
 // bpaSettingsOrNone is bpaSettings, or "none" for no configuration.
