@@ -1,0 +1,656 @@
+package simulate
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/s3vet/s3vet/policy"
+	"github.com/s3vet/s3vet/policy/catalog"
+	"github.com/s3vet/s3vet/policy/s3op"
+)
+
+// A Level groups S3 actions by what they let a principal do, after the
+// access levels of the Service Authorization Reference (List, Read, Write,
+// Permissions management, Tagging), as IAM Access Analyzer and the IAM
+// console group them, with Write split three ways: deleting data, writing
+// objects, and changing a bucket's configuration.
+type Level string
+
+// The levels, in the order WhoCan sorts them.
+const (
+	// LevelRead is the List and Read actions: s3:GetObject, s3:ListBucket,
+	// s3:GetBucketPolicy, ...
+	LevelRead Level = "read"
+	// LevelWrite is the Write and Tagging actions on objects:
+	// s3:PutObject, s3:RestoreObject, s3:PutObjectTagging, ...
+	LevelWrite Level = "write"
+	// LevelDelete is s3:DeleteObject, s3:DeleteObjectVersion and
+	// s3:DeleteBucket: the actions that remove data.
+	LevelDelete Level = "delete"
+	// LevelPermissions is the Permissions management actions: a bucket
+	// policy, ACLs, Block Public Access, Object Ownership.
+	LevelPermissions Level = "permissions"
+	// LevelConfiguration is the other Write and Tagging actions on a
+	// bucket: lifecycle, versioning, encryption, replication, logging,
+	// tags, ...
+	LevelConfiguration Level = "configuration"
+)
+
+var levelOrder = map[Level]int{LevelRead: 0, LevelWrite: 1, LevelDelete: 2, LevelPermissions: 3, LevelConfiguration: 4}
+
+// The kinds of principal an [Access] names.
+const (
+	KindUser      = "user"      // an IAM user of the world
+	KindRole      = "role"      // an IAM role of the world, for every session of it
+	KindRoot      = "root"      // the root user of an account of the world
+	KindAccount   = "account"   // any principal of an account outside the world that its own policies allow
+	KindPrincipal = "principal" // a principal of an account outside the world, named by a policy
+	KindAnyone    = "anyone"    // any principal of any account outside the world
+	KindAnonymous = "anonymous" // an unsigned request
+)
+
+// An Access is one principal's permission to do one S3 action on a bucket
+// or on objects of it.
+type Access struct {
+	// Principal is the ARN of the user, role or account root (a role
+	// stands for its sessions), "anonymous", or "*" for any principal
+	// of an account outside the world.
+	Principal string `json:"principal"`
+	Kind      string `json:"kind"`
+	Action    string `json:"action"`
+	Level     Level  `json:"level"`
+	// Resource is the bucket's ARN, or the objects' as a pattern:
+	// arn:aws:s3:::BUCKET/* for every key but those in Except, or a
+	// narrower pattern that the world's policies name, such as
+	// arn:aws:s3:::BUCKET/reports/*, or the ARN of one object.
+	Resource string   `json:"resource"`
+	Except   []string `json:"except,omitempty"` // key patterns of Resource it does not reach
+	// Via are the statements that allow it, as the policy engine
+	// describes them, the deciding one first: "statement 0 (Sid "Read")
+	// of identity-based policy ...", and for a request across accounts
+	// the other side's after a semicolon. For objects, those of the
+	// first key class allowed.
+	Via string `json:"via"`
+}
+
+// String is the access in one line: LEVEL ACTION RESOURCE PRINCIPAL, and
+// the keys excepted. It leaves out Via, so that a golden file of these
+// lines changes with the access, not with the statement that grants it.
+func (a Access) String() string {
+	s := string(a.Level) + " " + a.Action + " " + a.Resource + " " + a.Principal
+	if len(a.Except) > 0 {
+		s += " except " + strings.Join(a.Except, ",")
+	}
+	return s
+}
+
+// A WhoCanQuery says what to ask [Simulator.WhoCan].
+type WhoCanQuery struct {
+	// Bucket is the bucket asked about.
+	Bucket string
+	// Key is the object asked about. Empty asks about every key: object
+	// actions are decided for each key pattern the world's policies name
+	// for the bucket, for every object of the bucket with an ACL, tags
+	// or an owner of its own, and for a key that no policy names.
+	Key string
+	// Actions are the S3 actions asked about, or patterns of them such
+	// as "s3:Delete*"; every S3 action on buckets and objects when empty.
+	Actions []string
+	// VPCEndpoint decides requests as coming through this VPC endpoint
+	// of the world; empty for requests from the internet.
+	VPCEndpoint string
+	// SourceIP is the address requests come from; 203.0.113.10 (an
+	// address of the internet that stands for none of the caller's) when
+	// empty.
+	SourceIP string
+	// Context adds condition keys to every request, such as
+	// {"aws:MultiFactorAuthPresent": {"true"}}.
+	Context map[string][]string
+}
+
+// whoAction is an S3 action WhoCan asks about.
+type whoAction struct {
+	name   string // s3:GetObject
+	level  Level
+	object bool // on objects, not the bucket
+}
+
+// s3Actions are the S3 actions on buckets and objects, from the catalog.
+var s3Actions = sync.OnceValue(func() []whoAction {
+	var out []whoAction
+	for _, a := range catalog.Actions("s3") {
+		var bucket, object bool
+		for _, r := range a.Resources {
+			bucket = bucket || r.Type == "bucket"
+			object = object || r.Type == "object"
+		}
+		if !bucket && !object {
+			continue
+		}
+		out = append(out, whoAction{name: a.String(), level: levelOf(a, object), object: object})
+	}
+	return out
+})
+
+func levelOf(a catalog.Action, object bool) Level {
+	switch {
+	case a.Access == catalog.List || a.Access == catalog.Read:
+		return LevelRead
+	case a.Access == catalog.PermissionsManagement:
+		return LevelPermissions
+	case a.Name == "DeleteObject" || a.Name == "DeleteObjectVersion" || a.Name == "DeleteBucket":
+		return LevelDelete
+	case object:
+		return LevelWrite
+	}
+	return LevelConfiguration
+}
+
+// whoPrincipal is a principal WhoCan decides for.
+type whoPrincipal struct {
+	arn, kind string // as reported
+	c         *caller
+	// policies are the identity policies whose Allow statements may
+	// reach the bucket; all is set when the principal needs none (a root
+	// of the bucket's account, an outside principal).
+	all bool
+}
+
+// errWhoCan is wrapped by WhoCan's errors.
+var errWhoCan = errors.New("simulate: who-can")
+
+// WhoCan answers who may do each S3 action on q.Bucket (and its objects),
+// as the simulator would decide each request: every user and role of the
+// world, every account root, each principal of an account outside the
+// world that a resource-based policy of the bucket names (as "any
+// principal of that account", whose own policies are taken to allow it),
+// "*" for any principal of any outside account, and anonymous. The
+// requests are the plainest the action allows: over HTTPS, signed with
+// SigV4 in the Authorization header, at the simulator's clock, from
+// q.SourceIP, with no MFA and no optional header; q.Context adds keys.
+// A statement whose conditions such a request does not meet neither
+// allows nor denies.
+//
+// The answer lists only what is allowed, sorted by level, action,
+// resource and principal. It is exact for the requests described, as
+// Authorize is; a principal can be skipped without deciding only when no
+// Allow statement of its policies or of the bucket's side may reach the
+// bucket.
+func (s *Simulator) WhoCan(q WhoCanQuery) ([]Access, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.m.whoCan(q, s.now())
+}
+
+func (m *model) whoCan(q WhoCanQuery, now time.Time) ([]Access, error) {
+	b := m.buckets[q.Bucket]
+	if b == nil {
+		return nil, fmt.Errorf("%w: bucket %q: %w", errWhoCan, q.Bucket, ErrNoSuchBucket)
+	}
+	actions, err := selectActions(q.Actions)
+	if err != nil {
+		return nil, err
+	}
+	var rt route
+	conn := s3op.Conn{SourceIP: cmp.Or(q.SourceIP, "203.0.113.10"), TLSVersion: "1.3", Time: now,
+		AuthType: "REST-HEADER", SignatureVersion: "AWS4-HMAC-SHA256"}
+	if q.VPCEndpoint != "" {
+		em := m.endpoints[q.VPCEndpoint]
+		if em == nil {
+			return nil, fmt.Errorf("%w: %w: %s", errWhoCan, errNoSuchEndpoint, q.VPCEndpoint)
+		}
+		rt.vpce = em
+		conn.VPCEndpoint = &s3op.VPCEndpoint{ID: em.id, VPC: em.vpc, Account: em.account}
+	}
+	needs, err := s3op.Needs(&s3op.Request{Operation: "HeadBucket", Bucket: b.name, Conn: conn})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errWhoCan, err)
+	}
+	base := needs[0].Context
+	for k, v := range q.Context {
+		base[k] = v
+	}
+	keys := m.keyClasses(b, q.Key)
+	principals := m.whoPrincipals(b)
+
+	var (
+		mu   sync.Mutex
+		out  []Access
+		errs []error
+		wg   sync.WaitGroup
+	)
+	work := make(chan *whoPrincipal)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var local []Access
+			for p := range work {
+				got, err := m.principalAccess(p, b, actions, keys, base, rt)
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+					continue
+				}
+				local = append(local, got...)
+			}
+			mu.Lock()
+			out = append(out, local...)
+			mu.Unlock()
+		})
+	}
+	for _, p := range principals {
+		work <- p
+	}
+	close(work)
+	wg.Wait()
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%w: %w", errWhoCan, errors.Join(errs...))
+	}
+	sortAccess(out)
+	return out, nil
+}
+
+// sortAccess sorts by level, action, resource and principal.
+func sortAccess(as []Access) {
+	slices.SortFunc(as, func(a, b Access) int {
+		return cmp.Or(cmp.Compare(levelOrder[a.Level], levelOrder[b.Level]), strings.Compare(a.Action, b.Action),
+			strings.Compare(a.Resource, b.Resource), strings.Compare(a.Principal, b.Principal),
+			slices.Compare(a.Except, b.Except))
+	})
+}
+
+// selectActions returns the S3 actions that patterns name, all if none.
+func selectActions(patterns []string) ([]whoAction, error) {
+	all := s3Actions()
+	if len(patterns) == 0 {
+		return all, nil
+	}
+	var out []whoAction
+	for _, p := range patterns {
+		n := 0
+		for _, a := range all {
+			if catalog.Match(p, a.name) {
+				n++
+				if !slices.ContainsFunc(out, func(o whoAction) bool { return o.name == a.name }) {
+					out = append(out, a)
+				}
+			}
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("%w: action %q names no S3 action on buckets or objects", errWhoCan, p)
+		}
+	}
+	return out, nil
+}
+
+// A keyClass is a set of keys that the world's policies treat alike, and
+// the key that stands for it.
+type keyClass struct {
+	pattern string // the key pattern, as a policy names it ("reports/*"), or the key itself
+	key     string // a key of the class
+	obj     *objectVersion
+	other   bool // the keys no policy names
+}
+
+// otherKey stands for the keys that no policy names.
+const otherKey = "s3vet-who-can/any other key"
+
+// keyClasses returns the keys to decide object actions on: the one asked
+// about, or one for each key pattern the world's policies name for the
+// bucket, each object with state of its own, and one for the other keys.
+func (m *model) keyClasses(b *bucketModel, key string) []keyClass {
+	if key != "" {
+		return []keyClass{{pattern: key, key: key, obj: m.currentObject(b, key)}}
+	}
+	seen := map[string]bool{}
+	var out []keyClass
+	add := func(p *policy.Policy) {
+		if p == nil {
+			return
+		}
+		for i := range p.Statements {
+			for _, r := range p.Statements[i].Resource {
+				pat, ok := keyPattern(r, b.name)
+				if !ok || seen[pat] || pat == "*" || strings.Contains(pat, "${") {
+					continue
+				}
+				seen[pat] = true
+				k := strings.NewReplacer("*", "", "?", "x").Replace(pat)
+				out = append(out, keyClass{pattern: pat, key: k, obj: m.currentObject(b, k)})
+			}
+		}
+	}
+	m.eachPolicy(b, add)
+	for k, vs := range b.objects {
+		if len(vs) == 0 || vs[0].deleteMarker || seen[k] {
+			continue
+		}
+		v := vs[0]
+		if v.owner != b.owner || len(v.tags) > 0 || len(v.acl) > 1 {
+			seen[k] = true
+			out = append(out, keyClass{pattern: k, key: k, obj: v})
+		}
+	}
+	slices.SortFunc(out, func(a, b keyClass) int { return strings.Compare(a.pattern, b.pattern) })
+	return append(out, keyClass{pattern: "*", key: otherKey, other: true})
+}
+
+// currentObject returns the current version of key, nil if there is none.
+func (m *model) currentObject(b *bucketModel, key string) *objectVersion {
+	if v := b.version(key, ""); v != nil && !v.deleteMarker {
+		return v
+	}
+	return nil
+}
+
+// eachPolicy calls f with every policy of the world that may name the
+// bucket's objects.
+func (m *model) eachPolicy(b *bucketModel, f func(*policy.Policy)) {
+	f(b.policy)
+	for _, id := range m.users {
+		for _, p := range id.policies {
+			f(p)
+		}
+		f(id.boundary)
+	}
+	for _, r := range m.roles {
+		for _, p := range r.policies {
+			f(p)
+		}
+		f(r.boundary)
+	}
+	for _, level := range m.scps {
+		for _, p := range level {
+			f(p)
+		}
+	}
+	for _, level := range m.rcps {
+		for _, p := range level {
+			f(p)
+		}
+	}
+	for _, e := range m.endpoints {
+		f(e.policy)
+	}
+}
+
+// keyPattern returns the key part of an S3 object ARN pattern r whose
+// bucket part may be bucket, and whether it has one.
+func keyPattern(r, bucket string) (string, bool) {
+	rest, ok := strings.CutPrefix(r, "arn:aws:s3:::")
+	if !ok {
+		return "", false
+	}
+	bp, kp, ok := strings.Cut(rest, "/")
+	if !ok || !globMatch(bp, bucket) {
+		return "", false
+	}
+	return kp, true
+}
+
+// globMatch matches s against a pattern of * and ?, case-sensitively.
+func globMatch(p, s string) bool {
+	px, sx, nextP, nextS := 0, 0, -1, 0
+	for px < len(p) || sx < len(s) {
+		if px < len(p) {
+			switch c := p[px]; c {
+			case '*':
+				nextP, nextS = px, sx+1
+				px++
+				continue
+			case '?':
+				if sx < len(s) {
+					px++
+					sx++
+					continue
+				}
+			default:
+				if sx < len(s) && s[sx] == c {
+					px++
+					sx++
+					continue
+				}
+			}
+		}
+		if nextP >= 0 && nextS <= len(s) {
+			px, sx = nextP, nextS
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// whoPrincipals returns the principals to decide for.
+func (m *model) whoPrincipals(b *bucketModel) []*whoPrincipal {
+	var out []*whoPrincipal
+	for _, a := range slices.Sorted(maps.Keys(m.accounts)) {
+		p, _ := policy.ParsePrincipal(m.accounts[a].root.arn)
+		out = append(out, &whoPrincipal{arn: m.accounts[a].root.arn, kind: KindRoot, c: &caller{principal: p}})
+	}
+	for _, arn := range slices.Sorted(maps.Keys(m.users)) {
+		id := m.users[arn]
+		out = append(out, &whoPrincipal{arn: arn, kind: KindUser,
+			c: &caller{principal: id.principal, policies: id.policies, boundary: id.boundary, tags: id.tags}})
+	}
+	for _, k := range slices.Sorted(maps.Keys(m.roles)) {
+		r := m.roles[k]
+		p, err := policy.ParsePrincipal("arn:aws:sts::" + r.account + ":assumed-role/" + r.name + "/who-can")
+		if err != nil {
+			continue
+		}
+		out = append(out, &whoPrincipal{arn: r.arn, kind: KindRole,
+			c: &caller{principal: p, policies: r.policies, boundary: r.boundary, tags: r.tags}})
+	}
+	anon, _ := policy.ParsePrincipal("anonymous")
+	out = append(out, &whoPrincipal{arn: "anonymous", kind: KindAnonymous, c: &caller{principal: anon}})
+	// Outside the world: the accounts and principals that the bucket's
+	// resource-based policies name, and anyone's account for "*".
+	outside := map[string]bool{}
+	anyone := false
+	named := func(p *policy.Policy) {
+		if p == nil {
+			return
+		}
+		for i := range p.Statements {
+			st := &p.Statements[i]
+			if st.Effect != policy.Allow || st.Principal == nil {
+				continue
+			}
+			if st.Principal.Any || st.Principal.Not {
+				anyone = true
+			}
+			for _, a := range st.Principal.AWS {
+				if a == "*" {
+					anyone = true
+					continue
+				}
+				acct := a
+				if strings.HasPrefix(a, "arn:") {
+					if parts := strings.SplitN(a, ":", 6); len(parts) == 6 {
+						acct = parts[4]
+					}
+				}
+				if m.accounts[acct] == nil && policy.IsAccountID(acct) {
+					outside[a] = true
+				}
+			}
+		}
+	}
+	named(b.policy)
+	for _, ap := range m.accessPoints {
+		if ap.bucket == b.name {
+			named(ap.policy)
+		}
+	}
+	for _, a := range slices.Sorted(maps.Keys(outside)) {
+		arn, kind := a, KindPrincipal
+		if policy.IsAccountID(a) || strings.HasSuffix(a, ":root") {
+			arn, kind = "arn:aws:iam::"+strings.TrimSuffix(strings.TrimPrefix(a, "arn:aws:iam::"), ":root")+":root", KindAccount
+		}
+		if p := m.outsidePrincipal(arn); p != nil {
+			p.arn, p.kind = arn, kind
+			out = append(out, p)
+		}
+	}
+	if anyone {
+		if acct := m.unusedAccount(); acct != "" {
+			if p := m.outsidePrincipal("arn:aws:sts::" + acct + ":assumed-role/any/who-can"); p != nil {
+				p.arn, p.kind = "*", KindAnyone
+				out = append(out, p)
+			}
+		}
+	}
+	return dedupePrincipals(out)
+}
+
+// allowAll is the identity policy taken for a principal outside the world,
+// whose own policies are not known: its account allows it everything.
+var allowAll = policy.MustParse("the principal's own account allows it (outside the world)", policy.IdentityBased,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+
+// outsidePrincipal is a caller outside the world as arn names it: a root
+// stands for any principal of its account, and is decided as a role
+// session with its account's allowance; a role for its sessions.
+func (m *model) outsidePrincipal(arn string) *whoPrincipal {
+	p, err := policy.ParsePrincipal(arn)
+	if err != nil {
+		return nil
+	}
+	switch p.Kind {
+	case policy.Root:
+		if p, err = policy.ParsePrincipal("arn:aws:sts::" + p.Account + ":assumed-role/any/who-can"); err != nil {
+			return nil
+		}
+	case policy.User, policy.AssumedRole:
+	default:
+		return nil
+	}
+	if strings.HasPrefix(arn, "arn:aws:iam::") && strings.Contains(arn, ":role/") {
+		name := arn[strings.LastIndexByte(arn, '/')+1:]
+		if p, err = policy.ParsePrincipal("arn:aws:sts::" + p.Account + ":assumed-role/" + name + "/who-can"); err != nil {
+			return nil
+		}
+	}
+	return &whoPrincipal{c: &caller{principal: p, policies: []*policy.Policy{allowAll}}, all: true}
+}
+
+// unusedAccount returns an account ID that no account of the world has,
+// for "any outside account".
+func (m *model) unusedAccount() string {
+	for _, id := range []string{"999999999999", "999999999998", "999999999997"} {
+		if m.accounts[id] == nil && !m.org[id] {
+			return id
+		}
+	}
+	return ""
+}
+
+func dedupePrincipals(ps []*whoPrincipal) []*whoPrincipal {
+	seen := map[string]bool{}
+	out := ps[:0]
+	for _, p := range ps {
+		if !seen[p.arn] {
+			seen[p.arn] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// principalAccess decides every action for one principal.
+func (m *model) principalAccess(p *whoPrincipal, b *bucketModel, actions []whoAction, keys []keyClass, base map[string][]string, rt route) ([]Access, error) {
+	bucketARN := "arn:aws:s3:::" + b.name
+	var out []Access
+	for _, a := range actions {
+		need := s3op.Need{Action: a.name, Context: base}
+		if !a.object {
+			need.Resource = bucketARN
+			d, err := m.decide(p.c, need, b, nil, writes{}, rt)
+			if err != nil {
+				return nil, err
+			}
+			if d.Allowed {
+				out = append(out, Access{Principal: p.arn, Kind: p.kind, Action: a.name, Level: a.level, Resource: bucketARN, Via: via(d, a.name)})
+			}
+			continue
+		}
+		allowed := make([]bool, len(keys))
+		vias := make([]string, len(keys))
+		for i, k := range keys {
+			need.Resource = bucketARN + "/" + k.key
+			d, err := m.decide(p.c, need, b, k.obj, writes{}, rt)
+			if err != nil {
+				return nil, err
+			}
+			allowed[i], vias[i] = d.Allowed, via(d, a.name)
+		}
+		out = append(out, objectAccess(p, a, bucketARN, keys, allowed, vias)...)
+	}
+	return out, nil
+}
+
+// objectAccess turns the decisions on each key class into accesses: one on
+// every key, less the classes denied, when the other keys are allowed;
+// else one for each class allowed, less the classes inside it denied.
+func objectAccess(p *whoPrincipal, a whoAction, bucketARN string, keys []keyClass, allowed []bool, vias []string) []Access {
+	denied := func(within string) []string {
+		var ex []string
+		for i, k := range keys {
+			if !allowed[i] && !k.other && (within == "*" || globMatch(within, k.key)) {
+				ex = append(ex, k.pattern)
+			}
+		}
+		return ex
+	}
+	last := len(keys) - 1
+	if keys[last].other || len(keys) == 1 {
+		if allowed[last] {
+			res := bucketARN + "/" + keys[last].pattern
+			ex := denied(keys[last].pattern)
+			if len(keys) == 1 {
+				ex = nil
+			}
+			return []Access{{Principal: p.arn, Kind: p.kind, Action: a.name, Level: a.level, Resource: res, Except: ex, Via: vias[last]}}
+		}
+	}
+	var out []Access
+	for i, k := range keys {
+		if !allowed[i] || k.other {
+			continue
+		}
+		var ex []string
+		for _, e := range denied(k.pattern) {
+			if e != k.pattern {
+				ex = append(ex, e)
+			}
+		}
+		out = append(out, Access{Principal: p.arn, Kind: p.kind, Action: a.name, Level: a.level, Resource: bucketARN + "/" + k.pattern, Except: ex, Via: vias[i]})
+	}
+	return out
+}
+
+// via describes what allowed d: every Allow statement that applied, the
+// deciding one first (for a request across accounts, both sides').
+func via(d Decision, action string) string {
+	if !d.Allowed {
+		return ""
+	}
+	out := strings.TrimPrefix(d.Decision.Reason(action), "allowed by ")
+	for _, m := range d.Decision.Matches {
+		if m.Effect != policy.Allow || m.Policy == d.Decision.Policy && m.Statement == d.Decision.Statement {
+			continue
+		}
+		if s := strings.TrimPrefix(m.String(), "Allow by "); !strings.Contains(out, s) {
+			out += "; " + s
+		}
+	}
+	return out
+}
