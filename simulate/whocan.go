@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/s3vet/s3vet/policy"
+	"github.com/s3vet/s3vet/policy/access"
 	"github.com/s3vet/s3vet/policy/catalog"
 	"github.com/s3vet/s3vet/policy/s3op"
 )
@@ -219,6 +221,19 @@ func (m *model) whoCan(q WhoCanQuery, now time.Time) ([]Access, error) {
 	}
 	keys := m.keyClasses(b, q.Key)
 	principals := m.whoPrincipals(b)
+	reach := m.resourceReach(b)
+	if q.VPCEndpoint != "" || len(q.Context) > 0 {
+		// The caller's keys could meet any condition: decide for all.
+		reach.anyone = true
+	}
+	touch := map[*policy.Policy]bool{}
+	candidates := principals[:0]
+	for _, p := range principals {
+		if m.mayReach(p, b, reach, touch) {
+			candidates = append(candidates, p)
+		}
+	}
+	principals = candidates
 
 	var (
 		mu   sync.Mutex
@@ -426,6 +441,186 @@ func globMatch(p, s string) bool {
 		return false
 	}
 	return true
+}
+
+// reach is who the resource side of a bucket may grant: the Allow
+// statements of its policy, its access points' policies and its ACLs.
+type reach struct {
+	anyone   bool            // a statement or grant names "*", or uses NotPrincipal
+	accounts map[string]bool // the accounts of the principals named
+}
+
+// resourceReach returns who the bucket's resource side may grant.
+func (m *model) resourceReach(b *bucketModel) reach {
+	r := reach{accounts: map[string]bool{}}
+	named := func(p *policy.Policy) {
+		if p == nil {
+			return
+		}
+		for i := range p.Statements {
+			st := &p.Statements[i]
+			if st.Effect != policy.Allow || st.Principal == nil {
+				continue
+			}
+			ps := st.Principal
+			if ps.Any || ps.Not || len(ps.Federated) > 0 {
+				r.anyone = true
+			}
+			for _, a := range ps.AWS {
+				if a == "*" {
+					r.anyone = true
+				} else if strings.HasPrefix(a, "arn:") {
+					if parts := strings.SplitN(a, ":", 6); len(parts) == 6 {
+						r.accounts[parts[4]] = true
+					}
+				} else {
+					r.accounts[a] = true
+				}
+			}
+			for _, c := range ps.CanonicalUser {
+				if a, ok := m.canonical[c]; ok {
+					r.accounts[a] = true
+				} else {
+					r.anyone = true
+				}
+			}
+		}
+	}
+	named(b.policy)
+	for _, ap := range m.accessPoints {
+		if ap.bucket == b.name {
+			named(ap.policy)
+		}
+	}
+	acls := [][]access.Grant{b.acl}
+	for _, vs := range b.objects {
+		if len(vs) > 0 && len(vs[0].acl) > 0 {
+			acls = append(acls, vs[0].acl)
+		}
+	}
+	for _, acl := range acls {
+		if p, err := access.ACLPolicy(b.name, acl, false, b.owner); err == nil {
+			named(p)
+		} else {
+			r.anyone = true // undecided: decide for all
+		}
+	}
+	return r
+}
+
+// mayReach reports whether p may be allowed anything on b: whether it is
+// the bucket owner's root, is outside the world, is named by the
+// bucket's resource side, or (in the bucket's account) has an identity
+// policy with an Allow statement whose resources may be the bucket or
+// its objects. touch caches the last answer for each policy.
+func (m *model) mayReach(p *whoPrincipal, b *bucketModel, r reach, touch map[*policy.Policy]bool) bool {
+	acct := p.c.principal.Account
+	switch {
+	case p.all || r.anyone || r.accounts[acct]:
+		return true
+	case p.kind == KindRoot:
+		return acct == b.owner
+	case acct != b.owner:
+		// Across accounts the bucket's side must grant too, and it names
+		// no one of this account.
+		return false
+	}
+	for _, pol := range p.c.policies {
+		t, ok := touch[pol]
+		if !ok {
+			t = policyTouches(pol, b.name)
+			touch[pol] = t
+		}
+		if t {
+			return true
+		}
+	}
+	return false
+}
+
+// policyTouches reports whether an Allow statement of p may apply to the
+// bucket or an object of it: its Resource may match the bucket's ARN or
+// begin the ARN of an object of it, or it has NotResource. A policy
+// variable may stand for anything.
+func policyTouches(p *policy.Policy, bucket string) bool {
+	arn := "arn:aws:s3:::" + bucket
+	for i := range p.Statements {
+		st := &p.Statements[i]
+		if st.Effect != policy.Allow || !mayBeS3(st) {
+			continue
+		}
+		if st.NotResource {
+			return true
+		}
+		for _, r := range st.Resource {
+			if strings.Contains(r, "${") {
+				r = variables.ReplaceAllString(r, "*")
+			}
+			if globMatch(r, arn) || globMayPrefix(r, arn+"/") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mayBeS3 reports whether the statement's actions may include an S3 one.
+func mayBeS3(st *policy.Statement) bool {
+	if st.NotAction {
+		return true
+	}
+	for _, a := range st.Action {
+		if globMayPrefix(strings.ToLower(a), "s3:") {
+			return true
+		}
+	}
+	return false
+}
+
+// variables matches a policy variable.
+var variables = regexp.MustCompile(`\$\{[^}]*\}`)
+
+// globMayPrefix reports whether pattern p (of * and ?) matches some string
+// that begins with prefix.
+func globMayPrefix(p, prefix string) bool {
+	// The states are the positions in p that the prefix read so far may
+	// have led to.
+	states := []int{0}
+	closure := func(ss []int) []int {
+		var out []int
+		for _, s := range ss {
+			for ; ; s++ {
+				if !slices.Contains(out, s) {
+					out = append(out, s)
+				}
+				if s >= len(p) || p[s] != '*' {
+					break
+				}
+			}
+		}
+		return out
+	}
+	states = closure(states)
+	for i := 0; i < len(prefix) && len(states) > 0; i++ {
+		var next []int
+		for _, s := range states {
+			if s >= len(p) {
+				continue
+			}
+			switch p[s] {
+			case '*':
+				next = append(next, s)
+			case '?':
+				next = append(next, s+1)
+			default:
+				if p[s] == prefix[i] {
+					next = append(next, s+1)
+				}
+			}
+		}
+		states = closure(next)
+	}
+	return len(states) > 0
 }
 
 // whoPrincipals returns the principals to decide for.
@@ -644,6 +839,11 @@ func via(d Decision, action string) string {
 		return ""
 	}
 	out := strings.TrimPrefix(d.Decision.Reason(action), "allowed by ")
+	if out == "allowed" {
+		// No statement: the root user of the account, which no policy
+		// of its own account limits.
+		out = "the root user's own permissions in its account"
+	}
 	for _, m := range d.Decision.Matches {
 		if m.Effect != policy.Allow || m.Policy == d.Decision.Policy && m.Statement == d.Decision.Statement {
 			continue
@@ -653,4 +853,30 @@ func via(d Decision, action string) string {
 		}
 	}
 	return out
+}
+
+// DiffAccess returns the accesses of after that before lacks (gained) and
+// those of before that after lacks (lost), compared by their String: the
+// principal, action, resource and keys excepted, not the statement that
+// grants them.
+func DiffAccess(before, after []Access) (gained, lost []Access) {
+	in := func(as []Access) map[string]bool {
+		m := make(map[string]bool, len(as))
+		for _, a := range as {
+			m[a.String()] = true
+		}
+		return m
+	}
+	had, has := in(before), in(after)
+	for _, a := range after {
+		if !had[a.String()] {
+			gained = append(gained, a)
+		}
+	}
+	for _, a := range before {
+		if !has[a.String()] {
+			lost = append(lost, a)
+		}
+	}
+	return gained, lost
 }

@@ -7,6 +7,8 @@
 //	s3vet public -f FILE   say whether a bucket policy is public, and why
 //	s3vet lint -f FILE     validate a policy as IAM Access Analyzer does
 //	s3vet scan             check the posture of an account's S3 buckets
+//	s3vet who-can          who may do what on a bucket of a world, and why
+//	s3vet access-diff      the accesses gained and lost between two worlds
 //	s3vet serve            run the S3 simulator on a world file
 //	s3vet demo             show what s3vet does, on a simulated S3, in seconds
 //	s3vet version          print s3vet's version (also s3vet --version)
@@ -22,7 +24,8 @@
 //	0  done, and nothing found
 //	1  a finding or a mismatch: a decision that differs from the scenario's
 //	   expect (eval), a policy that is public (public), an ERROR finding
-//	   (lint), a finding at least as severe as --fail-on (scan)
+//	   (lint), a finding at least as severe as --fail-on (scan), an access
+//	   gained with --fail-on-new (access-diff)
 //	2  a usage error (a flag the command does not have, a missing or extra
 //	   argument), an input error (a file that cannot be read or is
 //	   malformed, a world that does not load), or any other error that
@@ -57,6 +60,8 @@ commands:
   public -f FILE   say whether a bucket policy is public, and why (--json for JSON)
   lint -f FILE     validate a policy as IAM Access Analyzer does (--json for JSON)
   scan             check the posture of an account's S3 buckets (--snapshot FILE offline)
+  who-can          who may do what on a bucket of a world, and why (--world FILE)
+  access-diff      the accesses gained and lost between two worlds (OLD NEW)
   serve            run the S3 simulator on a world file (--config FILE)
   demo             show what s3vet does, on a simulated S3, in seconds (--json)
   version          print s3vet's version (also --version)
@@ -65,12 +70,13 @@ Run 's3vet <command> --help' for a command's flags.
 
 Exit codes: 0 done and nothing found; 1 a finding or a mismatch (eval: a
 decision differs from its expect; public: the policy is public; lint: an
-ERROR finding; scan: a finding at --fail-on); 2 a usage error, an input
+ERROR finding; scan: a finding at --fail-on; access-diff: an access gained,
+with --fail-on-new); 2 a usage error, an input
 error, or any other error that stops the command.
 `
 
 // commands are the subcommands; run also knows help and version.
-var commands = []string{"eval", "public", "lint", "scan", "serve", "demo"}
+var commands = []string{"eval", "public", "lint", "scan", "who-can", "access-diff", "serve", "demo"}
 
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -87,6 +93,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return lintCmd(ctx, args[1:], stdin, stdout, stderr)
 	case "scan":
 		return scanCmd(ctx, args[1:], stdout, stderr)
+	case "who-can":
+		return whoCanCmd(ctx, args[1:], stdout, stderr)
+	case "access-diff":
+		return accessDiffCmd(ctx, args[1:], stdout, stderr)
 	case "serve":
 		return serveCmd(ctx, args[1:], stdout, stderr)
 	case "demo":
