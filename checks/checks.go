@@ -98,7 +98,8 @@
 // policy denies a probing request, so every form of the Deny counts.
 //
 // Where Security Hub and s3vet read a rule differently, s3vet says so in
-// the check: S3.6, like Security Hub, counts the Principal element only,
+// the check, and docs/security-hub.md in the repository lists, control by
+// control, what Security Hub raises and every remaining difference: S3.6, like Security Hub, counts the Principal element only,
 // not the conditions; least-privilege and external-access weigh the
 // conditions, as IAM Access Analyzer does. As Security Hub does, S3.20
 // passes a bucket with a lifecycle configuration, on which S3 refuses MFA
