@@ -270,13 +270,9 @@ func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, obj *objectVer
 		if obj != nil {
 			state.ObjectOwner, state.ObjectACL = obj.owner, obj.acl
 		}
-		if m.org[b.owner] {
-			set.RCPs = m.rcps
-		}
+		set.RCPs = m.rcpsOf(b.owner)
 	}
-	if m.org[c.principal.Account] {
-		set.SCPs = m.scps
-	}
+	set.SCPs = m.scpsOf(c.principal.Account)
 	if rt.vpce != nil {
 		set.Endpoint = rt.vpce.policy
 	}

@@ -118,9 +118,7 @@ func (c *call) authorizeControl(action, account, resource string, resPolicy *pol
 	}
 	r := &policy.Request{Principal: p, Action: action, Resource: resource, ResourceAccount: account, Context: policy.NewContext(keys)}
 	c.s.mu.RLock()
-	if c.s.m.org[p.Account] {
-		set.SCPs = c.s.m.scps
-	}
+	set.SCPs = c.s.m.scpsOf(p.Account)
 	known := c.s.m.accounts[account] != nil
 	c.s.mu.RUnlock()
 	ex := set.Explain(r)

@@ -144,12 +144,8 @@ func (c *call) authorizeKMS(action string, k *kmsKey, ctx map[string][]string) e
 	}
 	r := &policy.Request{Principal: p, Action: action, Resource: k.arn, ResourceAccount: k.account, Context: policy.NewContext(ctx)}
 	set := &policy.Set{Identity: c.caller.policies, Boundary: c.caller.boundary, Session: c.caller.session, Resource: k.policy}
-	if c.s.m.org[p.Account] {
-		set.SCPs = c.s.m.scps
-	}
-	if c.s.m.org[k.account] {
-		set.RCPs = c.s.m.rcps
-	}
+	set.SCPs = c.s.m.scpsOf(p.Account)
+	set.RCPs = c.s.m.rcpsOf(k.account)
 	ex := set.Explain(r)
 	keyAllows := false
 	for _, mt := range ex.Matches {

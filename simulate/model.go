@@ -38,6 +38,14 @@ type model struct {
 	apHosts      map[string]*accessPointModel
 	apAliases    map[string]*accessPointModel
 	endpoints    map[string]*endpointModel // VPC endpoints by ID
+	// managed are the world's managed policies by ARN, awsManaged the AWS
+	// managed ones as declared, and iam each account's IAM as its API
+	// shows it.
+	managed    map[string]*managedModel
+	awsManaged []*managedModel
+	iam        map[string]*iamAccount
+	// orgTree is the organization as its API shows it; nil without one.
+	orgTree *orgModel
 }
 
 type accountModel struct {
@@ -145,6 +153,7 @@ func compile(w *World, now func() time.Time) (*model, error) {
 		keys: map[string]*identity{}, keyOrder: map[string][]string{}, users: map[string]*identity{}, roles: map[string]*roleModel{},
 		buckets: map[string]*bucketModel{}, accessPoints: map[string]*accessPointModel{}, apHosts: map[string]*accessPointModel{},
 		apAliases: map[string]*accessPointModel{}, endpoints: map[string]*endpointModel{},
+		managed: map[string]*managedModel{}, iam: map[string]*iamAccount{},
 	}
 	if m.region == "" {
 		m.region = "us-east-1"
@@ -154,28 +163,14 @@ func compile(w *World, now func() time.Time) (*model, error) {
 		// a Region code, not text of any kind.
 		return nil, fmt.Errorf("world: region %q is not a Region code such as us-east-1", m.region)
 	}
-	if o := w.Organization; o != nil {
-		m.orgID = o.ID
-		for _, a := range o.Accounts {
-			m.org[a] = true
-		}
-		for i, level := range o.SCPs {
-			ps, err := parsePolicies(fmt.Sprintf("organization scps[%d]", i), policy.ServiceControlPolicy, level)
-			if err != nil {
-				return nil, err
-			}
-			if o.FullAWSAccess == nil || *o.FullAWSAccess {
-				ps = append(ps, fullAWSAccess)
-			}
-			m.scps = append(m.scps, ps)
-		}
-		for i, level := range o.RCPs {
-			ps, err := parsePolicies(fmt.Sprintf("organization rcps[%d]", i), policy.ResourceControlPolicy, level)
-			if err != nil {
-				return nil, err
-			}
-			m.rcps = append(m.rcps, ps)
-		}
+	if err := m.compileOrg(w.Organization); err != nil {
+		return nil, err
+	}
+	if err := m.compileManaged("aws", "awsManagedPolicies", w.AWSManagedPolicies); err != nil {
+		return nil, err
+	}
+	for _, mp := range w.AWSManagedPolicies {
+		m.awsManaged = append(m.awsManaged, m.managed["arn:aws:iam::aws:policy"+cleanPath(mp.Path)+mp.Name])
 	}
 	addKey := func(k AccessKey, id *identity, where string) error {
 		if k.ID == "" || k.Secret == "" {
@@ -223,16 +218,33 @@ func compile(w *World, now func() time.Time) (*model, error) {
 				return nil, err
 			}
 		}
-		groups := map[string][]*policy.Policy{}
+		if err := m.compileManaged(a.ID, where+" managedPolicies", a.ManagedPolicies); err != nil {
+			return nil, err
+		}
+		ia := &iamAccount{}
+		m.iam[a.ID] = ia
+		for _, mp := range a.ManagedPolicies {
+			ia.policies = append(ia.policies, m.managed["arn:aws:iam::"+a.ID+":policy"+cleanPath(mp.Path)+mp.Name])
+		}
+		groups := map[string]*iamGroup{}
 		for _, g := range a.Groups {
 			if err := validName("group", g.Name); err != nil {
 				return nil, err
 			}
-			ps, err := parsePolicies(where+" group "+g.Name, policy.IdentityBased, g.Policies)
-			if err != nil {
+			gw := where + " group " + g.Name
+			if groups[g.Name] != nil {
+				return nil, fmt.Errorf("world: %s is declared twice", gw)
+			}
+			ig := &iamGroup{name: g.Name, path: cleanPath(g.Path)}
+			var err error
+			if ig.inline, err = parseInline(gw, "group/"+g.Name, g.Policies); err != nil {
 				return nil, err
 			}
-			groups[g.Name] = ps
+			if ig.attached, err = m.attach(gw, g.ManagedPolicies); err != nil {
+				return nil, err
+			}
+			groups[g.Name] = ig
+			ia.groups = append(ia.groups, ig)
 		}
 		for _, u := range a.Users {
 			if u == nil {
@@ -246,25 +258,30 @@ func compile(w *World, now func() time.Time) (*model, error) {
 			if _, dup := m.users[id.arn]; dup {
 				return nil, fmt.Errorf("world: %s is declared twice", uw)
 			}
-			ps, err := parsePolicies(uw, policy.IdentityBased, u.Policies)
-			if err != nil {
+			iu := &iamUser{name: u.Name, path: cleanPath(u.Path), arn: id.arn, groups: u.Groups, tags: u.Tags}
+			var err error
+			if iu.inline, err = parseInline(uw, "user/"+u.Name, u.Policies); err != nil {
 				return nil, err
 			}
-			id.policies = ps
+			if iu.attached, err = m.attach(uw, u.ManagedPolicies); err != nil {
+				return nil, err
+			}
+			id.policies = policiesOf(iu.inline, iu.attached)
 			for _, g := range u.Groups {
-				gp, ok := groups[g]
+				ig, ok := groups[g]
 				if !ok {
 					return nil, fmt.Errorf("world: %s: unknown group %q", uw, g)
 				}
-				id.policies = append(id.policies, gp...)
+				id.policies = append(id.policies, policiesOf(ig.inline, ig.attached)...)
 			}
-			if id.boundary, err = parsePolicy(uw+" permissionsBoundary", policy.PermissionsBoundary, u.PermissionsBoundary); err != nil {
+			if id.boundary, iu.boundary, err = m.parseBoundary(uw+" permissionsBoundary", u.PermissionsBoundary); err != nil {
 				return nil, err
 			}
 			// Parsed once here rather than at every request; a failure
 			// is left for resolve to report, as before.
 			id.principal, _ = policy.ParsePrincipal(id.arn)
 			m.users[id.arn] = id
+			ia.users = append(ia.users, iu)
 			for _, k := range u.AccessKeys {
 				if err := addKey(k, id, uw); err != nil {
 					return nil, err
@@ -291,17 +308,23 @@ func compile(w *World, now func() time.Time) (*model, error) {
 			if _, dup := m.roles[key]; dup {
 				return nil, fmt.Errorf("world: %s is declared twice", rw)
 			}
+			ir := &iamRole{role: rm, path: cleanPath(r.Path), trustDoc: r.TrustPolicy}
 			var err error
 			if rm.trust, err = parsePolicy(rw+" trustPolicy", policy.TrustPolicy, r.TrustPolicy); err != nil {
 				return nil, err
 			}
-			if rm.policies, err = parsePolicies(rw, policy.IdentityBased, r.Policies); err != nil {
+			if ir.inline, err = parseInline(rw, "role/"+r.Name, r.Policies); err != nil {
 				return nil, err
 			}
-			if rm.boundary, err = parsePolicy(rw+" permissionsBoundary", policy.PermissionsBoundary, r.PermissionsBoundary); err != nil {
+			if ir.attached, err = m.attach(rw, r.ManagedPolicies); err != nil {
+				return nil, err
+			}
+			rm.policies = policiesOf(ir.inline, ir.attached)
+			if rm.boundary, ir.boundary, err = m.parseBoundary(rw+" permissionsBoundary", r.PermissionsBoundary); err != nil {
 				return nil, err
 			}
 			m.roles[key] = rm
+			ia.roles = append(ia.roles, ir)
 		}
 		for _, b := range a.Buckets {
 			if b == nil {

@@ -268,12 +268,8 @@ func (c *call) authorizeSTS(action string, role *roleModel, ctx map[string][]str
 	r := &policy.Request{Principal: p, Action: action, Resource: role.arn, ResourceAccount: role.account, Context: policy.NewContext(ctx)}
 	set := &policy.Set{Identity: c.caller.policies, Boundary: c.caller.boundary, Session: c.caller.session, Resource: role.trust}
 	c.s.mu.RLock()
-	if c.s.m.org[p.Account] {
-		set.SCPs = c.s.m.scps
-	}
-	if c.s.m.org[role.account] {
-		set.RCPs = c.s.m.rcps
-	}
+	set.SCPs = c.s.m.scpsOf(p.Account)
+	set.RCPs = c.s.m.rcpsOf(role.account)
 	c.s.mu.RUnlock()
 	ex := set.Explain(r)
 	d := Decision{Allowed: ex.Decision == policy.Allowed, Explained: ex.Result.Message(r)}

@@ -20,15 +20,36 @@ import (
 type World struct {
 	Region       string        `json:"region,omitempty"` // default us-east-1
 	Organization *Organization `json:"organization,omitempty"`
-	Accounts     []*Account    `json:"accounts"`
+	// AWSManagedPolicies are the AWS managed policies the world's
+	// identities attach (arn:aws:iam::aws:policy/PATH/NAME).
+	AWSManagedPolicies []ManagedPolicy `json:"awsManagedPolicies,omitempty"`
+	Accounts           []*Account      `json:"accounts"`
 }
 
 // An Organization puts accounts under SCPs and RCPs.
+//
+// Its member accounts (Accounts) sit on one path from the root: the root,
+// then the OUs of OUs, then the account. Level i of SCPs and RCPs is
+// attached to the i-th target of that path; a target past the levels
+// given has FullAWSAccess alone. An entry of a level is a policy document,
+// or {"name", "id", "document"} to give the policy its name and ID.
 type Organization struct {
 	ID       string              `json:"id"`
 	Accounts []string            `json:"accounts"`
 	SCPs     [][]json.RawMessage `json:"scps,omitempty"` // root first, one slice per level
 	RCPs     [][]json.RawMessage `json:"rcps,omitempty"`
+	// ManagementAccount is the organization's management account, which
+	// SCPs and RCPs do not apply to (AWS Organizations User Guide,
+	// "Service control policies" and "Resource control policies").
+	ManagementAccount string `json:"managementAccount,omitempty"`
+	// RootID is the root's ID, r- and 4 to 32 lower-case letters and
+	// digits; one is derived from ID when omitted.
+	RootID string `json:"rootId,omitempty"`
+	// OUs are the organizational units on the path from the root down to
+	// the member accounts, outermost first. When omitted, the levels of
+	// SCPs and RCPs between the first and the last are OUs of derived IDs
+	// and names.
+	OUs []OrganizationalUnit `json:"ous,omitempty"`
 	// FullAWSAccess says whether AWS's default SCP, FullAWSAccess (allow
 	// everything), is attached at every level of SCPs besides the SCPs
 	// given, as AWS attaches it to the root, every OU and every account
@@ -36,6 +57,14 @@ type Organization struct {
 	// when omitted: a level of only Deny statements then denies just
 	// those; false makes each level allow only what its SCPs allow.
 	FullAWSAccess *bool `json:"fullAWSAccess,omitempty"`
+}
+
+// An OrganizationalUnit is an OU on the path of the member accounts.
+type OrganizationalUnit struct {
+	// ID is ou-, the root's ID without r-, a hyphen, and 8 to 32
+	// lower-case letters and digits; derived when omitted.
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name"`
 }
 
 // An Account is an AWS account: its root keys, identities, keys and buckets.
@@ -50,8 +79,10 @@ type Account struct {
 	Users             []*User                   `json:"users,omitempty"`
 	Groups            []Group                   `json:"groups,omitempty"`
 	Roles             []*Role                   `json:"roles,omitempty"`
-	KMSKeys           []KMSKey                  `json:"kmsKeys,omitempty"`
-	Buckets           []*Bucket                 `json:"buckets,omitempty"`
+	// ManagedPolicies are the account's customer managed policies.
+	ManagedPolicies []ManagedPolicy `json:"managedPolicies,omitempty"`
+	KMSKeys         []KMSKey        `json:"kmsKeys,omitempty"`
+	Buckets         []*Bucket       `json:"buckets,omitempty"`
 	// AccessPoints are the account's S3 access points, for its buckets
 	// or, with BucketAccountID, another account's.
 	AccessPoints []AccessPoint `json:"accessPoints,omitempty"`
@@ -103,12 +134,16 @@ type AccessKey struct {
 	Secret string `json:"secret"`
 }
 
-// A User is an IAM user.
+// A User is an IAM user. Policies are its inline policies, each a policy
+// document or {"name", "document"} ([NamedPolicy]); ManagedPolicies the
+// ARNs of the managed policies it attaches. PermissionsBoundary is a
+// managed policy's ARN (a JSON string), as in IAM, or a policy document.
 type User struct {
 	Name                string            `json:"name"`
 	Path                string            `json:"path,omitempty"`
 	AccessKeys          []AccessKey       `json:"accessKeys,omitempty"`
 	Policies            []json.RawMessage `json:"policies,omitempty"`
+	ManagedPolicies     []string          `json:"managedPolicies,omitempty"`
 	Groups              []string          `json:"groups,omitempty"`
 	PermissionsBoundary json.RawMessage   `json:"permissionsBoundary,omitempty"`
 	Tags                map[string]string `json:"tags,omitempty"`
@@ -116,18 +151,23 @@ type User struct {
 	account string // set by Account.AddUser and LoadWorld, for ARN
 }
 
-// A Group is an IAM group; its policies apply to its users.
+// A Group is an IAM group; its policies, inline and managed, apply to its
+// users.
 type Group struct {
-	Name     string            `json:"name"`
-	Policies []json.RawMessage `json:"policies,omitempty"`
+	Name            string            `json:"name"`
+	Path            string            `json:"path,omitempty"`
+	Policies        []json.RawMessage `json:"policies,omitempty"`
+	ManagedPolicies []string          `json:"managedPolicies,omitempty"`
 }
 
-// A Role is an IAM role, assumed through the simulator's STS.
+// A Role is an IAM role, assumed through the simulator's STS. Its
+// policies are written as a [User]'s.
 type Role struct {
 	Name                string            `json:"name"`
 	Path                string            `json:"path,omitempty"`
 	TrustPolicy         json.RawMessage   `json:"trustPolicy,omitempty"`
 	Policies            []json.RawMessage `json:"policies,omitempty"`
+	ManagedPolicies     []string          `json:"managedPolicies,omitempty"`
 	PermissionsBoundary json.RawMessage   `json:"permissionsBoundary,omitempty"`
 	MaxSessionDuration  int               `json:"maxSessionDuration,omitempty"` // seconds; default 3600
 	Tags                map[string]string `json:"tags,omitempty"`

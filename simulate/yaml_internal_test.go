@@ -159,7 +159,7 @@ func TestLoadWorldStrict(t *testing.T) {
 // FuzzLoadWorld: no input panics the loader, and whatever YAML converts is
 // valid JSON.
 func FuzzLoadWorld(f *testing.F) {
-	for _, name := range []string{"testdata/world.json", "testdata/world.yaml"} {
+	for _, name := range []string{"testdata/world.json", "testdata/world.yaml", "testdata/world-iam.json"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -174,6 +174,9 @@ func FuzzLoadWorld(f *testing.F) {
 	// A region is written into the aws/s3 key policy: one with a quote once
 	// made that policy malformed, and compile panicked.
 	f.Add([]byte("region: 0\"0\naccounts:\n  - id: \"000000000000\""))
+	// Named policies, managed policies by ARN, a boundary by ARN, the tree.
+	f.Add([]byte(`{"accounts":[{"id":"111111111111","users":[{"name":"u","policies":[{"name":"n","document":null}],"permissionsBoundary":"arn"}]}]}`))
+	f.Add([]byte(`{"organization":{"id":"o","ous":[{"name":""}],"scps":[[{"name":"x","id":"p-1","document":{}}]]},"accounts":[]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if j, err := yamlToJSON(data); err == nil && !json.Valid(j) {
 			t.Fatalf("yaml %q converted to invalid JSON %q", data, j)
