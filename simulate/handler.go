@@ -55,9 +55,10 @@ type call struct {
 	// []access.Grant of a PutBucketAcl or PutObjectAcl body. It is nil
 	// when the body did not parse: the handler parses it again to say why.
 	parsed any
-	// control, sts and kmsAPI are set for the S3 Control API, STS and
-	// the KMS API, whose errors are written differently.
-	control, sts, kmsAPI bool
+	// control, sts, kmsAPI, iam and orgAPI are set for the S3 Control
+	// API, STS, the KMS API, IAM and Organizations, whose errors are
+	// written differently.
+	control, sts, kmsAPI, iam, orgAPI bool
 	// session is the role session that signed the request, if one did.
 	session *session
 	// explain is what the record says beyond the error: why the request
@@ -137,11 +138,15 @@ func (c *call) fail(err error) {
 		writeControlError(c.w, c.r, e, c.id, c.host)
 		return
 	}
-	if c.sts {
-		writeSTSError(c.w, e, c.id)
+	if c.sts || c.iam {
+		ns := stsNS
+		if c.iam {
+			ns = iamNS
+		}
+		writeQueryError(c.w, e, c.id, ns)
 		return
 	}
-	if c.kmsAPI {
+	if c.kmsAPI || c.orgAPI {
 		writeKMSError(c.w, e, c.id)
 		return
 	}
@@ -163,6 +168,12 @@ func (c *call) serve() error {
 	}
 	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		return c.serveControl()
+	}
+	if isIAM(r) {
+		return c.serveIAM()
+	}
+	if isOrganizations(r) {
+		return c.serveOrganizations()
 	}
 	if isSTS(r, c.query) {
 		return c.serveSTS()

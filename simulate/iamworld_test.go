@@ -34,7 +34,12 @@ const iamWorld = `{
       ],
       "groups": [{"name": "writers", "managedPolicies": ["arn:aws:iam::111111111111:policy/app/WriteReports"]}],
       "users": [
-        {"name": "alice", "groups": ["writers"], "managedPolicies": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]},
+        {"name": "alice", "groups": ["writers"], "managedPolicies": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+         "accessKeys": [{"id": "AKIAALICE11111111111", "secret": "alice-secret"}], "tags": {"team": "data"}},
+        {"name": "auditor", "path": "/audit/", "accessKeys": [{"id": "AKIAAUDITOR111111111", "secret": "auditor-secret"}],
+         "policies": [{"name": "ReadIAM", "document": {"Version": "2012-10-17", "Statement": [
+           {"Effect": "Allow", "Action": ["iam:GetAccountAuthorizationDetails", "iam:ListRoles", "kms:DescribeKey", "kms:GetKeyPolicy",
+             "organizations:DescribeOrganization"], "Resource": "*"}]}}]},
         {"name": "bob", "managedPolicies": ["arn:aws:iam::111111111111:policy/app/WriteReports"],
          "permissionsBoundary": "arn:aws:iam::111111111111:policy/NoWrites"}
       ],
@@ -44,10 +49,14 @@ const iamWorld = `{
          "policies": [{"name": "ReadReports", "document": {"Version": "2012-10-17", "Statement": [
            {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]}}]}
       ],
+      "kmsKeys": [{"id": "1234abcd-12ab-34cd-56ef-1234567890ab", "alias": "alias/app"}],
       "buckets": [{"name": "reports"}]
     },
     {
       "id": "999999999999",
+      "rootAccessKeys": [{"id": "AKIAROOT999999999999", "secret": "root-secret"}],
+      "users": [{"name": "parents", "accessKeys": [{"id": "AKIAPARENTS999999999", "secret": "parents-secret"}],
+        "policies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "organizations:ListParents", "Resource": "*"}]}]}],
       "roles": [{"name": "Admin", "policies": [{"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "*", "Resource": "*"}]}]}],
       "buckets": [{"name": "mgmt-logs"}]
@@ -112,7 +121,7 @@ func TestManagedAndNamedPolicies(t *testing.T) {
 // What the format refuses, each with an error naming the place.
 func TestIAMWorldErrors(t *testing.T) {
 	tests := []struct{ change, with, want string }{
-		{`"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]}`, `"arn:aws:iam::aws:policy/Missing"]}`,
+		{`"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],`, `"arn:aws:iam::aws:policy/Missing"],`,
 			"account 111111111111 user alice managedPolicies[0]: no managed policy arn:aws:iam::aws:policy/Missing in the world"},
 		{`"permissionsBoundary": "arn:aws:iam::111111111111:policy/NoWrites"`, `"permissionsBoundary": "arn:aws:iam::111111111111:policy/Nope"`,
 			"account 111111111111 user bob permissionsBoundary: no managed policy"},

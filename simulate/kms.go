@@ -23,6 +23,10 @@ type kmsKey struct {
 	id, arn, account string
 	alias            string // "alias/app"; "" if none
 	policy           *policy.Policy
+	// policyDoc is the key policy as written, which GetKeyPolicy returns.
+	policyDoc string
+	// managed is set for an AWS managed key (aws/s3).
+	managed bool
 	// material seals the data keys the KMS API issues under the key.
 	material cipher.AEAD
 }
@@ -35,10 +39,17 @@ func (m *model) compileKMS(account string, keys []KMSKey) error {
 	managed := &kmsKey{id: uniqueID("", "aws/s3 "+account), account: account, alias: "alias/aws/s3"}
 	managed.id = strings.ToLower(managed.id)
 	managed.arn = "arn:aws:kms:" + m.region + ":" + account + ":key/" + managed.id
-	managed.policy = policy.MustParse("key policy of aws/s3 in "+account, policy.ResourceBased, `{"Version":"2012-10-17","Statement":[
+	// The policy of aws/s3 as AWS writes it (KMS Developer Guide, "AWS
+	// managed keys"): use through S3 for the account's principals, and
+	// the key's metadata for the account.
+	managed.policyDoc = `{"Version":"2012-10-17","Id":"auto-s3-2","Statement":[
 		{"Sid":"Allow access through S3 for all principals in the account that are authorized to use S3","Effect":"Allow","Principal":{"AWS":"*"},
 		 "Action":["kms:Encrypt","kms:Decrypt","kms:ReEncrypt*","kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*",
-		 "Condition":{"StringEquals":{"kms:CallerAccount":"`+account+`","kms:ViaService":"s3.`+m.region+`.amazonaws.com"}}}]}`)
+		 "Condition":{"StringEquals":{"kms:CallerAccount":"` + account + `","kms:ViaService":"s3.` + m.region + `.amazonaws.com"}}},
+		{"Sid":"Allow direct access to key metadata to the account","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + account + `:root"},
+		 "Action":["kms:Describe*","kms:Get*","kms:List*"],"Resource":"*"}]}`
+	managed.policy = policy.MustParse("key policy of aws/s3 in "+account, policy.ResourceBased, managed.policyDoc)
+	managed.managed = true
 	managed.material = newKeyMaterial()
 	m.kmsKeys[managed.arn] = managed
 	for i, k := range keys {
@@ -58,10 +69,12 @@ func (m *model) compileKMS(account string, keys []KMSKey) error {
 		if key.policy, err = parsePolicy(where+" policy", policy.ResourceBased, k.Policy); err != nil {
 			return err
 		}
+		key.policyDoc = string(k.Policy)
 		if key.policy == nil {
 			// KMS's default key policy: the account's IAM policies decide.
-			key.policy = policy.MustParse("default key policy of "+k.ID, policy.ResourceBased, `{"Version":"2012-10-17","Statement":[
-				{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+account+`:root"},"Action":"kms:*","Resource":"*"}]}`)
+			key.policyDoc = `{"Version":"2012-10-17","Id":"key-default-1","Statement":[
+				{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + account + `:root"},"Action":"kms:*","Resource":"*"}]}`
+			key.policy = policy.MustParse("default key policy of "+k.ID, policy.ResourceBased, key.policyDoc)
 		}
 		m.kmsKeys[key.arn] = key
 	}

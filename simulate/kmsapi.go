@@ -78,6 +78,7 @@ func (c *call) serveKMS() error {
 	}
 	var in struct {
 		KeyID             string `json:"KeyId"`
+		PolicyName        string
 		KeySpec           string
 		NumberOfBytes     int
 		Plaintext         []byte
@@ -116,8 +117,48 @@ func (c *call) serveKMS() error {
 			return err
 		}
 		return c.writeJSON(map[string]any{"KeyId": arn, "Plaintext": pt, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"})
+	case "DescribeKey", "GetKeyPolicy":
+		return c.kmsRead(in.KeyID, in.PolicyName)
 	}
 	return kmsError("UnknownOperationException", "")
+}
+
+// kmsRead answers DescribeKey and GetKeyPolicy (KMS API Reference): the
+// key's metadata, or its policy, whose only name is "default". A key is
+// named by its ID, its ARN, an alias name or an alias ARN, as in KMS,
+// where GetKeyPolicy takes a key ID or ARN only.
+func (c *call) kmsRead(ref, name string) error {
+	action := "kms:" + c.op
+	if c.op == "GetKeyPolicy" {
+		if strings.HasPrefix(ref, "alias/") || strings.Contains(ref, ":alias/") {
+			return kmsError("NotFoundException", "Alias "+ref+" cannot be used here: GetKeyPolicy takes a key ID or key ARN.")
+		}
+		if name == "" {
+			name = "default"
+		}
+		if name != "default" {
+			return kmsError("NotFoundException", "No such policy exists")
+		}
+	}
+	c.s.mu.RLock()
+	defer c.s.mu.RUnlock()
+	k, err := c.kmsLookup(action, ref, nil)
+	if err != nil {
+		return err
+	}
+	if c.op == "GetKeyPolicy" {
+		return c.writeJSON(map[string]any{"Policy": k.policyDoc, "PolicyName": "default"})
+	}
+	manager := "CUSTOMER"
+	if k.managed {
+		manager = "AWS"
+	}
+	return c.writeJSON(map[string]any{"KeyMetadata": map[string]any{
+		"AWSAccountId": k.account, "KeyId": k.id, "Arn": k.arn, "Enabled": true, "KeyState": "Enabled",
+		"KeyManager": manager, "KeyUsage": "ENCRYPT_DECRYPT", "KeySpec": "SYMMETRIC_DEFAULT", "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
+		"Origin": "AWS_KMS", "EncryptionAlgorithms": []string{"SYMMETRIC_DEFAULT"}, "MultiRegion": false,
+		"CreationDate": float64(c.s.m.now().Unix()), "Description": "",
+	}})
 }
 
 // kmsAuthError words an authentication failure as KMS does.

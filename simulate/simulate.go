@@ -123,6 +123,23 @@
 // encryption context as kms:EncryptionContext:KEY, and data keys are bound
 // to their key and context as in KMS.
 //
+// The kms client's DescribeKey (by key ID, key ARN, alias name or alias
+// ARN) and GetKeyPolicy (the policy as the world wrote it, or KMS's
+// default) are served too, authorized by the key policy.
+//
+// # IAM and Organizations
+//
+// The SDK's iam client reads the caller's own account as IAM holds it:
+// GetAccountAuthorizationDetails (users, groups and roles with their
+// inline and attached policies, boundaries and tags, trust policies,
+// managed policies with their documents, URL-encoded as IAM returns them;
+// Filter, MaxItems and Marker) and ListRoles (for MaxSessionDuration). The
+// organizations client reads the world's organization:
+// DescribeOrganization from any of its accounts, and ListParents,
+// ListPoliciesForTarget and DescribePolicy from its management account
+// only. Both are authorized by the caller's policies and SCPs, with each
+// service's errors.
+//
 // # Authorization without HTTP
 //
 // [Simulator.Authorize] answers an S3 request for a principal without
@@ -150,7 +167,10 @@
 // configurations are validated and stored but not acted on (no object
 // expires, nothing is replicated, no access log is written); CORS is
 // (preflight requests, and the CORS headers of answers). Of the KMS
-// API only the three data-key calls are served. The simulator serves one
+// API only the three data-key calls, DescribeKey and GetKeyPolicy are
+// served; of IAM and Organizations only the reads above, with no
+// delegated administrators, and a permissions boundary given as a
+// document rather than a managed policy's ARN is enforced but not listed. The simulator serves one
 // Region, and refuses SigV2 and SigV4A. Objects are kept in memory, up to
 // S3's 5 GiB for one PUT. The ETag of an SSE-KMS or SSE-C object is the
 // MD5 of its bytes, as for SSE-S3, where S3's is not an MD5. Multi-Region

@@ -339,8 +339,9 @@ func randomBase64(n int) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-// writeSTSError writes an error of the query protocol.
-func writeSTSError(w http.ResponseWriter, e *s3Error, requestID string) {
+// writeQueryError writes an error of the query protocol (STS's and IAM's),
+// in the service's XML namespace ns.
+func writeQueryError(w http.ResponseWriter, e *s3Error, requestID, ns string) {
 	typ := "Sender"
 	if e.status >= 500 {
 		typ = "Receiver"
@@ -355,7 +356,7 @@ func writeSTSError(w http.ResponseWriter, e *s3Error, requestID string) {
 		}
 		RequestID string `xml:"RequestId"`
 	}
-	v := errorXML{Xmlns: stsNS, RequestID: requestID}
+	v := errorXML{Xmlns: ns, RequestID: requestID}
 	v.Error.Type, v.Error.Code, v.Error.Message = typ, e.code, e.message
 	body, _ := xml.Marshal(v)
 	w.Header().Set("Content-Type", "text/xml")
