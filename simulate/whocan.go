@@ -246,7 +246,7 @@ func (m *model) whoCan(q WhoCanQuery, now time.Time) ([]Access, error) {
 		wg.Go(func() {
 			var local []Access
 			for p := range work {
-				got, err := m.principalAccess(p, b, actions, keys, base, rt)
+				got, err := m.principalAccess(p, b, actions, keys, base, rt, reach)
 				if err != nil {
 					mu.Lock()
 					errs = append(errs, err)
@@ -312,6 +312,11 @@ type keyClass struct {
 	key     string // a key of the class
 	obj     *objectVersion
 	other   bool // the keys no policy names
+	// shared marks a class that a policy or object of the bucket's side
+	// names (the bucket policy, an SCP, an RCP, an endpoint policy, an
+	// object of its own): every principal decides it; the others only the
+	// principals whose policies name it.
+	shared bool
 }
 
 // otherKey stands for the keys that no policy names.
@@ -324,37 +329,45 @@ func (m *model) keyClasses(b *bucketModel, key string) []keyClass {
 	if key != "" {
 		return []keyClass{{pattern: key, key: key, obj: m.currentObject(b, key)}}
 	}
-	seen := map[string]bool{}
+	seen := map[string]int{} // pattern -> index in out
 	var out []keyClass
-	add := func(p *policy.Policy) {
+	add := func(p *policy.Policy, shared bool) {
 		if p == nil {
 			return
 		}
 		for i := range p.Statements {
 			for _, r := range p.Statements[i].Resource {
 				pat, ok := keyPattern(r, b.name)
-				if !ok || seen[pat] || pat == "*" || strings.Contains(pat, "${") {
+				if !ok || pat == "*" || strings.Contains(pat, "${") {
 					continue
 				}
-				seen[pat] = true
+				if j, dup := seen[pat]; dup {
+					out[j].shared = out[j].shared || shared
+					continue
+				}
+				seen[pat] = len(out)
 				k := strings.NewReplacer("*", "", "?", "x").Replace(pat)
-				out = append(out, keyClass{pattern: pat, key: k, obj: m.currentObject(b, k)})
+				out = append(out, keyClass{pattern: pat, key: k, obj: m.currentObject(b, k), shared: shared})
 			}
 		}
 	}
 	m.eachPolicy(b, add)
 	for k, vs := range b.objects {
-		if len(vs) == 0 || vs[0].deleteMarker || seen[k] {
+		if len(vs) == 0 || vs[0].deleteMarker {
 			continue
 		}
 		v := vs[0]
 		if v.owner != b.owner || len(v.tags) > 0 || len(v.acl) > 1 {
-			seen[k] = true
-			out = append(out, keyClass{pattern: k, key: k, obj: v})
+			if j, dup := seen[k]; dup {
+				out[j].shared = true
+				continue
+			}
+			seen[k] = len(out)
+			out = append(out, keyClass{pattern: k, key: k, obj: v, shared: true})
 		}
 	}
 	slices.SortFunc(out, func(a, b keyClass) int { return strings.Compare(a.pattern, b.pattern) })
-	return append(out, keyClass{pattern: "*", key: otherKey, other: true})
+	return append(out, keyClass{pattern: "*", key: otherKey, other: true, shared: true})
 }
 
 // currentObject returns the current version of key, nil if there is none.
@@ -366,33 +379,33 @@ func (m *model) currentObject(b *bucketModel, key string) *objectVersion {
 }
 
 // eachPolicy calls f with every policy of the world that may name the
-// bucket's objects.
-func (m *model) eachPolicy(b *bucketModel, f func(*policy.Policy)) {
-	f(b.policy)
+// bucket's objects, and whether it applies to every principal.
+func (m *model) eachPolicy(b *bucketModel, f func(p *policy.Policy, shared bool)) {
+	f(b.policy, true)
 	for _, id := range m.users {
 		for _, p := range id.policies {
-			f(p)
+			f(p, false)
 		}
-		f(id.boundary)
+		f(id.boundary, false)
 	}
 	for _, r := range m.roles {
 		for _, p := range r.policies {
-			f(p)
+			f(p, false)
 		}
-		f(r.boundary)
+		f(r.boundary, false)
 	}
 	for _, level := range m.scps {
 		for _, p := range level {
-			f(p)
+			f(p, true)
 		}
 	}
 	for _, level := range m.rcps {
 		for _, p := range level {
-			f(p)
+			f(p, true)
 		}
 	}
 	for _, e := range m.endpoints {
-		f(e.policy)
+		f(e.policy, true)
 	}
 }
 
@@ -760,11 +773,27 @@ func dedupePrincipals(ps []*whoPrincipal) []*whoPrincipal {
 	return out
 }
 
-// principalAccess decides every action for one principal.
-func (m *model) principalAccess(p *whoPrincipal, b *bucketModel, actions []whoAction, keys []keyClass, base map[string][]string, rt route) ([]Access, error) {
+// principalAccess decides every action for one principal: the actions
+// its Allow statements may grant (all when the bucket's side may grant it
+// or it needs no statement), on the key classes it may tell apart from
+// the other keys (the shared ones and those its own policies name); on
+// the rest its answer is that for the other keys.
+func (m *model) principalAccess(p *whoPrincipal, b *bucketModel, actions []whoAction, keys []keyClass, base map[string][]string, rt route, r reach) ([]Access, error) {
 	bucketARN := "arn:aws:s3:::" + b.name
+	own := p.c.policies
+	if p.c.boundary != nil {
+		own = append(slices.Clip(own), p.c.boundary)
+	}
+	everyAction := p.all || p.kind == KindRoot || p.kind == KindAnonymous || r.anyone || r.accounts[p.c.principal.Account]
+	relevant := make([]bool, len(keys))
+	for i, k := range keys {
+		relevant[i] = k.shared || len(keys) == 1 || namesKey(own, b.name, k.key)
+	}
 	var out []Access
 	for _, a := range actions {
+		if !everyAction && !mayAllowAction(p.c.policies, a.name) {
+			continue
+		}
 		need := s3op.Need{Action: a.name, Context: base}
 		if !a.object {
 			need.Resource = bucketARN
@@ -779,9 +808,15 @@ func (m *model) principalAccess(p *whoPrincipal, b *bucketModel, actions []whoAc
 		}
 		allowed := make([]bool, len(keys))
 		vias := make([]string, len(keys))
-		for i, k := range keys {
-			need.Resource = bucketARN + "/" + k.key
-			d, err := m.decide(p.c, need, b, k.obj, writes{}, rt)
+		// The other keys (last) first: a class the principal cannot tell
+		// apart from them has their answer.
+		for i := len(keys) - 1; i >= 0; i-- {
+			if !relevant[i] {
+				allowed[i], vias[i] = allowed[len(keys)-1], vias[len(keys)-1]
+				continue
+			}
+			need.Resource = bucketARN + "/" + keys[i].key
+			d, err := m.decide(p.c, need, b, keys[i].obj, writes{}, rt)
 			if err != nil {
 				return nil, err
 			}
@@ -790,6 +825,37 @@ func (m *model) principalAccess(p *whoPrincipal, b *bucketModel, actions []whoAc
 		out = append(out, objectAccess(p, a, bucketARN, keys, allowed, vias)...)
 	}
 	return out, nil
+}
+
+// namesKey reports whether a statement of ps names key of bucket with a
+// pattern that the other keys do not match, or with a policy variable.
+func namesKey(ps []*policy.Policy, bucket, key string) bool {
+	for _, p := range ps {
+		for i := range p.Statements {
+			for _, r := range p.Statements[i].Resource {
+				pat, ok := keyPattern(r, bucket)
+				if !ok {
+					continue
+				}
+				if strings.Contains(pat, "${") || globMatch(pat, key) && !globMatch(pat, otherKey) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// mayAllowAction reports whether an Allow statement of ps names action.
+func mayAllowAction(ps []*policy.Policy, action string) bool {
+	for _, p := range ps {
+		for i := range p.Statements {
+			if st := &p.Statements[i]; st.Effect == policy.Allow && st.MatchesAction(action) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // objectAccess turns the decisions on each key class into accesses: one on
