@@ -50,7 +50,7 @@ func scaleWorld(roles, policies, buckets int) (*simulate.World, int) {
 		default:
 			r1, r2, wb := bucket(rng.IntN(buckets)), bucket(rng.IntN(buckets)), bucket(rng.IntN(buckets))
 			ps = []string{
-				doc(`{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::`+r1+`","arn:aws:s3:::`+r1+`/`+name+`/*","arn:aws:s3:::`+r2+`/shared/*"]}`),
+				doc(`{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::` + r1 + `","arn:aws:s3:::` + r1 + `/` + name + `/*","arn:aws:s3:::` + r2 + `/shared/*"]}`),
 				doc(`{"Effect":"Allow","Action":["s3:PutObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::` + wb + `/` + name + `/*"}`),
 			}
 			if n+len(ps)+(roles-i-1)*2 < policies {
