@@ -51,10 +51,13 @@
 //     buckets and access points (the Security Hub S3 controls and more),
 //     read through the SDK
 //     from AWS or the simulator alike.
+//   - [github.com/s3vet/s3vet/twin]: reads an account (IAM, Organizations,
+//     KMS, and S3 through package checks) into a simulate.World.
 //
 // Dependencies point one way: policy imports nothing of the module;
 // presign and encrypt import at most internal packages; simulate uses
-// policy, presign and encrypt; checks uses policy.
+// policy, presign and encrypt; checks uses policy; twin uses checks and
+// simulate.
 //
 // # The command and the examples
 //

@@ -90,8 +90,8 @@ func (m *model) compileOrg(o *Organization) error {
 		} else if !ouIDRE.MatchString(ou.ID) {
 			return fmt.Errorf("world: organization ous[%d]: id %q is not ou-, 4 to 32 and 8 to 32 lower-case letters and digits", i, ou.ID)
 		}
-		if ou.Name == "" || len(ou.Name) > 128 {
-			return fmt.Errorf("world: organization ous[%d]: name must be 1 to 128 characters", i)
+		if len(ou.Name) > 128 {
+			return fmt.Errorf("world: organization ous[%d]: name is longer than 128 characters", i)
 		}
 	}
 	ids := map[string]bool{}

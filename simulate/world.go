@@ -63,8 +63,9 @@ type Organization struct {
 type OrganizationalUnit struct {
 	// ID is ou-, the root's ID without r-, a hyphen, and 8 to 32
 	// lower-case letters and digits; derived when omitted.
-	ID   string `json:"id,omitempty"`
-	Name string `json:"name"`
+	ID string `json:"id,omitempty"`
+	// Name is the OU's name, for people; optional.
+	Name string `json:"name,omitempty"`
 }
 
 // An Account is an AWS account: its root keys, identities, keys and buckets.
