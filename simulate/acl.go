@@ -205,8 +205,13 @@ func (c *call) requestACL(bucketOwner, owner string) (grants []access.Grant, ok 
 }
 
 // ownerACL is the ACL S3 gives what owner owns when a request sets none:
-// the owner's FULL_CONTROL.
+// the owner's FULL_CONTROL. An anonymous caller has no account (the
+// bucket it asks to create is one nobody owns): no grant, never a grant
+// to no one, which is not a state package access accepts.
 func ownerACL(owner string) []access.Grant {
+	if owner == "" {
+		return nil
+	}
 	return []access.Grant{{Grantee: owner, Permission: access.FullControl}}
 }
 

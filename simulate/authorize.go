@@ -300,7 +300,7 @@ func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, obj *objectVer
 	} else {
 		var err error
 		if d, err = b.decisions.Decide(set, access.Request{Request: r, NewACL: wr.acl, NewPolicy: wr.policy}, &state); err != nil {
-			return Decision{}, err
+			return Decision{}, stateError{err}
 		}
 	}
 	out := Decision{Allowed: d.Decision == policy.Allowed, Need: need, Decision: d}
@@ -328,3 +328,12 @@ func newBucket(name, owner, ownership string) *bucketModel {
 		encryption: Encryption{Algorithm: "AES256", BlockedEncryptionTypes: []string{"SSE-C"}},
 		configs:    map[string][]byte{}, objects: map[string][]*objectVersion{}, decisions: &access.Cache{}}
 }
+
+// stateError is package access refusing the state the simulator gave it
+// (a malformed ACL, owner or setting): the simulator's fault, never the
+// request's, which the handler answers with S3's 500 InternalError, so that
+// FuzzServe and the routing test, which fail on a 5xx, find it.
+type stateError struct{ err error }
+
+func (e stateError) Error() string { return e.err.Error() }
+func (e stateError) Unwrap() error { return e.err }

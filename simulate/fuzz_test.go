@@ -123,6 +123,11 @@ func FuzzServe(f *testing.F) {
 		{"PUT", "/fzz/k", "", "If-None-Match: *\nCache-Control: no-cache\nExpires: 0\nContent-Disposition: inline\nContent-Language: en\nx-amz-meta-Caps: V", "x"},
 		{"PUT", "/fzz/k", "", "If-Match: \"5d41402abc4b2a76b9719d911017c592\"\nx-amz-storage-class: GLACIER\nx-amz-website-redirect-location: /a", "y"},
 		{"PUT", "/fzz/k", "", "x-amz-meta-a: 1\nx-amz-meta-a: 2\nx-amz-acl: private\nx-amz-acl: public-read", ""},
+		// Unsigned CreateBucket (who 0): S3's 403, never a state the
+		// simulator cannot decide on (an ACL granting no one).
+		{"PUT", "/fznew", "", "", ""},
+		{"PUT", "/fznew", "", "x-amz-acl: public-read\nx-amz-object-ownership: ObjectWriter", ""},
+		{"PUT", "/fznew", "", "x-amz-grant-full-control: id=777777777777", `<CreateBucketConfiguration><LocationConstraint>us-east-1</LocationConstraint></CreateBucketConfiguration>`},
 		// Versioning sequences, on the versioned bucket.
 		{"PUT", "/fzv/k", "", "", "v2"},
 		{"DELETE", "/fzv/k", "", "", ""},

@@ -300,13 +300,20 @@ func (c *call) authorize() error {
 	if errors.Is(err, errNotThroughAccessPoint) {
 		return notThroughAccessPoint(c.op)
 	}
+	if errors.As(err, new(stateError)) {
+		c.explain = "the simulator's state could not be decided on: " + err.Error()
+		return errInternal
+	}
 	if err != nil {
 		return invalidRequest(strings.TrimPrefix(err.Error(), "s3op: "))
 	}
 	c.decision = &d
 	if !d.Allowed {
 		c.explain = d.Explained
-		if c.op == "CreateBucket" && d.Setting == "BlockPublicAcls" {
+		// "Anonymous requests are never allowed to create buckets" (S3
+		// API Reference, CreateBucket): their public ACL is not what
+		// refuses them.
+		if c.op == "CreateBucket" && d.Setting == "BlockPublicAcls" && c.caller.principal.Account != "" {
 			return errorf(http.StatusBadRequest, "InvalidBucketAclWithBlockPublicAccessError",
 				"Bucket cannot have public ACLs set with BlockPublicAccess enabled")
 		}
