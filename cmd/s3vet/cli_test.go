@@ -41,7 +41,7 @@ func file(t *testing.T, name, content string) string {
 var usages = map[string]string{
 	"eval": evalUsage, "public": publicUsage, "lint": lintUsage,
 	"scan": scanUsage, "serve": serveUsage, "demo": demoUsage,
-	"who-can": whoCanUsage, "access-diff": accessDiffUsage,
+	"who-can": whoCanUsage, "access-diff": accessDiffUsage, "collect": collectUsage,
 }
 
 // TestHelp: every command's --help (-h, -help, s3vet help CMD) prints its

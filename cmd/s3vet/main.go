@@ -7,6 +7,7 @@
 //	s3vet public -f FILE   say whether a bucket policy is public, and why
 //	s3vet lint -f FILE     validate a policy as IAM Access Analyzer does
 //	s3vet scan             check the posture of an account's S3 buckets
+//	s3vet collect          read an account (IAM, SCPs, keys, S3) into a world file
 //	s3vet who-can          who may do what on a bucket of a world, and why
 //	s3vet access-diff      the accesses gained and lost between two worlds
 //	s3vet serve            run the S3 simulator on a world file
@@ -60,6 +61,7 @@ commands:
   public -f FILE   say whether a bucket policy is public, and why (--json for JSON)
   lint -f FILE     validate a policy as IAM Access Analyzer does (--json for JSON)
   scan             check the posture of an account's S3 buckets (--snapshot FILE offline)
+  collect          read an account (IAM, SCPs, keys, S3) into a world file (--out FILE)
   who-can          who may do what on a bucket of a world, and why (--world FILE)
   access-diff      the accesses gained and lost between two worlds (OLD NEW)
   serve            run the S3 simulator on a world file (--config FILE)
@@ -76,7 +78,7 @@ error, or any other error that stops the command.
 `
 
 // commands are the subcommands; run also knows help and version.
-var commands = []string{"eval", "public", "lint", "scan", "who-can", "access-diff", "serve", "demo"}
+var commands = []string{"eval", "public", "lint", "scan", "collect", "who-can", "access-diff", "serve", "demo"}
 
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -93,6 +95,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return lintCmd(ctx, args[1:], stdin, stdout, stderr)
 	case "scan":
 		return scanCmd(ctx, args[1:], stdout, stderr)
+	case "collect":
+		return collectCmd(ctx, args[1:], stdout, stderr)
 	case "who-can":
 		return whoCanCmd(ctx, args[1:], stdout, stderr)
 	case "access-diff":

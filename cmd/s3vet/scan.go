@@ -283,27 +283,9 @@ type liveOptions struct {
 // collectLive reads a snapshot through the SDK, with the default
 // credentials, or from an endpoint.
 func collectLive(ctx context.Context, o liveOptions, stderr io.Writer) (*checks.Snapshot, error) {
-	var loads []func(*config.LoadOptions) error
-	if o.region != "" {
-		loads = append(loads, config.WithRegion(o.region))
-	}
-	if o.profile != "" {
-		loads = append(loads, config.WithSharedConfigProfile(o.profile))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, loads...)
+	cfg, err := liveConfig(ctx, o)
 	if err != nil {
-		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
-	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	if o.endpoint != "" {
-		u, err := url.Parse(o.endpoint)
-		if err != nil || u.Host == "" {
-			return nil, fmt.Errorf("--endpoint %q is not a URL", o.endpoint)
-		}
-		cfg.BaseEndpoint = aws.String(strings.TrimSuffix(o.endpoint, "/"))
-		cfg.HTTPClient = endpointClient(cfg.HTTPClient, u)
+		return nil, err
 	}
 	s3opts := func(region string) func(*s3.Options) {
 		return func(so *s3.Options) {
@@ -327,6 +309,34 @@ func collectLive(ctx context.Context, o liveOptions, stderr io.Writer) (*checks.
 		}
 	}
 	return checks.Collect(ctx, clients, opts)
+}
+
+// liveConfig loads the SDK's configuration as the AWS CLI would, with
+// o's Region, profile and endpoint; the Region is us-east-1 when none is
+// configured.
+func liveConfig(ctx context.Context, o liveOptions, loads ...func(*config.LoadOptions) error) (aws.Config, error) {
+	if o.region != "" {
+		loads = append(loads, config.WithRegion(o.region))
+	}
+	if o.profile != "" {
+		loads = append(loads, config.WithSharedConfigProfile(o.profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loads...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("loading the AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if o.endpoint != "" {
+		u, err := url.Parse(o.endpoint)
+		if err != nil || u.Host == "" {
+			return aws.Config{}, fmt.Errorf("--endpoint %q is not a URL", o.endpoint)
+		}
+		cfg.BaseEndpoint = aws.String(strings.TrimSuffix(o.endpoint, "/"))
+		cfg.HTTPClient = endpointClient(cfg.HTTPClient, u)
+	}
+	return cfg, nil
 }
 
 // progressBar draws the line of the progress bar: a bar of 30 cells, the
