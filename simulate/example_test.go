@@ -7,6 +7,7 @@ import (
 	"io"
 	"log"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -213,4 +214,55 @@ func ExampleServer_VPCEndpoint() {
 	// Output:
 	// AccessDenied
 	// revenue,42
+}
+
+// NewTestServer takes any testing.TB and closes the server when that test
+// or benchmark ends. In a test, it is simulate.NewTestServer(t, w); an
+// Example has no *testing.T, so this one measures a reader's GetObject
+// with testing.Benchmark, whose *testing.B is the testing.TB (the standard
+// library's way to run a benchmark outside go test). The SDK's answers are
+// printed, not the timing, which varies; once the benchmark is over, the
+// server is closed.
+func ExampleNewTestServer() {
+	w := &simulate.World{}
+	acct := w.AddAccount("111122223333")
+	reader := acct.AddUser("reader", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}]}`)
+	acct.AddBucket("reports").AddObject("q1.csv", "revenue,42")
+
+	ctx := context.Background()
+	var srv *simulate.Server
+	get := func(c *s3.Client, key string) (string, error) {
+		out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("reports"), Key: aws.String(key)})
+		if err != nil {
+			return "", err
+		}
+		defer out.Body.Close()
+		body, err := io.ReadAll(out.Body)
+		return string(body), err
+	}
+	res := testing.Benchmark(func(b *testing.B) {
+		srv = simulate.NewTestServer(b, w) // closed when the benchmark ends
+		c := srv.Client(reader.ARN())
+		body, err := get(c, "q1.csv")
+		fmt.Println("reader:", body, err)
+		_, err = get(srv.Client("anonymous"), "q1.csv")
+		var ae smithy.APIError
+		if errors.As(err, &ae) {
+			fmt.Println("anonymous:", ae.ErrorCode())
+		}
+		for b.Loop() {
+			if _, err := get(c, "q1.csv"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	fmt.Println("measured:", res.N > 0)
+	_, err := get(srv.Client(reader.ARN(), func(o *s3.Options) { o.RetryMaxAttempts = 1 }), "q1.csv")
+	fmt.Println("after the benchmark, the server is closed:", err != nil)
+	// Output:
+	// reader: revenue,42 <nil>
+	// anonymous: AccessDenied
+	// measured: true
+	// after the benchmark, the server is closed: true
 }
