@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +39,16 @@ type model struct {
 	apHosts      map[string]*accessPointModel
 	apAliases    map[string]*accessPointModel
 	endpoints    map[string]*endpointModel // VPC endpoints by ID
+	// whoPrints caches the fingerprints of policies for WhoCan, whoTouch
+	// where their Allow statements may reach (*touchInfo), whoKeys their
+	// object resources, and whoWorld the principals of the world.
+	whoPrints sync.Map
+	whoTouch  sync.Map
+	whoKeys   sync.Map
+	whoWorld  struct {
+		once sync.Once
+		ps   []*whoPrincipal
+	}
 	// managed are the world's managed policies by ARN, awsManaged the AWS
 	// managed ones as declared, and iam each account's IAM as its API
 	// shows it.

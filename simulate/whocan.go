@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -45,7 +46,20 @@ const (
 	LevelConfiguration Level = "configuration"
 )
 
-var levelOrder = map[Level]int{LevelRead: 0, LevelWrite: 1, LevelDelete: 2, LevelPermissions: 3, LevelConfiguration: 4}
+// rank is the level's place in WhoCan's order.
+func (l Level) rank() int {
+	switch l {
+	case LevelRead:
+		return 0
+	case LevelWrite:
+		return 1
+	case LevelDelete:
+		return 2
+	case LevelPermissions:
+		return 3
+	}
+	return 4
+}
 
 // The kinds of principal an [Access] names.
 const (
@@ -182,16 +196,27 @@ var errWhoCan = errors.New("simulate: who-can")
 //
 // The answer lists only what is allowed, sorted by level, action,
 // resource and principal. It is exact for the requests described, as
-// Authorize is; a principal can be skipped without deciding only when no
-// Allow statement of its policies or of the bucket's side may reach the
-// bucket.
+// Authorize is. To answer an account of thousands of roles in seconds it
+// decides only what can differ: a principal no Allow statement of its own
+// or of the bucket's side may reach is not decided, nor an action none of
+// its Allow statements names (unless the bucket's side names it), nor a
+// key class its policies do not tell apart from the other keys; and
+// principals of one kind, account, tags and policies (by content) are
+// decided once, unless a policy names one of them or reads a key such as
+// aws:username or aws:PrincipalArn. A test compares this with deciding
+// everything.
 func (s *Simulator) WhoCan(q WhoCanQuery) ([]Access, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.m.whoCan(q, s.now())
+	return s.m.whoCan(q, s.now(), true)
 }
 
-func (m *model) whoCan(q WhoCanQuery, now time.Time) ([]Access, error) {
+// whoCan is WhoCan. fast says to skip what cannot be allowed (mayReach,
+// the actions and key classes a principal cannot be granted or tell
+// apart) and to decide once for each group of principals that every
+// request decides alike (groupPrincipals); without it every principal is
+// decided for every action and key class, which the tests compare with.
+func (m *model) whoCan(q WhoCanQuery, now time.Time, fast bool) ([]Access, error) {
 	b := m.buckets[q.Bucket]
 	if b == nil {
 		return nil, fmt.Errorf("%w: bucket %q: %w", errWhoCan, q.Bucket, ErrNoSuchBucket)
@@ -226,42 +251,58 @@ func (m *model) whoCan(q WhoCanQuery, now time.Time) ([]Access, error) {
 		// The caller's keys could meet any condition: decide for all.
 		reach.anyone = true
 	}
-	touch := map[*policy.Policy]bool{}
-	candidates := principals[:0]
-	for _, p := range principals {
-		if m.mayReach(p, b, reach, touch) {
-			candidates = append(candidates, p)
+	if fast {
+		touch := map[*policy.Policy]bool{}
+		candidates := principals[:0]
+		for _, p := range principals {
+			if m.mayReach(p, b, reach, touch) {
+				candidates = append(candidates, p)
+			}
 		}
+		principals = candidates
 	}
-	principals = candidates
 
+	groups := singles(principals)
+	if fast {
+		groups = m.groupPrincipals(b, principals)
+	}
 	var (
 		mu   sync.Mutex
 		out  []Access
 		errs []error
 		wg   sync.WaitGroup
 	)
-	work := make(chan *whoPrincipal)
+	work := make(chan []*whoPrincipal)
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			var local []Access
-			for p := range work {
-				got, err := m.principalAccess(p, b, actions, keys, base, rt, reach)
+			for g := range work {
+				got, err := m.principalAccess(g[0], b, actions, keys, base, rt, reach, fast)
 				if err != nil {
 					mu.Lock()
 					errs = append(errs, err)
 					mu.Unlock()
 					continue
 				}
-				local = append(local, got...)
+				for _, f := range got {
+					local = append(local, f.Access)
+				}
+				for _, p := range g[1:] {
+					tr := translation(g[0], p)
+					for _, f := range got {
+						a := f.Access
+						a.Principal, a.Kind, a.Via = p.arn, p.kind, via(tr.decision(f.d), a.Action)
+						local = append(local, a)
+					}
+				}
 			}
 			mu.Lock()
 			out = append(out, local...)
 			mu.Unlock()
 		})
 	}
-	for _, p := range principals {
-		work <- p
+	for _, g := range groups {
+		work <- g
 	}
 	close(work)
 	wg.Wait()
@@ -275,7 +316,7 @@ func (m *model) whoCan(q WhoCanQuery, now time.Time) ([]Access, error) {
 // sortAccess sorts by level, action, resource and principal.
 func sortAccess(as []Access) {
 	slices.SortFunc(as, func(a, b Access) int {
-		return cmp.Or(cmp.Compare(levelOrder[a.Level], levelOrder[b.Level]), strings.Compare(a.Action, b.Action),
+		return cmp.Or(cmp.Compare(a.Level.rank(), b.Level.rank()), strings.Compare(a.Action, b.Action),
 			strings.Compare(a.Resource, b.Resource), strings.Compare(a.Principal, b.Principal),
 			slices.Compare(a.Except, b.Except))
 	})
@@ -335,20 +376,21 @@ func (m *model) keyClasses(b *bucketModel, key string) []keyClass {
 		if p == nil {
 			return
 		}
-		for i := range p.Statements {
-			for _, r := range p.Statements[i].Resource {
-				pat, ok := keyPattern(r, b.name)
-				if !ok || pat == "*" || strings.Contains(pat, "${") {
-					continue
-				}
-				if j, dup := seen[pat]; dup {
-					out[j].shared = out[j].shared || shared
-					continue
-				}
-				seen[pat] = len(out)
-				k := strings.NewReplacer("*", "", "?", "x").Replace(pat)
-				out = append(out, keyClass{pattern: pat, key: k, obj: m.currentObject(b, k), shared: shared})
+		for _, r := range m.objectResources(p) {
+			if r.literal && r.bucket != b.name {
+				continue
 			}
+			pat, ok := keyPattern(r.arn, b.name)
+			if !ok || pat == "*" || strings.Contains(pat, "${") {
+				continue
+			}
+			if j, dup := seen[pat]; dup {
+				out[j].shared = out[j].shared || shared
+				continue
+			}
+			seen[pat] = len(out)
+			k := strings.NewReplacer("*", "", "?", "x").Replace(pat)
+			out = append(out, keyClass{pattern: pat, key: k, obj: m.currentObject(b, k), shared: shared})
 		}
 	}
 	m.eachPolicy(b, add)
@@ -368,6 +410,37 @@ func (m *model) keyClasses(b *bucketModel, key string) []keyClass {
 	}
 	slices.SortFunc(out, func(a, b keyClass) int { return strings.Compare(a.pattern, b.pattern) })
 	return append(out, keyClass{pattern: "*", key: otherKey, other: true, shared: true})
+}
+
+// objectResource is a resource of a policy that names objects.
+type objectResource struct {
+	arn     string
+	bucket  string // its bucket part
+	literal bool   // the bucket part has no wildcard
+}
+
+// objectResources returns the resources of p's statements that may name
+// objects, cached as policies do not change.
+func (m *model) objectResources(p *policy.Policy) []objectResource {
+	if v, ok := m.whoKeys.Load(p); ok {
+		return v.([]objectResource)
+	}
+	var out []objectResource
+	for i := range p.Statements {
+		for _, r := range p.Statements[i].Resource {
+			rest, ok := strings.CutPrefix(r, "arn:aws:s3:::")
+			if !ok {
+				continue
+			}
+			bp, _, ok := strings.Cut(rest, "/")
+			if !ok {
+				continue
+			}
+			out = append(out, objectResource{arn: r, bucket: bp, literal: !strings.ContainsAny(bp, "*?$")})
+		}
+	}
+	v, _ := m.whoKeys.LoadOrStore(p, out)
+	return v.([]objectResource)
 }
 
 // currentObject returns the current version of key, nil if there is none.
@@ -460,12 +533,13 @@ func globMatch(p, s string) bool {
 // statements of its policy, its access points' policies and its ACLs.
 type reach struct {
 	anyone   bool            // a statement or grant names "*", or uses NotPrincipal
-	accounts map[string]bool // the accounts of the principals named
+	accounts map[string]bool // the accounts of the principals named, in any form
+	names    map[string]bool // ACCOUNT/NAME of the users and roles named by ARN
 }
 
 // resourceReach returns who the bucket's resource side may grant.
 func (m *model) resourceReach(b *bucketModel) reach {
-	r := reach{accounts: map[string]bool{}}
+	r := reach{accounts: map[string]bool{}, names: map[string]bool{}}
 	named := func(p *policy.Policy) {
 		if p == nil {
 			return
@@ -480,13 +554,24 @@ func (m *model) resourceReach(b *bucketModel) reach {
 				r.anyone = true
 			}
 			for _, a := range ps.AWS {
-				if a == "*" {
+				switch {
+				case a == "*":
 					r.anyone = true
-				} else if strings.HasPrefix(a, "arn:") {
-					if parts := strings.SplitN(a, ":", 6); len(parts) == 6 {
-						r.accounts[parts[4]] = true
+				case strings.HasPrefix(a, "arn:"):
+					parts := strings.SplitN(a, ":", 6)
+					if len(parts) != 6 {
+						r.anyone = true // undecided: decide for all
+						continue
 					}
-				} else {
+					r.accounts[parts[4]] = true
+					if res := parts[5]; res != "root" {
+						name := res[strings.LastIndexByte(res, '/')+1:]
+						if _, rest, ok := strings.Cut(res, "assumed-role/"); ok {
+							name, _, _ = strings.Cut(rest, "/")
+						}
+						r.names[parts[4]+"/"+name] = true
+					}
+				default:
 					r.accounts[a] = true
 				}
 			}
@@ -505,35 +590,50 @@ func (m *model) resourceReach(b *bucketModel) reach {
 			named(ap.policy)
 		}
 	}
-	acls := [][]access.Grant{b.acl}
-	for _, vs := range b.objects {
-		if len(vs) > 0 && len(vs[0].acl) > 0 {
-			acls = append(acls, vs[0].acl)
+	if b.ownership != access.BucketOwnerEnforced {
+		// With ACLs disabled, no ACL grants anything.
+		acls := [][]access.Grant{b.acl}
+		for _, vs := range b.objects {
+			if len(vs) > 0 && len(vs[0].acl) > 0 {
+				acls = append(acls, vs[0].acl)
+			}
 		}
-	}
-	for _, acl := range acls {
-		if p, err := access.ACLPolicy(b.name, acl, false, b.owner); err == nil {
-			named(p)
-		} else {
-			r.anyone = true // undecided: decide for all
+		for _, acl := range acls {
+			if p, err := access.ACLPolicy(b.name, acl, false, b.owner); err == nil {
+				named(p)
+			} else {
+				r.anyone = true // undecided: decide for all
+			}
 		}
 	}
 	return r
 }
 
-// mayReach reports whether p may be allowed anything on b: whether it is
-// the bucket owner's root, is outside the world, is named by the
-// bucket's resource side, or (in the bucket's account) has an identity
-// policy with an Allow statement whose resources may be the bucket or
-// its objects. touch caches the last answer for each policy.
+// namedByName reports whether the bucket's side names p's user or role.
+func (r reach) namedByName(p *whoPrincipal) bool {
+	return r.names[p.c.principal.Account+"/"+p.c.principal.Name]
+}
+
+// mayReach reports whether p may be allowed anything on b. The bucket's
+// side alone can allow the owner's root, anyone it names with "*", and
+// the users and roles it names by ARN; an account named by its ID or root
+// delegates to that account's identity policies ("IAM JSON policy
+// elements: Principal", AWS account principals), which must then allow,
+// as they must across accounts. So a user or role is decided only when
+// an identity policy of it may reach the bucket, unless the bucket's side
+// names it or everyone. touch caches the answer for each policy.
 func (m *model) mayReach(p *whoPrincipal, b *bucketModel, r reach, touch map[*policy.Policy]bool) bool {
 	acct := p.c.principal.Account
 	switch {
-	case p.all || r.anyone || r.accounts[acct]:
+	case p.all || r.anyone:
 		return true
 	case p.kind == KindRoot:
-		return acct == b.owner
-	case acct != b.owner:
+		return acct == b.owner || r.accounts[acct]
+	case p.kind == KindAnonymous:
+		return false
+	case r.namedByName(p):
+		return true
+	case acct != b.owner && !r.accounts[acct]:
 		// Across accounts the bucket's side must grant too, and it names
 		// no one of this account.
 		return false
@@ -541,7 +641,7 @@ func (m *model) mayReach(p *whoPrincipal, b *bucketModel, r reach, touch map[*po
 	for _, pol := range p.c.policies {
 		t, ok := touch[pol]
 		if !ok {
-			t = policyTouches(pol, b.name)
+			t = m.policyTouches(pol, b.name)
 			touch[pol] = t
 		}
 		if t {
@@ -555,26 +655,57 @@ func (m *model) mayReach(p *whoPrincipal, b *bucketModel, r reach, touch map[*po
 // bucket or an object of it: its Resource may match the bucket's ARN or
 // begin the ARN of an object of it, or it has NotResource. A policy
 // variable may stand for anything.
-func policyTouches(p *policy.Policy, bucket string) bool {
+func (m *model) policyTouches(p *policy.Policy, bucket string) bool {
+	v, ok := m.whoTouch.Load(p)
+	if !ok {
+		v, _ = m.whoTouch.LoadOrStore(p, touchOf(p))
+	}
+	t := v.(*touchInfo)
+	if t.any || slices.Contains(t.buckets, bucket) {
+		return true
+	}
 	arn := "arn:aws:s3:::" + bucket
+	for _, r := range t.patterns {
+		if globMatch(r, arn) || globMayPrefix(r, arn+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// touchInfo is where a policy's Allow statements of S3 actions may reach.
+type touchInfo struct {
+	any      bool     // anywhere: NotResource
+	buckets  []string // the buckets a resource names without a wildcard in its bucket part
+	patterns []string // the other resources, variables as *
+}
+
+func touchOf(p *policy.Policy) *touchInfo {
+	t := &touchInfo{}
 	for i := range p.Statements {
 		st := &p.Statements[i]
 		if st.Effect != policy.Allow || !mayBeS3(st) {
 			continue
 		}
 		if st.NotResource {
-			return true
+			t.any = true
+			return t
 		}
 		for _, r := range st.Resource {
 			if strings.Contains(r, "${") {
 				r = variables.ReplaceAllString(r, "*")
 			}
-			if globMatch(r, arn) || globMayPrefix(r, arn+"/") {
-				return true
+			if rest, ok := strings.CutPrefix(r, "arn:aws:s3:::"); ok {
+				name, _, _ := strings.Cut(rest, "/")
+				if !strings.ContainsAny(name, "*?") {
+					t.buckets = append(t.buckets, name)
+					continue
+				}
 			}
+			t.patterns = append(t.patterns, r)
 		}
 	}
-	return false
+	return t
 }
 
 // mayBeS3 reports whether the statement's actions may include an S3 one.
@@ -638,6 +769,14 @@ func globMayPrefix(p, prefix string) bool {
 
 // whoPrincipals returns the principals to decide for.
 func (m *model) whoPrincipals(b *bucketModel) []*whoPrincipal {
+	m.whoWorld.once.Do(func() { m.whoWorld.ps = m.worldPrincipals() })
+	out := slices.Clone(m.whoWorld.ps)
+	return m.outsidePrincipals(b, out)
+}
+
+// worldPrincipals returns the roots, users and roles of the world, and
+// anonymous; the world's identities do not change once compiled.
+func (m *model) worldPrincipals() []*whoPrincipal {
 	var out []*whoPrincipal
 	for _, a := range slices.Sorted(maps.Keys(m.accounts)) {
 		p, _ := policy.ParsePrincipal(m.accounts[a].root.arn)
@@ -658,7 +797,12 @@ func (m *model) whoPrincipals(b *bucketModel) []*whoPrincipal {
 			c: &caller{principal: p, policies: r.policies, boundary: r.boundary, tags: r.tags}})
 	}
 	anon, _ := policy.ParsePrincipal("anonymous")
-	out = append(out, &whoPrincipal{arn: "anonymous", kind: KindAnonymous, c: &caller{principal: anon}})
+	return append(out, &whoPrincipal{arn: "anonymous", kind: KindAnonymous, c: &caller{principal: anon}})
+}
+
+// outsidePrincipals appends to out the principals outside the world that
+// the bucket's side may grant.
+func (m *model) outsidePrincipals(b *bucketModel, out []*whoPrincipal) []*whoPrincipal {
 	// Outside the world: the accounts and principals that the bucket's
 	// resource-based policies name, and anyone's account for "*".
 	outside := map[string]bool{}
@@ -778,18 +922,18 @@ func dedupePrincipals(ps []*whoPrincipal) []*whoPrincipal {
 // or it needs no statement), on the key classes it may tell apart from
 // the other keys (the shared ones and those its own policies name); on
 // the rest its answer is that for the other keys.
-func (m *model) principalAccess(p *whoPrincipal, b *bucketModel, actions []whoAction, keys []keyClass, base map[string][]string, rt route, r reach) ([]Access, error) {
+func (m *model) principalAccess(p *whoPrincipal, b *bucketModel, actions []whoAction, keys []keyClass, base map[string][]string, rt route, r reach, fast bool) ([]found, error) {
 	bucketARN := "arn:aws:s3:::" + b.name
 	own := p.c.policies
 	if p.c.boundary != nil {
 		own = append(slices.Clip(own), p.c.boundary)
 	}
-	everyAction := p.all || p.kind == KindRoot || p.kind == KindAnonymous || r.anyone || r.accounts[p.c.principal.Account]
+	everyAction := !fast || p.all || p.kind == KindRoot || p.kind == KindAnonymous || r.anyone || r.namedByName(p)
 	relevant := make([]bool, len(keys))
 	for i, k := range keys {
-		relevant[i] = k.shared || len(keys) == 1 || namesKey(own, b.name, k.key)
+		relevant[i] = !fast || k.shared || len(keys) == 1 || namesKey(own, b.name, k.key)
 	}
-	var out []Access
+	var out []found
 	for _, a := range actions {
 		if !everyAction && !mayAllowAction(p.c.policies, a.name) {
 			continue
@@ -802,17 +946,17 @@ func (m *model) principalAccess(p *whoPrincipal, b *bucketModel, actions []whoAc
 				return nil, err
 			}
 			if d.Allowed {
-				out = append(out, Access{Principal: p.arn, Kind: p.kind, Action: a.name, Level: a.level, Resource: bucketARN, Via: via(d, a.name)})
+				out = append(out, found{Access{Principal: p.arn, Kind: p.kind, Action: a.name, Level: a.level, Resource: bucketARN, Via: via(d, a.name)}, d})
 			}
 			continue
 		}
 		allowed := make([]bool, len(keys))
-		vias := make([]string, len(keys))
+		decs := make([]Decision, len(keys))
 		// The other keys (last) first: a class the principal cannot tell
 		// apart from them has their answer.
 		for i := len(keys) - 1; i >= 0; i-- {
 			if !relevant[i] {
-				allowed[i], vias[i] = allowed[len(keys)-1], vias[len(keys)-1]
+				allowed[i], decs[i] = allowed[len(keys)-1], decs[len(keys)-1]
 				continue
 			}
 			need.Resource = bucketARN + "/" + keys[i].key
@@ -820,9 +964,9 @@ func (m *model) principalAccess(p *whoPrincipal, b *bucketModel, actions []whoAc
 			if err != nil {
 				return nil, err
 			}
-			allowed[i], vias[i] = d.Allowed, via(d, a.name)
+			allowed[i], decs[i] = d.Allowed, d
 		}
-		out = append(out, objectAccess(p, a, bucketARN, keys, allowed, vias)...)
+		out = append(out, objectAccess(p, a, bucketARN, keys, allowed, decs)...)
 	}
 	return out, nil
 }
@@ -858,10 +1002,16 @@ func mayAllowAction(ps []*policy.Policy, action string) bool {
 	return false
 }
 
+// found is an access and the decision that allowed it.
+type found struct {
+	Access
+	d Decision
+}
+
 // objectAccess turns the decisions on each key class into accesses: one on
 // every key, less the classes denied, when the other keys are allowed;
 // else one for each class allowed, less the classes inside it denied.
-func objectAccess(p *whoPrincipal, a whoAction, bucketARN string, keys []keyClass, allowed []bool, vias []string) []Access {
+func objectAccess(p *whoPrincipal, a whoAction, bucketARN string, keys []keyClass, allowed []bool, decs []Decision) []found {
 	denied := func(within string) []string {
 		var ex []string
 		for i, k := range keys {
@@ -879,10 +1029,10 @@ func objectAccess(p *whoPrincipal, a whoAction, bucketARN string, keys []keyClas
 			if len(keys) == 1 {
 				ex = nil
 			}
-			return []Access{{Principal: p.arn, Kind: p.kind, Action: a.name, Level: a.level, Resource: res, Except: ex, Via: vias[last]}}
+			return []found{{Access{Principal: p.arn, Kind: p.kind, Action: a.name, Level: a.level, Resource: res, Except: ex, Via: via(decs[last], a.name)}, decs[last]}}
 		}
 	}
-	var out []Access
+	var out []found
 	for i, k := range keys {
 		if !allowed[i] || k.other {
 			continue
@@ -893,7 +1043,7 @@ func objectAccess(p *whoPrincipal, a whoAction, bucketARN string, keys []keyClas
 				ex = append(ex, e)
 			}
 		}
-		out = append(out, Access{Principal: p.arn, Kind: p.kind, Action: a.name, Level: a.level, Resource: bucketARN + "/" + k.pattern, Except: ex, Via: vias[i]})
+		out = append(out, found{Access{Principal: p.arn, Kind: p.kind, Action: a.name, Level: a.level, Resource: bucketARN + "/" + k.pattern, Except: ex, Via: via(decs[i], a.name)}, decs[i]})
 	}
 	return out
 }
@@ -945,4 +1095,159 @@ func DiffAccess(before, after []Access) (gained, lost []Access) {
 		}
 	}
 	return gained, lost
+}
+
+// identityKeys are the condition keys and policy variables (lower case)
+// whose value differs between principals of the same kind, account, tags
+// and policies.
+var identityKeys = []string{"aws:username", "aws:userid", "aws:principalarn", "aws:sourceidentity",
+	"aws:rolesessionname", "aws:federatedprovider", "aws:principalservicename", "aws:sourcearn", "aws:principalisawsservice"}
+
+// fingerprint is a policy's statements as text, which two policies share
+// only if they grant and deny alike; cached, as policies do not change.
+func (m *model) fingerprint(p *policy.Policy) string {
+	if p == nil {
+		return ""
+	}
+	if v, ok := m.whoPrints.Load(p); ok {
+		return v.(string)
+	}
+	data, err := json.Marshal(struct {
+		T policy.Type
+		S []policy.Statement
+	}{p.Type, p.Statements})
+	fp := string(data)
+	if err != nil {
+		fp = fmt.Sprintf("%p", p) // its own: never shared
+	}
+	m.whoPrints.Store(p, fp)
+	return fp
+}
+
+// mentionsIdentity reports whether a policy reads a key that tells
+// principals apart beyond their kind, account, tags and policies.
+func (m *model) mentionsIdentity(p *policy.Policy) bool {
+	fp := strings.ToLower(m.fingerprint(p))
+	for _, k := range identityKeys {
+		if strings.Contains(fp, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// groupPrincipals groups the principals that every request decides alike:
+// users or roles of one account with the same tags, the same policies
+// (by content, in order) and boundary, that no policy of the bucket's side
+// names by ARN, when no policy reads a key that would tell them apart
+// (aws:username, aws:PrincipalArn, ...). The first of each group stands
+// for it: WhoCan decides for it alone, and gives the others its answers,
+// each through its own statements.
+func (m *model) groupPrincipals(b *bucketModel, ps []*whoPrincipal) [][]*whoPrincipal {
+	shared := []*policy.Policy{b.policy}
+	for _, ap := range m.accessPoints {
+		if ap.bucket == b.name {
+			shared = append(shared, ap.policy)
+		}
+	}
+	for _, level := range m.scps {
+		shared = append(shared, level...)
+	}
+	for _, level := range m.rcps {
+		shared = append(shared, level...)
+	}
+	for _, e := range m.endpoints {
+		shared = append(shared, e.policy)
+	}
+	named := map[string]bool{}
+	for _, p := range shared {
+		if p == nil {
+			continue
+		}
+		if m.mentionsIdentity(p) {
+			return singles(ps)
+		}
+		for i := range p.Statements {
+			if pr := p.Statements[i].Principal; pr != nil {
+				for _, a := range pr.AWS {
+					if _, res, ok := strings.Cut(a, ":assumed-role/"); ok {
+						named[strings.Split(res, "/")[0]] = true
+					} else if j := strings.LastIndexByte(a, '/'); j >= 0 {
+						named[a[j+1:]] = true
+					}
+				}
+			}
+		}
+	}
+	var out [][]*whoPrincipal
+	index := map[string]int{}
+	var key strings.Builder
+	for _, p := range ps {
+		if (p.kind != KindUser && p.kind != KindRole) || named[p.c.principal.Name] {
+			out = append(out, []*whoPrincipal{p})
+			continue
+		}
+		key.Reset()
+		key.WriteString(p.kind + "\x00" + p.c.principal.Account + "\x00")
+		for _, k := range slices.Sorted(maps.Keys(p.c.tags)) {
+			key.WriteString(k + "=" + p.c.tags[k] + "\x00")
+		}
+		alone := false
+		for _, pol := range append(slices.Clip(p.c.policies), p.c.boundary) {
+			if pol != nil && m.mentionsIdentity(pol) {
+				alone = true
+				break
+			}
+			key.WriteString(m.fingerprint(pol) + "\x00")
+		}
+		if alone {
+			out = append(out, []*whoPrincipal{p})
+			continue
+		}
+		if i, ok := index[key.String()]; ok {
+			out[i] = append(out[i], p)
+			continue
+		}
+		index[key.String()] = len(out)
+		out = append(out, []*whoPrincipal{p})
+	}
+	return out
+}
+
+func singles(ps []*whoPrincipal) [][]*whoPrincipal {
+	out := make([][]*whoPrincipal, len(ps))
+	for i, p := range ps {
+		out[i] = []*whoPrincipal{p}
+	}
+	return out
+}
+
+// policyMap maps the policies of one principal to those of another of its
+// group, position by position.
+type policyMap map[*policy.Policy]*policy.Policy
+
+func translation(from, to *whoPrincipal) policyMap {
+	tr := policyMap{}
+	for i, p := range from.c.policies {
+		tr[p] = to.c.policies[i]
+	}
+	if from.c.boundary != nil {
+		tr[from.c.boundary] = to.c.boundary
+	}
+	return tr
+}
+
+// decision is d with its policies the other principal's.
+func (tr policyMap) decision(d Decision) Decision {
+	if p, ok := tr[d.Decision.Policy]; ok {
+		d.Decision.Policy = p
+	}
+	ms := slices.Clone(d.Decision.Matches)
+	for i := range ms {
+		if p, ok := tr[ms[i].Policy]; ok {
+			ms[i].Policy = p
+		}
+	}
+	d.Decision.Matches = ms
+	return d
 }
