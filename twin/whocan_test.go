@@ -71,6 +71,7 @@ func TestCollectServeWhoCan(t *testing.T) {
 		can[a.Principal] = true
 	}
 	ctx := context.Background()
+	allowed, refused := 0, 0
 	for _, p := range []string{"arn:aws:iam::111111111111:role/Admin", "arn:aws:iam::111111111111:role/ci/Deployer",
 		"arn:aws:iam::111111111111:user/alice", "arn:aws:iam::111111111111:user/build/ci", "anonymous"} {
 		who := p
@@ -83,8 +84,16 @@ func TestCollectServeWhoCan(t *testing.T) {
 		if err != nil && !denied {
 			t.Fatalf("%s: %v", p, err)
 		}
+		if denied {
+			refused++
+		} else {
+			allowed++
+		}
 		if can[p] == denied {
 			t.Errorf("%s: who-can says %t, the SDK was denied: %t", p, can[p], denied)
 		}
+	}
+	if allowed == 0 || refused == 0 {
+		t.Errorf("%d allowed and %d refused: the case tells nothing apart", allowed, refused)
 	}
 }
