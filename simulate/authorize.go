@@ -300,7 +300,10 @@ func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, obj *objectVer
 	} else {
 		var err error
 		if d, err = b.decisions.Decide(set, access.Request{Request: r, NewACL: wr.acl, NewPolicy: wr.policy}, &state); err != nil {
-			return Decision{}, stateError{err}
+			if errors.As(err, new(*access.StateError)) {
+				return Decision{}, stateError{err}
+			}
+			return Decision{}, err
 		}
 	}
 	out := Decision{Allowed: d.Decision == policy.Allowed, Need: need, Decision: d}
@@ -330,8 +333,8 @@ func newBucket(name, owner, ownership string) *bucketModel {
 }
 
 // stateError is package access refusing the state the simulator gave it
-// (a malformed ACL, owner or setting): the simulator's fault, never the
-// request's, which the handler answers with S3's 500 InternalError, so that
+// (a malformed ACL, owner or setting; access.StateError): the
+// simulator's fault, never the request's, which the handler answers with S3's 500 InternalError, so that
 // FuzzServe and the routing test, which fail on a 5xx, find it.
 type stateError struct{ err error }
 

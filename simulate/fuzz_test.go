@@ -127,6 +127,7 @@ func FuzzServe(f *testing.F) {
 		// simulator cannot decide on (an ACL granting no one).
 		{"PUT", "/fznew", "", "", ""},
 		{"PUT", "/fznew", "", "x-amz-acl: public-read\nx-amz-object-ownership: ObjectWriter", ""},
+		{"PUT", "/0", "", "X-AmZ-ACl:", ""}, // a canned ACL of "": the request's fault, a 4xx
 		{"PUT", "/fznew", "", "x-amz-grant-full-control: id=777777777777", `<CreateBucketConfiguration><LocationConstraint>us-east-1</LocationConstraint></CreateBucketConfiguration>`},
 		// Versioning sequences, on the versioned bucket.
 		{"PUT", "/fzv/k", "", "", "v2"},

@@ -128,7 +128,7 @@ func decide(c *Cache, set *policy.Set, req Request, state *State) (Decision, err
 		state = &State{}
 	}
 	if err := state.Validate(); err != nil {
-		return Decision{}, fmt.Errorf("s3 state: %w", err)
+		return Decision{}, &StateError{err}
 	}
 	if strings.Contains(req.Resource, ":accesspoint/") {
 		if state.AccessPoint == nil {

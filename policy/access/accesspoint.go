@@ -179,7 +179,7 @@ func IsMultiRegionAlias(name string) bool {
 func throughAccessPoint(c *Cache, set *policy.Set, req Request, state *State) (Decision, error) {
 	ap := state.AccessPoint
 	if err := ap.validate(); err != nil {
-		return Decision{}, fmt.Errorf("s3 state: %w", err)
+		return Decision{}, &StateError{err}
 	}
 	_, _, _, key, err := ParseAccessPointARN(req.Resource)
 	if err != nil {

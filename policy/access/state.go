@@ -84,6 +84,14 @@ func (s *State) ownership() string {
 	return s.ObjectOwnership
 }
 
+// A StateError is [Decide] refusing a malformed [State] (see
+// [State.Validate]), as opposed to a request it cannot decide: the fault
+// of whoever built the state.
+type StateError struct{ Err error }
+
+func (e *StateError) Error() string { return "s3 state: " + e.Err.Error() }
+func (e *StateError) Unwrap() error { return e.Err }
+
 // Validate reports what is malformed in the state.
 func (s *State) Validate() error {
 	var errs []error
