@@ -368,7 +368,7 @@ func (c *call) throughAccessPoint() error {
 	switch {
 	case apHost:
 		ap = c.s.m.apHosts[label]
-	case c.s.hostBucket(c.r.Host) != "":
+	case c.virtual:
 		if ap = c.s.m.apHosts[c.bucket]; ap == nil {
 			ap = c.s.m.apAliases[c.bucket]
 		}

@@ -59,6 +59,9 @@ type call struct {
 	// API, STS, the KMS API, IAM and Organizations, whose errors are
 	// written differently.
 	control, sts, kmsAPI, iam, orgAPI bool
+	// virtual is set when the Host names the bucket (target), cname when
+	// it does as a whole, being none of the simulator's endpoints.
+	virtual, cname bool
 	// session is the role session that signed the request, if one did.
 	session *session
 	// explain is what the record says beyond the error: why the request
@@ -120,6 +123,10 @@ func (c *call) fail(err error) {
 				c.explain += "\n" + x.XMLName.Local + ":\n" + x.Value
 			}
 		}
+	}
+	if c.cname && e.code == "NoSuchBucket" && c.explain == "" {
+		c.explain = "Host " + c.r.Host + " is none of the simulator's endpoints (localhost, an IP address, S3's, WithDomains or --domain): " +
+			"as S3 does, the whole Host names the bucket; to reach the simulator at this name, give it as a domain"
 	}
 	if e.resource == "" {
 		e2 := *e
@@ -388,7 +395,8 @@ func (c *call) s3Request() (*s3op.Request, writes, error) {
 // host (hostBucket) or else from the path.
 func (c *call) target(r *http.Request) (bucket, key string) {
 	path := strings.TrimPrefix(r.URL.Path, "/")
-	if b := c.s.hostBucket(r.Host); b != "" {
+	if b, cname := c.s.hostBucket(r.Host); b != "" {
+		c.virtual, c.cname = true, cname
 		return b, path
 	}
 	bucket, key, _ = strings.Cut(path, "/")
@@ -396,53 +404,75 @@ func (c *call) target(r *http.Request) (bucket, key string) {
 }
 
 // hostBucket returns the bucket a virtual-hosted style request names in
-// its Host (S3 User Guide, "Virtual hosting of buckets"), or "" for a
-// path-style request. A Host is virtual-hosted when it is BUCKET. followed
-// by a host that reaches the server:
+// its Host, or "" for a path-style request, by the rule of the S3 User
+// Guide ("Virtual hosting of general purpose buckets", "HTTP Host header
+// bucket specification"), with the simulator's endpoints in place of
+// S3's alone. The endpoints are:
 //
-//   - a name under localhost (RFC 6761): BUCKET.localhost, and
-//     BUCKET.s3.localhost for an endpoint s3.localhost;
-//   - an IP address literal, as 127.0.0.1: BUCKET.127.0.0.1;
-//   - S3's own: BUCKET.s3.amazonaws.com, BUCKET.s3.REGION.amazonaws.com,
-//     BUCKET.s3-REGION.amazonaws.com, BUCKET.s3.dualstack.REGION...;
-//   - a domain given with WithDomains: BUCKET.DOMAIN.
+//   - localhost and the names under it (RFC 6761), s3.localhost among them;
+//   - an IP address literal, as 127.0.0.1;
+//   - S3's own: s3.amazonaws.com, s3.REGION.amazonaws.com,
+//     s3-REGION.amazonaws.com, s3.dualstack.REGION.amazonaws.com...;
+//   - a domain given with WithDomains;
+//   - a name of one label (a container's or a machine's, "s3vet"), which
+//     cannot be a bucket's name hosted elsewhere.
 //
-// A bucket's name may hold dots: the endpoint is the longest of these that
-// the Host ends with.
-func (s *Simulator) hostBucket(host string) string {
+// A Host that is an endpoint is path-style; BUCKET. followed by an
+// endpoint names BUCKET (the longest endpoint the Host ends with: a
+// bucket's name may hold dots). Any other Host names a bucket by itself,
+// as S3 reads a Host that is none of its endpoints: "the bucket for the
+// request is the lowercase value of the Host header, and the key for the
+// request is the Request-URI" (a CNAME to the bucket); cname is then true.
+func (s *Simulator) hostBucket(host string) (bucket string, cname bool) {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "" || !strings.Contains(host, ".") || host == "s3.localhost" {
+		return "", false
+	}
+	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		return "", false
+	}
 	for _, d := range s.domains {
+		if host == d {
+			return "", false
+		}
 		if b, ok := strings.CutSuffix(host, "."+d); ok && b != "" {
-			return b
+			return b, false
 		}
 	}
 	if rest, ok := strings.CutSuffix(host, ".localhost"); ok {
 		if b, ok := strings.CutSuffix(rest, ".s3"); ok && b != "" {
-			return b
+			return b, false
 		}
-		if rest == "s3" {
-			return "" // the endpoint s3.localhost itself
-		}
-		return rest
+		return rest, false
 	}
-	if i := strings.IndexByte(host, '.'); i > 0 {
+	// BUCKET.<IP>, BUCKET holding dots or not: the SDK sends a name with
+	// dots so, at an IP address over HTTP.
+	for i := strings.IndexByte(host, '.'); i > 0; {
 		if _, err := netip.ParseAddr(host[i+1:]); err == nil {
-			return host[:i]
+			return host[:i], false
 		}
+		j := strings.IndexByte(host[i+1:], '.')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
 	}
-	// BUCKET.s3.amazonaws.com, BUCKET.s3.REGION.amazonaws.com,
-	// BUCKET.s3-REGION.amazonaws.com: the first ".s3." or ".s3-" label.
+	// s3.amazonaws.com, s3.REGION.amazonaws.com, s3-REGION.amazonaws.com
+	// are endpoints; BUCKET. before them: the first ".s3." or ".s3-" label.
 	if strings.HasSuffix(host, ".amazonaws.com") {
+		if strings.HasPrefix(host, "s3.") || strings.HasPrefix(host, "s3-") {
+			return "", false
+		}
 		for _, sep := range []string{".s3.", ".s3-"} {
 			if i := strings.Index(host, sep); i > 0 {
-				return host[:i]
+				return host[:i], false
 			}
 		}
 	}
-	return ""
+	return host, true
 }
 
 func sourceIP(r *http.Request) string {

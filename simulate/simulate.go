@@ -18,10 +18,25 @@
 // HTTPS on a loopback port, like net/http/httptest. [Server.Client] and
 // [Server.Config] give an aws-sdk-go-v2 client for any principal of the
 // world, anonymous included. Requests may be path-style or
-// virtual-hosted: a Host of BUCKET.localhost, BUCKET.s3.localhost,
-// BUCKET.<IP address>, BUCKET.s3.amazonaws.com (and S3's regional
-// endpoints) or BUCKET.<a domain of [WithDomains]> names BUCKET. Every request goes through the steps S3
-// takes:
+// virtual-hosted, by S3's rule for the Host header (S3 User Guide,
+// "Virtual hosting of general purpose buckets", "HTTP Host header bucket
+// specification") with the simulator's endpoints in place of S3's alone:
+// localhost and the names under it (s3.localhost), IP addresses, S3's
+// endpoints (s3.amazonaws.com, s3.REGION.amazonaws.com, ...) and the
+// domains of [WithDomains] (serve --domain). A Host that is an endpoint,
+// or a name of one label ("s3vet", a container's), is path-style, and
+// BUCKET. followed by an endpoint names BUCKET (BUCKET.localhost,
+// BUCKET.s3.localhost, BUCKET.<IP address>, BUCKET.s3.amazonaws.com,
+// BUCKET.<domain>; the longest endpoint, as a bucket's name may hold
+// dots). Any other Host is read as S3 reads a Host that is none of its endpoints: the
+// whole Host, lowercased, names the bucket, and the path is the key. It is
+// never read as path style, which would change what the request means
+// (PUT /vh.txt at reports.example.internal is not CreateBucket of vh.txt):
+// at a name the simulator does not know, a request names a bucket of that
+// name, most often one that does not exist (404 NoSuchBucket, with the
+// Host explained in the request's record). To reach the simulator at a
+// name of your own, give it with WithDomains. Every request goes through
+// the steps S3 takes:
 //
 //   - authenticate: [SigV4] in the Authorization header, in the query
 //     (presigned URLs) or in aws-chunked bodies, which are decoded here so
@@ -243,8 +258,11 @@ func WithClock(now func() time.Time) Option {
 }
 
 // WithDomains adds domains of virtual-hosted style: a request whose Host
-// is BUCKET.DOMAIN names BUCKET, as for S3's own endpoints and the names
-// under localhost (the rule is in the package doc).
+// is BUCKET.DOMAIN names BUCKET, and one whose Host is DOMAIN is
+// path-style, as for S3's own endpoints and the names under localhost.
+// Without it, a Host under DOMAIN names the bucket of that whole name, as
+// S3 reads a Host that is none of its endpoints (the rule is in the
+// package doc).
 func WithDomains(domains ...string) Option {
 	return func(s *Simulator) {
 		for _, d := range domains {

@@ -43,8 +43,10 @@ flags:
                      clients to trust
   --cert FILE        serve HTTPS with this certificate (PEM); needs --key
   --key FILE         the private key of --cert (PEM)
-  --domain D         a domain of virtual-hosted style: BUCKET.D names BUCKET
-                     (repeatable)
+  --domain D         a name the server is reached at: D is path-style and
+                     BUCKET.D names BUCKET (repeatable); without it, a Host
+                     under D names the bucket of that whole name, as S3
+                     reads a Host that is none of its endpoints
 `
 
 // serveCmd runs the simulator on an address, with the world of a file,

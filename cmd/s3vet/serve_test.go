@@ -101,6 +101,12 @@ func TestServe(t *testing.T) {
 	if status, body := get("site.s3.test", "/index.html"); status != 200 || body != "<h1>hi</h1>" {
 		t.Fatalf("GET site.s3.test/index.html: %d %q", status, body)
 	}
+	// A Host under a domain not given names the bucket of its whole name
+	// (S3 User Guide, "HTTP Host header bucket specification"), never the
+	// path's bucket.
+	if status, _ := get("site.s3.other", "/site/index.html"); status != http.StatusNotFound {
+		t.Fatalf("GET site.s3.other/site/index.html: %d, want 404 NoSuchBucket", status)
+	}
 	if status, _ := get("", "/site/missing.html"); status != http.StatusNotFound {
 		t.Fatalf("GET of a missing key: %d", status)
 	}
