@@ -1048,8 +1048,9 @@ func objectAccess(p *whoPrincipal, a whoAction, bucketARN string, keys []keyClas
 	return out
 }
 
-// via describes what allowed d: every Allow statement that applied, the
-// deciding one first (for a request across accounts, both sides').
+// via describes what allowed d: the statements that granted it, the
+// deciding one first (for a request across accounts, both sides'), and
+// not those of the policies that can only limit, which allowed too.
 func via(d Decision, action string) string {
 	if !d.Allowed {
 		return ""
@@ -1062,6 +1063,11 @@ func via(d Decision, action string) string {
 	}
 	for _, m := range d.Decision.Matches {
 		if m.Effect != policy.Allow || m.Policy == d.Decision.Policy && m.Statement == d.Decision.Statement {
+			continue
+		}
+		if t := m.Type; t != policy.IdentityBased && t != policy.ResourceBased && t != policy.AccessControlList {
+			// The policies that only limit (SCPs, RCPs, boundaries,
+			// sessions, endpoints) allowed too, as they must: not news.
 			continue
 		}
 		if s := strings.TrimPrefix(m.String(), "Allow by "); !strings.Contains(out, s) {

@@ -55,6 +55,8 @@ through aws-sdk-go-v2 or plain HTTP:
   - a posture scan of one account, as s3vet scan does;
   - "can this principal do this?", with the policy and statement that
     decided and the SDK's own error;
+  - "who can delete acme-records?", every principal of both accounts
+    asked at once, as s3vet who-can does;
   - client-side encryption and SSE-KMS, and a reader without kms:Decrypt
     refused;
   - a presigned URL that works, then fails once expired.
@@ -105,8 +107,18 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 type demoReport struct {
 	Scan       demoScan       `json:"scan"`
 	Questions  []demoQuestion `json:"questions"`
+	WhoCan     demoWhoCan     `json:"whoCan"`
 	Encryption demoEncryption `json:"encryption"`
 	Presign    demoPresign    `json:"presign"`
+}
+
+// demoWhoCan is "who can delete acme-records?" and the answer.
+type demoWhoCan struct {
+	Bucket  string   `json:"bucket"`
+	Actions []string `json:"actions"`
+	// Accesses are every principal's that is allowed; an action with
+	// none is allowed to no one.
+	Accesses []simulate.Access `json:"accesses"`
 }
 
 type demoScan struct {
@@ -208,6 +220,9 @@ func runDemo(ctx context.Context) (*demoReport, error) {
 	if rep.Questions, err = demoAsk(ctx, srv); err != nil {
 		return nil, fmt.Errorf("questions: %w", err)
 	}
+	if rep.WhoCan, err = demoWhoCanDelete(srv); err != nil {
+		return nil, fmt.Errorf("who can: %w", err)
+	}
 	if rep.Encryption, err = demoEncrypt(ctx, srv); err != nil {
 		return nil, fmt.Errorf("encryption: %w", err)
 	}
@@ -229,6 +244,14 @@ func demoScanAcme(ctx context.Context, srv *simulate.Server) (demoScan, error) {
 	slices.SortStableFunc(fs, func(a, b checks.Finding) int { return b.Severity.Rank() - a.Severity.Rank() })
 	r := checks.NewReport(snap, fs)
 	return demoScan{Account: demoAcme, Principal: demoAuditor, Buckets: r.Buckets, Counts: r.Counts, Findings: fs}, nil
+}
+
+// demoWhoCanDelete asks who may delete acme-records or its objects.
+func demoWhoCanDelete(srv *simulate.Server) (demoWhoCan, error) {
+	r := demoWhoCan{Bucket: "acme-records", Actions: []string{"s3:DeleteObject", "s3:DeleteObjectVersion", "s3:DeleteBucket"}}
+	var err error
+	r.Accesses, err = srv.WhoCan(simulate.WhoCanQuery{Bucket: r.Bucket, Actions: r.Actions})
+	return r, err
 }
 
 // demoAsk answers a few questions with the simulator's authorizer, and

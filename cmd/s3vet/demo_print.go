@@ -52,6 +52,7 @@ func printDemo(w io.Writer, r *demoReport, color bool) error {
 	p.printf("(444455556666). Every call below goes through aws-sdk-go-v2 or plain HTTP.\n")
 	p.scan(&r.Scan)
 	p.questions(r.Questions)
+	p.whoCan(&r.WhoCan)
 	p.encryption(&r.Encryption)
 	p.presign(&r.Presign)
 	p.printf("\nNext: s3vet scan --endpoint URL, s3vet serve, s3vet eval -f FILE; s3vet demo --json.\n")
@@ -177,8 +178,32 @@ func (p *demoPrinter) call(c *demoCall) string {
 	return p.paint(ansiRed, fmt.Sprintf("%s %d %s", c.Call, c.Status, c.Code)) + ": " + c.Message
 }
 
+func (p *demoPrinter) whoCan(w *demoWhoCan) {
+	p.section(3, "Who can delete "+w.Bucket+"?")
+	p.printf("   Every user, role and root of both accounts, the partner's and anyone's, decided\n")
+	p.printf("   by the simulator for each action and each key the policies tell apart (s3vet who-can):\n")
+	for _, action := range w.Actions {
+		p.printf("\n   %s\n", p.paint(ansiBold, action))
+		n := 0
+		for _, a := range w.Accesses {
+			if a.Action != action {
+				continue
+			}
+			n++
+			res := a.Resource
+			if len(a.Except) > 0 {
+				res += " except " + strings.Join(a.Except, ", ")
+			}
+			p.printf("     %s %s on %s\n       through %s\n", a.Kind, p.paint(ansiGreen, a.Principal), res, a.Via)
+		}
+		if n == 0 {
+			p.printf("     %s\n", p.paint(ansiRed, "no one"))
+		}
+	}
+}
+
 func (p *demoPrinter) encryption(e *demoEncryption) {
-	p.section(3, "Encryption")
+	p.section(4, "Encryption")
 	cs := &e.ClientSide
 	p.printf("   Client-side (package encrypt, the S3 Encryption Client's format): alice puts\n")
 	p.printf("   s3://%s/%s encrypted before it leaves the process.\n", cs.Bucket, cs.Key)
@@ -197,7 +222,7 @@ func (p *demoPrinter) encryption(e *demoEncryption) {
 }
 
 func (p *demoPrinter) presign(r *demoPresign) {
-	p.section(4, "A presigned URL, and the same URL after it expires")
+	p.section(5, "A presigned URL, and the same URL after it expires")
 	p.printf("   %s presigns (package presign, 1 minute):\n", r.Principal)
 	p.printf("     %s\n", r.URL)
 	p.printf("   %-25s %s\n", "a plain HTTP GET now:", p.call(&r.Before))

@@ -23,7 +23,7 @@ func runDemoCmd(t *testing.T, args ...string) string {
 	return out.String()
 }
 
-// The text output has the four sections in order, and no color when
+// The text output has the five sections in order, and no color when
 // standard output is not a terminal.
 func TestDemoText(t *testing.T) {
 	out := runDemoCmd(t)
@@ -36,11 +36,14 @@ func TestDemoText(t *testing.T) {
 		"the SDK gets: PutObject 403 AccessDenied: User: arn:aws:iam::111122223333:user/analytics/bob is not authorized to perform: s3:PutObject",
 		"with an explicit deny in a service control policy",
 		"the SDK gets: GetObject 403 AccessDenied: Access Denied",
-		"3. Encryption",
+		"3. Who can delete acme-records?",
+		"s3:DeleteObject\n     root arn:aws:iam::111122223333:root on arn:aws:s3:::acme-records/*",
+		"s3:DeleteBucket\n     no one",
+		"4. Encryption",
 		"plaintext visible to S3: false",
 		"bob reads it: GetObject 403 AccessDenied",
 		"kms:Decrypt",
-		"4. A presigned URL",
+		"5. A presigned URL",
 		"a plain HTTP GET now:     GET 200 OK",
 		"the same GET 2m later:    GET 403 AccessDenied: Request has expired",
 	} {
