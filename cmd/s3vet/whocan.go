@@ -13,7 +13,7 @@ import (
 	"github.com/s3vet/s3vet/simulate"
 )
 
-const whoCanUsage = `usage: s3vet who-can --world FILE [--bucket B] [--key K] [--action A,...] [--json]
+const whoCanUsage = `usage: s3vet who-can --world FILE... [--bucket B] [--key K] [--action A,...] [--json]
 
 Answers who may do each S3 action on a bucket of a world (the format of
 docs/serve-config.md, as s3vet serve reads it), and through which
@@ -36,11 +36,19 @@ are the plainest the action allows: over HTTPS, signed with SigV4, now,
 from an internet address, without MFA or optional headers. Without
 --bucket, every bucket of the world is answered.
 
+An organization of many accounts is answered from one collection per
+account (s3vet collect, run for each account in parallel by your own
+scheduler): give each file with its own --world, and they are merged into
+one world, so that a bucket's grants to another account meet that
+account's own policies. Worlds merge when they agree on their Region and
+organization (its SCPs, RCPs and OUs: a world holds one path of them);
+accounts elsewhere in the organization are answered apart.
+
 Exits 0 when answered, and 2 on a usage error or a world that cannot be
 read or does not load.
 
 flags:
-  --world FILE         the world (JSON or YAML)
+  --world FILE         the world (JSON or YAML); repeated, the worlds are merged
   --bucket B           the bucket (default: every bucket of the world)
   --key K              decide object actions on this key only
   --action A,...       only these S3 actions, or patterns such as s3:Delete*
@@ -51,7 +59,8 @@ flags:
 // whoCanCmd answers who may do what on the buckets of a world.
 func whoCanCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("who-can", flag.ContinueOnError)
-	world := fs.String("world", "", "")
+	var worlds fileList
+	fs.Var(&worlds, "world", "")
 	bucket := fs.String("bucket", "", "")
 	key := fs.String("key", "", "")
 	actions := fs.String("action", "", "")
@@ -63,12 +72,12 @@ func whoCanCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case fs.NArg() > 0:
 		return usageError(stderr, "who-can", "unexpected argument %q", fs.Arg(0))
-	case *world == "":
+	case len(worlds) == 0:
 		return usageError(stderr, "who-can", "--world FILE is required")
 	case *key != "" && *bucket == "":
 		return usageError(stderr, "who-can", "--key needs --bucket")
 	}
-	w, sim, err := loadSimulator(*world)
+	w, sim, err := loadSimulator(worlds...)
 	if err != nil {
 		fmt.Fprintf(stderr, "s3vet who-can: %v\n", err)
 		return 2
@@ -193,22 +202,43 @@ func accessDiffCmd(_ context.Context, args []string, stdout, stderr io.Writer) i
 	return 0
 }
 
-// loadSimulator loads a world file into a simulator.
-func loadSimulator(file string) (*simulate.World, *simulate.Simulator, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, nil, err
+// loadSimulator loads world files, merged, into a simulator.
+func loadSimulator(files ...string) (*simulate.World, *simulate.Simulator, error) {
+	var ws []*simulate.World
+	for _, file := range files {
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, nil, err
+		}
+		w, err := simulate.LoadWorld(f)
+		f.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", file, err)
+		}
+		ws = append(ws, w)
 	}
-	defer f.Close()
-	w, err := simulate.LoadWorld(f)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", file, err)
+	w := ws[0]
+	if len(ws) > 1 {
+		var err error
+		if w, err = simulate.MergeWorlds(ws...); err != nil {
+			return nil, nil, err
+		}
 	}
 	sim, err := simulate.New(w)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", file, err)
+		return nil, nil, fmt.Errorf("%s: %w", strings.Join(files, ", "), err)
 	}
 	return w, sim, nil
+}
+
+// fileList is a flag that may be given more than once.
+type fileList []string
+
+func (l *fileList) String() string { return strings.Join(*l, ",") }
+
+func (l *fileList) Set(s string) error {
+	*l = append(*l, s)
+	return nil
 }
 
 // worldBuckets returns the names of the world's buckets, sorted.

@@ -63,6 +63,7 @@ func TestWhoCanCommand(t *testing.T) {
 		{[]string{"who-can", "--world", world, "--key", "a"}, "--key needs --bucket"},
 		{[]string{"who-can", "--world", world, "--action", "s3:Fly"}, `"s3:Fly" names no S3 action`},
 		{[]string{"who-can", "--world", file(t, "bad.json", `{"acounts": []}`)}, "acounts"},
+		{[]string{"who-can", "--world", world, "--world", world}, "account 111122223333 is in an earlier world"},
 	} {
 		if r := cli(t, "", tc.args...); r.Code != 2 || !strings.Contains(r.Stderr, tc.err) {
 			t.Errorf("%q: exit %d, stderr %q, want 2 and %q", tc.args, r.Code, r.Stderr, tc.err)
@@ -99,5 +100,24 @@ func TestAccessDiffCommand(t *testing.T) {
 	}
 	if r := cli(t, "", "access-diff", before); r.Code != 2 || !strings.Contains(r.Stderr, "want two worlds") {
 		t.Errorf("one world: %+v", r)
+	}
+}
+
+// TestWhoCanMergedWorlds: two accounts collected apart, given as two
+// --world files, are answered together: the partner's role is decided
+// with its own policy.
+func TestWhoCanMergedWorlds(t *testing.T) {
+	mine := file(t, "mine.json", `{"accounts": [{"id": "111122223333", "buckets": [{"name": "shared-data", "policy":
+		{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::shared-data/*"}]}}]}]}`)
+	theirs := file(t, "theirs.json", `{"accounts": [{"id": "444455556666", "roles": [
+		{"name": "etl", "policies": [{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}]},
+		{"name": "web"}]}]}`)
+	r := cli(t, "", "who-can", "--world", mine, "--world", theirs, "--action", "s3:GetObject")
+	if r.Code != 0 || !strings.Contains(r.Stdout, "role arn:aws:iam::444455556666:role/etl") || strings.Contains(r.Stdout, "role/web") {
+		t.Errorf("merged: %+v", r)
+	}
+	r = cli(t, "", "who-can", "--world", mine, "--action", "s3:GetObject")
+	if r.Code != 0 || !strings.Contains(r.Stdout, "account arn:aws:iam::444455556666:root") || strings.Contains(r.Stdout, "role/etl") {
+		t.Errorf("apart: %+v", r)
 	}
 }
