@@ -41,6 +41,25 @@
 // and canonical IDs written out, SCPs and RCPs named with their IDs and
 // the levels past the last that has a policy of its own left out. OU
 // names are not read (DescribeOrganizationalUnit is not called).
+//
+// # Ask
+//
+// The world answers who may do what: [simulate.Simulator.WhoCan] (and
+// s3vet who-can) for one bucket, [simulate.DiffAccess] (and s3vet
+// access-diff) between two collections, [simulate.CheckAccess] to keep the
+// answer in a golden file of a unit test.
+//
+// # An organization of many accounts
+//
+// Collect reads one account. Cover an organization with one collection per
+// account, run in parallel by your own scheduler (each with the account's
+// own credentials, and the Organizations client of the management
+// account), and join the worlds with [simulate.MergeWorlds] (or give each
+// file to s3vet who-can with its own --world), so that a bucket's grant to
+// another account meets that account's policies. A world holds one path of
+// SCPs and RCPs from the root down, the same for all its accounts: the
+// accounts under the same OUs merge, and MergeWorlds refuses, saying why,
+// to merge those whose paths differ; answer them apart.
 package twin
 
 import (
