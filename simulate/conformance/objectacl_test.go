@@ -18,12 +18,13 @@ const allUsersURI = "http://acs.amazonaws.com/groups/global/AllUsers"
 // TestObjectACLWriteKeepsKeyServable follows the S3 User Guide, "Access
 // control list (ACL) overview": WRITE may be granted on an object, where it
 // is "Not applicable", and the canned ACL public-read-write applies to
-// objects ("The AllUsers group gets READ and WRITE access"); S3 accepts it
-// through x-amz-acl, x-amz-grant-write and an ACL document (S3 API
-// Reference, PutObject and PutObjectAcl; aws/aws-sdk-java issue 780). Every
-// way of writing such an ACL that is accepted must leave the key as S3
-// leaves it: HEAD (S3 API Reference, HeadObject), GetObjectAcl showing the
-// grant, DeleteObject and DeleteObjects (S3 API Reference, DeleteObject,
+// objects ("The AllUsers group gets READ and WRITE access"); it is kept
+// with no effect (aws/aws-sdk-java issue 780), whether written through
+// x-amz-acl, x-amz-grant-write or an ACL document (S3 API Reference,
+// PutObject, PutObjectAcl, CopyObject, CreateMultipartUpload). Every way
+// of writing such an ACL that is accepted must leave the key servable:
+// HEAD (S3 API Reference, HeadObject), GetObjectAcl showing the grant,
+// DeleteObject and DeleteObjects (S3 API Reference, DeleteObject,
 // DeleteObjects), and then DeleteBucket (S3 API Reference, DeleteBucket).
 func TestObjectACLWriteKeepsKeyServable(t *testing.T) {
 	t.Parallel()
@@ -41,10 +42,10 @@ func TestObjectACLWriteKeepsKeyServable(t *testing.T) {
 	}
 	// The SDK models no GrantWrite for PutObject and
 	// CreateMultipartUpload (their API Reference pages list READ, READ_ACP,
-	// WRITE_ACP and FULL_CONTROL), but S3 takes every x-amz-grant-* header
-	// there (S3 User Guide, "Access control list (ACL) overview", "Specify
-	// explicit grantee and permissions"): the header is added to the
-	// request before it is signed.
+	// WRITE_ACP and FULL_CONTROL); the User Guide's ACL overview maps WRITE
+	// to x-amz-grant-write, and WRITE on an object is kept with no effect,
+	// the reading the simulator takes (aws/aws-sdk-java issue 780). The
+	// header is added to the request before it is signed.
 	grantWriteHeader := s3.WithAPIOptions(smithyhttp.AddHeaderValue("X-Amz-Grant-Write", writeGrant))
 	fullControl := acGrant{"CanonicalUser", owner, "", "FULL_CONTROL"}
 	read, write := acGrant{"Group", "", allUsersURI, "READ"}, acGrant{"Group", "", allUsersURI, "WRITE"}
