@@ -97,7 +97,16 @@ func accountOf(v string) string {
 }
 
 func otherAccountActions(t *Target) []Issue {
-	if t.Policy == nil || t.Unread("GetBucketPolicy") {
+	if t.Unread("GetBucketPolicy") {
+		return nil
+	}
+	if t.PolicyErr != nil {
+		// The stricter reading: what cannot be read cannot be shown to
+		// keep the actions from other accounts.
+		return []Issue{{Evidence: "s3vet cannot parse the bucket policy, so it cannot show that no other account is granted " +
+			strings.Join(t.Params.blacklistedActions(), ", ") + ": " + t.PolicyErr.Error()}}
+	}
+	if t.Policy == nil {
 		return nil
 	}
 	var out []Issue
@@ -111,7 +120,7 @@ func otherAccountActions(t *Target) []Issue {
 			continue
 		}
 		var acts []string
-		for _, a := range t.Params.blacklistedActions() {
+		for _, a := range t.Params.blacklistedExpanded() {
 			if st.MatchesAction(a) {
 				acts = append(acts, a)
 			}

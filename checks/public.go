@@ -148,9 +148,11 @@ func publicIssues(t *Target, write bool) []Issue {
 					out = append(out, Issue{Evidence: fmt.Sprintf("%s: %s; grants %s", t.Statement(r.Statement), r.Why, strings.Join(r.Actions, ", "))})
 				}
 			}
-		case t.PolicyErr != nil && !write && t.Bucket.PolicyStatus != nil && t.Bucket.PolicyStatus.IsPublic:
-			// s3vet cannot read the policy; S3 has judged it.
-			out = append(out, Issue{Evidence: "GetBucketPolicyStatus: IsPublic true (s3vet cannot parse the policy: " + t.PolicyErr.Error() + ")"})
+		case t.PolicyErr != nil && t.Bucket.PolicyStatus != nil && t.Bucket.PolicyStatus.IsPublic:
+			// s3vet cannot read the policy; S3 has judged it public, but
+			// does not say for what: the stricter reading raises it as
+			// both public read (S3.2) and public write (S3.3).
+			out = append(out, Issue{Evidence: "GetBucketPolicyStatus: IsPublic true (s3vet cannot parse the policy to tell read from write, so it counts both: " + t.PolicyErr.Error() + ")"})
 		}
 	}
 	if t.State.ACLsEnabled() && !eff.IgnorePublicAcls && !t.Unread("GetBucketAcl", "GetBucketOwnershipControls") {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/s3vet/s3vet/internal/suggest"
+	"github.com/s3vet/s3vet/policy/catalog"
 )
 
 // A Check judges one aspect of a Snapshot. It is plain data plus pure
@@ -82,7 +83,9 @@ type Params struct {
 	// presign-lifetime check accepts. When zero that check finds nothing.
 	MaxSignatureAge time.Duration
 	// BlacklistedActions are the actions S3.6 forbids to grant to other
-	// accounts; Security Hub's five when empty.
+	// accounts; Security Hub's five when empty. Patterns such as
+	// s3:GetBucket* stand for every S3 action they match, as the Config
+	// rule's blacklistedActionPatterns parameter does.
 	BlacklistedActions []string
 	// ObjectLockMode, when set, is the default retention mode S3.15
 	// requires (GOVERNANCE or COMPLIANCE).
@@ -118,6 +121,24 @@ func (p *Params) blacklistedActions() []string {
 		return p.BlacklistedActions
 	}
 	return blacklisted
+}
+
+// blacklistedExpanded is blacklistedActions with each pattern expanded to
+// the S3 actions it matches (a name the catalog lacks is kept as it is).
+func (p *Params) blacklistedExpanded() []string {
+	var out []string
+	for _, pat := range p.blacklistedActions() {
+		n := len(out)
+		for a := range catalog.Matching(pat) {
+			if name := a.String(); !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+		if len(out) == n && !slices.Contains(out, pat) {
+			out = append(out, pat)
+		}
+	}
+	return out
 }
 
 func (p *Params) minTLS() string {

@@ -527,6 +527,11 @@ var offline = map[string]string{
 	// policy s3vet cannot read.
 	"S3.2.json/fail-status-unparsable":                     "MalformedPolicy: Invalid principal in policy",
 	"allow-not-principal-or-action.json/fail-notprincipal": "MalformedPolicy: Invalid principal in policy",
+	// The same, for the stricter readings of S3.3, S3.5 and S3.6 when the
+	// policy cannot be read (docs/security-hub.md).
+	"S3.3.json/fail-status-unparsable": "MalformedPolicy: Invalid principal in policy",
+	"S3.5.json/fail-unparsable":        "MalformedPolicy: Invalid principal in policy",
+	"S3.6.json/fail-unparsable":        "MalformedPolicy: Invalid principal in policy",
 	// ACL grants beside Object Ownership BucketOwnerEnforced: S3 refuses
 	// the ownership controls while the ACL grants (and the ACL once they
 	// are set), so GetBucketAcl never shows such grants.

@@ -127,8 +127,13 @@ func deniesHTTP(c policy.Condition) bool {
 // returns nothing when one does; otherwise one issue that says what is
 // missing, quoting the statements that come close.
 func denyIssues(t *Target, match func(policy.Condition) bool, key string) []Issue {
-	if t.Unread("GetBucketPolicy") || t.PolicyErr != nil {
+	if t.Unread("GetBucketPolicy") {
 		return nil
+	}
+	if t.PolicyErr != nil {
+		// The stricter reading: what cannot be read cannot be shown to
+		// deny.
+		return []Issue{{Evidence: "s3vet cannot parse the bucket policy, so it cannot find a Deny of requests by " + key + ": " + t.PolicyErr.Error()}}
 	}
 	if t.Policy == nil {
 		return []Issue{{Evidence: "the bucket has no policy, so nothing denies requests by " + key}}
