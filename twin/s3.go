@@ -165,3 +165,20 @@ func readKey(ctx context.Context, c KeyReader, account, ref string, rep *report)
 	}
 	return k
 }
+
+// FromSnapshot is the world of an S3 snapshot alone (checks.Collect's, or
+// s3vet scan --save's): the account with its Block Public Access, buckets
+// and access points, and no IAM, organization or keys. Who-can on it
+// answers for what the buckets' own side grants (the account's root, the
+// outside accounts its policies and ACLs name, anyone, anonymous), which
+// is what access-diff of two snapshots compares. The snapshot's read
+// errors are in the Report. The world has one Region, the first bucket's.
+func FromSnapshot(s *checks.Snapshot) (*simulate.World, *Report) {
+	var rep report
+	w := &simulate.World{Accounts: []*simulate.Account{accountOf(s, &rep)}}
+	// The world has one Region: that of the buckets, the first one's.
+	if len(s.Buckets) > 0 {
+		w.Region = s.Buckets[0].Region
+	}
+	return w, &rep.r
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -10,7 +11,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/s3vet/s3vet/checks"
 	"github.com/s3vet/s3vet/simulate"
+	"github.com/s3vet/s3vet/twin"
 )
 
 const whoCanUsage = `usage: s3vet who-can --world FILE... [--bucket B] [--key K] [--action A,...] [--json]
@@ -48,7 +51,8 @@ Exits 0 when answered, and 2 on a usage error or a world that cannot be
 read or does not load.
 
 flags:
-  --world FILE         the world (JSON or YAML); repeated, the worlds are merged
+  --world FILE         the world (JSON or YAML), or a snapshot of s3vet scan
+                       --save; repeated, they are merged
   --bucket B           the bucket (default: every bucket of the world)
   --key K              decide object actions on this key only
   --action A,...       only these S3 actions, or patterns such as s3:Delete*
@@ -120,7 +124,9 @@ const accessDiffUsage = `usage: s3vet access-diff [--bucket B] [--fail-on-new] [
 
 Compares who may do what in two worlds (the format of
 docs/serve-config.md: a world collected last week and one collected today,
-or a world before and after a policy change) and prints each access that
+or a world before and after a policy change) or two snapshots of s3vet
+scan --save (which hold S3 alone: the buckets' own grants to the account,
+other accounts, anyone and anonymous) and prints each access that
 NEW grants and OLD does not (+) and each that OLD granted and NEW does not
 (-), bucket by bucket, as s3vet who-can answers them. An access is a
 principal, an action and the keys it reaches; a grant moved from one
@@ -202,17 +208,23 @@ func accessDiffCmd(_ context.Context, args []string, stdout, stderr io.Writer) i
 	return 0
 }
 
-// loadSimulator loads world files, merged, into a simulator.
+// loadSimulator loads world files (or snapshots of s3vet scan --save),
+// merged, into a simulator.
 func loadSimulator(files ...string) (*simulate.World, *simulate.Simulator, error) {
 	var ws []*simulate.World
 	for _, file := range files {
-		f, err := os.Open(file)
+		data, err := os.ReadFile(file)
 		if err != nil {
 			return nil, nil, err
 		}
-		w, err := simulate.LoadWorld(f)
-		f.Close()
-		if err != nil {
+		var w *simulate.World
+		if isSnapshot(data) {
+			s, err := checks.ReadSnapshot(bytes.NewReader(data))
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", file, err)
+			}
+			w, _ = twin.FromSnapshot(s)
+		} else if w, err = simulate.LoadWorld(bytes.NewReader(data)); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", file, err)
 		}
 		ws = append(ws, w)
@@ -229,6 +241,18 @@ func loadSimulator(files ...string) (*simulate.World, *simulate.Simulator, error
 		return nil, nil, fmt.Errorf("%s: %w", strings.Join(files, ", "), err)
 	}
 	return w, sim, nil
+}
+
+// isSnapshot reports whether a JSON document is a snapshot of s3vet scan
+// --save: an object with "version" and "account", which a world lacks.
+func isSnapshot(data []byte) bool {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return false
+	}
+	_, v := top["version"]
+	_, a := top["account"]
+	return v && a
 }
 
 // fileList is a flag that may be given more than once.

@@ -121,3 +121,24 @@ func TestWhoCanMergedWorlds(t *testing.T) {
 		t.Errorf("apart: %+v", r)
 	}
 }
+
+// TestAccessDiffSnapshots: two snapshots of s3vet scan --save compare as
+// worlds of S3 alone: a bucket policy that starts granting a partner
+// account is an access gained.
+func TestAccessDiffSnapshots(t *testing.T) {
+	snap := func(name, policy string) string {
+		return file(t, name, `{"version": 1, "account": {"id": "111122223333"}, "buckets": [
+			{"name": "acme-data", "region": "us-east-1", "objectOwnership": "BucketOwnerEnforced", "policy": `+policy+`}]}`)
+	}
+	before := snap("before.json", `""`)
+	after := snap("after.json", `"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"444455556666\"},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::acme-data/*\"}]}"`)
+	r := cli(t, "", "access-diff", "--fail-on-new", "--json", before, after)
+	var d struct{ Gained, Lost []struct{ Principal, Action, Resource string } }
+	if err := json.Unmarshal([]byte(r.Stdout), &d); err != nil || r.Code != 1 {
+		t.Fatalf("exit %d, %v\n%s%s", r.Code, err, r.Stdout, r.Stderr)
+	}
+	want := []struct{ Principal, Action, Resource string }{{"arn:aws:iam::444455556666:root", "s3:GetObject", "arn:aws:s3:::acme-data/*"}}
+	if diff := cmp.Diff(want, d.Gained); diff != "" || len(d.Lost) != 0 {
+		t.Errorf("gained (-want +got):\n%s\nlost: %+v", diff, d.Lost)
+	}
+}
