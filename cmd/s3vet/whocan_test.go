@@ -133,7 +133,9 @@ func TestAccessDiffSnapshots(t *testing.T) {
 	before := snap("before.json", `""`)
 	after := snap("after.json", `"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"444455556666\"},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::acme-data/*\"}]}"`)
 	r := cli(t, "", "access-diff", "--fail-on-new", "--json", before, after)
-	var d struct{ Gained, Lost []struct{ Principal, Action, Resource string } }
+	var d struct {
+		Gained, Lost []struct{ Principal, Action, Resource string }
+	}
 	if err := json.Unmarshal([]byte(r.Stdout), &d); err != nil || r.Code != 1 {
 		t.Fatalf("exit %d, %v\n%s%s", r.Code, err, r.Stdout, r.Stderr)
 	}
