@@ -245,8 +245,8 @@ func (m *model) whoCan(q WhoCanQuery, now time.Time, fast bool) ([]Access, error
 		base[k] = v
 	}
 	keys := m.keyClasses(b, q.Key)
-	principals := m.whoPrincipals(b)
 	reach := m.resourceReach(b)
+	principals := m.whoPrincipals(reach)
 	if q.VPCEndpoint != "" || len(q.Context) > 0 {
 		// The caller's keys could meet any condition: decide for all.
 		reach.anyone = true
@@ -535,11 +535,12 @@ type reach struct {
 	anyone   bool            // a statement or grant names "*", or uses NotPrincipal
 	accounts map[string]bool // the accounts of the principals named, in any form
 	names    map[string]bool // ACCOUNT/NAME of the users and roles named by ARN
+	aws      map[string]bool // the AWS principals named, as written
 }
 
 // resourceReach returns who the bucket's resource side may grant.
 func (m *model) resourceReach(b *bucketModel) reach {
-	r := reach{accounts: map[string]bool{}, names: map[string]bool{}}
+	r := reach{accounts: map[string]bool{}, names: map[string]bool{}, aws: map[string]bool{}}
 	named := func(p *policy.Policy) {
 		if p == nil {
 			return
@@ -554,6 +555,9 @@ func (m *model) resourceReach(b *bucketModel) reach {
 				r.anyone = true
 			}
 			for _, a := range ps.AWS {
+				if a != "*" {
+					r.aws[a] = true
+				}
 				switch {
 				case a == "*":
 					r.anyone = true
@@ -768,10 +772,10 @@ func globMayPrefix(p, prefix string) bool {
 }
 
 // whoPrincipals returns the principals to decide for.
-func (m *model) whoPrincipals(b *bucketModel) []*whoPrincipal {
+func (m *model) whoPrincipals(r reach) []*whoPrincipal {
 	m.whoWorld.once.Do(func() { m.whoWorld.ps = m.worldPrincipals() })
 	out := slices.Clone(m.whoWorld.ps)
-	return m.outsidePrincipals(b, out)
+	return m.outsidePrincipals(r, out)
 }
 
 // worldPrincipals returns the roots, users and roles of the world, and
@@ -802,44 +806,19 @@ func (m *model) worldPrincipals() []*whoPrincipal {
 
 // outsidePrincipals appends to out the principals outside the world that
 // the bucket's side may grant.
-func (m *model) outsidePrincipals(b *bucketModel, out []*whoPrincipal) []*whoPrincipal {
+func (m *model) outsidePrincipals(r reach, out []*whoPrincipal) []*whoPrincipal {
 	// Outside the world: the accounts and principals that the bucket's
-	// resource-based policies name, and anyone's account for "*".
+	// resource side names, and anyone's account for "*".
 	outside := map[string]bool{}
-	anyone := false
-	named := func(p *policy.Policy) {
-		if p == nil {
-			return
-		}
-		for i := range p.Statements {
-			st := &p.Statements[i]
-			if st.Effect != policy.Allow || st.Principal == nil {
-				continue
-			}
-			if st.Principal.Any || st.Principal.Not {
-				anyone = true
-			}
-			for _, a := range st.Principal.AWS {
-				if a == "*" {
-					anyone = true
-					continue
-				}
-				acct := a
-				if strings.HasPrefix(a, "arn:") {
-					if parts := strings.SplitN(a, ":", 6); len(parts) == 6 {
-						acct = parts[4]
-					}
-				}
-				if m.accounts[acct] == nil && policy.IsAccountID(acct) {
-					outside[a] = true
-				}
+	for a := range r.aws {
+		acct := a
+		if strings.HasPrefix(a, "arn:") {
+			if parts := strings.SplitN(a, ":", 6); len(parts) == 6 {
+				acct = parts[4]
 			}
 		}
-	}
-	named(b.policy)
-	for _, ap := range m.accessPoints {
-		if ap.bucket == b.name {
-			named(ap.policy)
+		if m.accounts[acct] == nil && policy.IsAccountID(acct) {
+			outside[a] = true
 		}
 	}
 	for _, a := range slices.Sorted(maps.Keys(outside)) {
@@ -852,7 +831,7 @@ func (m *model) outsidePrincipals(b *bucketModel, out []*whoPrincipal) []*whoPri
 			out = append(out, p)
 		}
 	}
-	if anyone {
+	if r.anyone {
 		if acct := m.unusedAccount(); acct != "" {
 			if p := m.outsidePrincipal("arn:aws:sts::" + acct + ":assumed-role/any/who-can"); p != nil {
 				p.arn, p.kind = "*", KindAnyone

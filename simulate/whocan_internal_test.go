@@ -115,7 +115,7 @@ func TestWhoCanGroups(t *testing.T) {
 	// the same tags form groups.
 	b := m.buckets["bkt"]
 	var readers []*whoPrincipal
-	for _, p := range m.whoPrincipals(b) {
+	for _, p := range m.whoPrincipals(m.resourceReach(b)) {
 		if strings.HasPrefix(p.arn, "arn:aws:iam::111122223333:role/reader-") {
 			readers = append(readers, p)
 		}
