@@ -252,13 +252,26 @@ func (m *model) target(c *caller, need s3op.Need, req *s3op.Request) (*bucketMod
 // decide evaluates one permission, on bucket b and object version obj
 // (nil for none).
 func (m *model) decide(c *caller, need s3op.Need, b *bucketModel, obj *objectVersion, wr writes, rt route) (Decision, error) {
-	ctx := policy.NewContext(need.Context)
+	return m.decideIn(m.callerContext(c, need.Context), c, need, b, obj, wr, rt)
+}
+
+// callerContext is the request context of keys for caller c: the
+// request's keys, and those of the caller (its tags, its organization).
+func (m *model) callerContext(c *caller, keys map[string][]string) policy.Context {
+	ctx := policy.NewContext(keys)
 	for k, v := range c.tags {
 		ctx.Set("aws:PrincipalTag/"+k, v)
 	}
 	if m.orgID != "" && m.org[c.principal.Account] {
 		ctx.Set("aws:PrincipalOrgID", m.orgID)
 	}
+	return ctx
+}
+
+// decideIn is decide in the context ctx of callerContext, which it only
+// reads: callers that decide many permissions of one caller in the same
+// context build it once.
+func (m *model) decideIn(ctx policy.Context, c *caller, need s3op.Need, b *bucketModel, obj *objectVersion, wr writes, rt route) (Decision, error) {
 	// An action on no bucket (ListBuckets) is on the caller's own account.
 	owner := c.principal.Account
 	set := &policy.Set{Identity: c.policies, Boundary: c.boundary, Session: c.session}

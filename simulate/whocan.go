@@ -912,6 +912,7 @@ func (m *model) principalAccess(p *whoPrincipal, b *bucketModel, actions []whoAc
 	for i, k := range keys {
 		relevant[i] = !fast || k.shared || len(keys) == 1 || namesKey(own, b.name, k.key)
 	}
+	ctx := m.callerContext(p.c, base)
 	var out []found
 	for _, a := range actions {
 		if !everyAction && !mayAllowAction(p.c.policies, a.name) {
@@ -920,7 +921,7 @@ func (m *model) principalAccess(p *whoPrincipal, b *bucketModel, actions []whoAc
 		need := s3op.Need{Action: a.name, Context: base}
 		if !a.object {
 			need.Resource = bucketARN
-			d, err := m.decide(p.c, need, b, nil, writes{}, rt)
+			d, err := m.decideIn(ctx, p.c, need, b, nil, writes{}, rt)
 			if err != nil {
 				return nil, err
 			}
@@ -939,7 +940,7 @@ func (m *model) principalAccess(p *whoPrincipal, b *bucketModel, actions []whoAc
 				continue
 			}
 			need.Resource = bucketARN + "/" + keys[i].key
-			d, err := m.decide(p.c, need, b, keys[i].obj, writes{}, rt)
+			d, err := m.decideIn(ctx, p.c, need, b, keys[i].obj, writes{}, rt)
 			if err != nil {
 				return nil, err
 			}
