@@ -70,9 +70,9 @@ func scaleWorld(roles, policies, buckets int) (*simulate.World, int) {
 // BenchmarkWhoCanAccount answers who-can for every bucket of an account of
 // 2,000 roles, 5,000 policies and 500 buckets (the target: within 10 s on
 // two cores), and reports the heap in use after the answers. Measured on
-// two shared cores while other tests ran (load average 4.5): 8.5-9.3 s for
-// the 500 buckets and 2.94 million accesses, 23-31 MB of heap in use after
-// (the world itself, compiled, is most of it).
+// two shared cores (AMD EPYC, quiet): 6.3-7.5 s for the 500 buckets and
+// 2.94 million accesses, 27-36 MB of heap in use after, three runs (8.5-9.3 s
+// with other tests running beside it).
 func BenchmarkWhoCanAccount(b *testing.B) {
 	w, n := scaleWorld(2000, 5000, 500)
 	if n != 5000 {
