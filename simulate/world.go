@@ -285,20 +285,6 @@ func parsePolicy(where string, typ policy.Type, raw json.RawMessage) (*policy.Po
 	return p, nil
 }
 
-func parsePolicies(where string, typ policy.Type, raws []json.RawMessage) ([]*policy.Policy, error) {
-	var out []*policy.Policy
-	for i, raw := range raws {
-		p, err := parsePolicy(fmt.Sprintf("%s[%d]", where, i), typ, raw)
-		if err != nil {
-			return nil, err
-		}
-		if p != nil {
-			out = append(out, p)
-		}
-	}
-	return out, nil
-}
-
 // validRegion reports whether s is written as AWS writes a Region's code,
 // such as us-east-1 or us-gov-west-1: lower-case letters, digits and inner
 // hyphens, starting with a letter.
