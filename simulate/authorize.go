@@ -135,6 +135,9 @@ type route struct {
 // authorize for a request on an access point that S3 refuses.
 var (
 	errNotThroughAccessPoint = errors.New("the operation is not supported through an access point")
+	// errBadOwnership is a CreateBucket's x-amz-object-ownership that is
+	// no Object Ownership setting, which S3 refuses as InvalidArgument.
+	errBadOwnership = errors.New("invalid x-amz-object-ownership header")
 	errNoSuchAccessPoint     = errors.New("NoSuchAccessPoint: the specified access point does not exist")
 	errNoSuchEndpoint        = errors.New("no such VPC endpoint in the world")
 )
@@ -240,7 +243,13 @@ func (m *model) target(c *caller, need s3op.Need, req *s3op.Request) (*bucketMod
 	_, rest, _ := strings.Cut(need.Resource, ":s3:::")
 	bucket, key, _ := strings.Cut(rest, "/")
 	if req.Operation == "CreateBucket" && bucket == req.Bucket {
-		return newBucket(bucket, c.principal.Account, req.Header.Get("x-amz-object-ownership")), "", nil
+		ownership := req.Header.Get("x-amz-object-ownership")
+		switch ownership {
+		case "", access.BucketOwnerEnforced, access.BucketOwnerPreferred, access.ObjectWriter:
+		default:
+			return nil, "", fmt.Errorf("%w: %s", errBadOwnership, ownership)
+		}
+		return newBucket(bucket, c.principal.Account, ownership), "", nil
 	}
 	b := m.buckets[bucket]
 	if b == nil {

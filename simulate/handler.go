@@ -307,6 +307,9 @@ func (c *call) authorize() error {
 	if errors.Is(err, errNotThroughAccessPoint) {
 		return notThroughAccessPoint(c.op)
 	}
+	if errors.Is(err, errBadOwnership) {
+		return invalidArgument("Invalid x-amz-object-ownership header: " + c.r.Header.Get("X-Amz-Object-Ownership"))
+	}
 	if errors.As(err, new(stateError)) {
 		c.explain = "the simulator's state could not be decided on: " + err.Error()
 		return errInternal
