@@ -137,9 +137,9 @@ var (
 	errNotThroughAccessPoint = errors.New("the operation is not supported through an access point")
 	// errBadOwnership is a CreateBucket's x-amz-object-ownership that is
 	// no Object Ownership setting, which S3 refuses as InvalidArgument.
-	errBadOwnership = errors.New("invalid x-amz-object-ownership header")
-	errNoSuchAccessPoint     = errors.New("NoSuchAccessPoint: the specified access point does not exist")
-	errNoSuchEndpoint        = errors.New("no such VPC endpoint in the world")
+	errBadOwnership      = errors.New("invalid x-amz-object-ownership header")
+	errNoSuchAccessPoint = errors.New("NoSuchAccessPoint: the specified access point does not exist")
+	errNoSuchEndpoint    = errors.New("no such VPC endpoint in the world")
 )
 
 // authorize decides an S3 request for a caller, permission by permission,
