@@ -1,0 +1,350 @@
+package iac
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The plan as `terraform show -json` writes it (Terraform JSON Output
+// Format): only the parts read here.
+type tfPlan struct {
+	FormatVersion   string     `json:"format_version"`
+	PlannedValues   *tfValues  `json:"planned_values"`
+	Values          *tfValues  `json:"values"` // a state's, not a plan's
+	PriorState      *tfState   `json:"prior_state"`
+	ResourceChanges []tfChange `json:"resource_changes"`
+	Configuration   *tfConfig  `json:"configuration"`
+}
+
+type tfState struct {
+	Values *tfValues `json:"values"`
+}
+
+type tfValues struct {
+	RootModule tfModule `json:"root_module"`
+}
+
+type tfModule struct {
+	Address      string       `json:"address"`
+	Resources    []tfResource `json:"resources"`
+	ChildModules []tfModule   `json:"child_modules"`
+}
+
+type tfResource struct {
+	Address string          `json:"address"`
+	Mode    string          `json:"mode"`
+	Type    string          `json:"type"`
+	Name    string          `json:"name"`
+	Index   json.RawMessage `json:"index"`
+	Values  map[string]any  `json:"values"`
+}
+
+type tfChange struct {
+	Address       string          `json:"address"`
+	ModuleAddress string          `json:"module_address"`
+	Mode          string          `json:"mode"`
+	Type          string          `json:"type"`
+	Name          string          `json:"name"`
+	Index         json.RawMessage `json:"index"`
+	Change        struct {
+		Actions      []string `json:"actions"`
+		Before       any      `json:"before"`
+		After        any      `json:"after"`
+		AfterUnknown any      `json:"after_unknown"`
+	} `json:"change"`
+}
+
+type tfConfig struct {
+	RootModule tfConfigModule `json:"root_module"`
+}
+
+type tfConfigModule struct {
+	Resources   []tfConfigResource      `json:"resources"`
+	ModuleCalls map[string]tfModuleCall `json:"module_calls"`
+}
+
+type tfModuleCall struct {
+	Module tfConfigModule `json:"module"`
+}
+
+type tfConfigResource struct {
+	Mode        string                     `json:"mode"`
+	Type        string                     `json:"type"`
+	Name        string                     `json:"name"`
+	Expressions map[string]json.RawMessage `json:"expressions"`
+}
+
+// A tfRes is one resource instance of the planned world.
+type tfRes struct {
+	addr, module, mode, typ, name, index string
+	after, before                        map[string]any
+	unknown                              any
+	created                              bool
+}
+
+// Terraform reads a Terraform plan, the JSON of `terraform show -json
+// plan.out`, into the world it plans. A state's JSON (`terraform show
+// -json` without a plan) is read too, as a world of no changes. Input that
+// is not such JSON, or of a major format version other than 1, is an error
+// wrapping [ErrInput].
+func Terraform(plan []byte) (*Source, error) {
+	var p tfPlan
+	if err := json.Unmarshal(plan, &p); err != nil {
+		return nil, fmt.Errorf("iac: terraform plan: %w: %w", ErrInput, err)
+	}
+	if p.FormatVersion == "" {
+		return nil, fmt.Errorf("iac: terraform plan: %w: no format_version (want the JSON of terraform show -json)", ErrInput)
+	}
+	// Terraform JSON Output Format: "Reject any input which reports an
+	// unsupported major version."
+	if major, _, _ := strings.Cut(p.FormatVersion, "."); major != "1" {
+		return nil, fmt.Errorf("iac: terraform plan: %w: format_version %q (want 1.x)", ErrInput, p.FormatVersion)
+	}
+	w := newWorld()
+	t := &tfReader{w: w, cfg: p.Configuration}
+	t.collect(&p)
+	// Buckets first, so that the resources that configure them find them.
+	for _, r := range t.res {
+		if r.mode == "managed" && r.typ == "aws_s3_bucket" {
+			t.s3Bucket(r)
+		}
+	}
+	for _, r := range t.res {
+		t.resource(r)
+	}
+	return w.finish(), nil
+}
+
+type tfReader struct {
+	w   *world
+	cfg *tfConfig
+	res []*tfRes
+}
+
+// collect lists the resource instances of the planned world.
+func (t *tfReader) collect(p *tfPlan) {
+	seen := map[string]bool{}
+	for _, c := range p.ResourceChanges {
+		if len(c.Change.Actions) == 1 && c.Change.Actions[0] == "delete" {
+			seen[c.Address] = true
+			continue
+		}
+		r := &tfRes{addr: c.Address, module: c.ModuleAddress, mode: c.Mode, typ: c.Type, name: c.Name,
+			index: string(bytes.TrimSpace(c.Index)), unknown: c.Change.AfterUnknown,
+			created: slices.Contains(c.Change.Actions, "create")}
+		r.after, _ = c.Change.After.(map[string]any)
+		r.before, _ = c.Change.Before.(map[string]any)
+		if r.after == nil {
+			r.after = map[string]any{}
+		}
+		r.fillAddr()
+		seen[c.Address] = true
+		t.res = append(t.res, r)
+	}
+	var walk func(m *tfModule, module string)
+	walk = func(m *tfModule, module string) {
+		for _, rs := range m.Resources {
+			if seen[rs.Address] {
+				continue
+			}
+			seen[rs.Address] = true
+			r := &tfRes{addr: rs.Address, module: module, mode: rs.Mode, typ: rs.Type, name: rs.Name,
+				index: string(bytes.TrimSpace(rs.Index)), after: rs.Values, before: rs.Values}
+			if r.after == nil {
+				r.after = map[string]any{}
+			}
+			r.fillAddr()
+			t.res = append(t.res, r)
+		}
+		for i := range m.ChildModules {
+			walk(&m.ChildModules[i], m.ChildModules[i].Address)
+		}
+	}
+	for _, v := range []*tfValues{p.PlannedValues, p.Values} {
+		if v != nil && len(p.ResourceChanges) == 0 {
+			walk(&v.RootModule, "")
+		}
+	}
+	// The data sources Terraform read while planning are in its prior
+	// state (Terraform JSON Output Format, "prior_state").
+	if p.PriorState != nil && p.PriorState.Values != nil {
+		var data func(m *tfModule)
+		data = func(m *tfModule) {
+			keep := m.Resources[:0:0]
+			for _, rs := range m.Resources {
+				if rs.Mode == "data" {
+					keep = append(keep, rs)
+				}
+			}
+			walk(&tfModule{Address: m.Address, Resources: keep}, m.Address)
+			for i := range m.ChildModules {
+				data(&m.ChildModules[i])
+			}
+		}
+		data(&p.PriorState.Values.RootModule)
+	}
+}
+
+// resource reads one resource of the planned world other than a bucket.
+func (t *tfReader) resource(r *tfRes) {
+	if r.mode == "data" {
+		if r.typ == "aws_iam_policy_document" {
+			t.policy(r, "json", 0, "")
+		}
+		return
+	}
+	switch r.typ {
+	case "aws_s3_bucket_policy":
+		if e := t.bucketOf(r); e != nil {
+			e.set["GetBucketPolicy"] = true
+			// The resource supersedes the bucket's computed policy
+			// attribute, which reflects it.
+			if e.legacyPolicy > 0 {
+				t.w.src.Policies[e.legacyPolicy-1].Address = ""
+				e.legacyPolicy = 0
+			}
+			e.b.Policy = ""
+			if doc, ok := t.policy(r, "policy", resourceBased, bucketName(e)); ok {
+				e.b.Policy = string(doc)
+			} else if unknown(r.unknown, "policy") {
+				e.unread("GetBucketPolicy", "the policy of "+r.addr+" is known only after apply")
+			}
+		}
+	case "aws_s3_bucket_public_access_block":
+		if e := t.bucketOf(r); e != nil {
+			e.set["GetPublicAccessBlock"] = true
+			if pab, ok := t.pab(r); ok {
+				e.b.PublicAccessBlock = pab
+			} else {
+				e.unread("GetPublicAccessBlock", "the settings of "+r.addr+" are known only after apply")
+			}
+		}
+	case "aws_s3_account_public_access_block":
+		t.w.src.AccountAddress = r.addr
+		if id, ok := r.after["account_id"].(string); ok && !unknown(r.unknown, "account_id") {
+			t.w.src.Snapshot.Account.ID = id
+		}
+		if pab, ok := t.pab(r); ok {
+			t.w.src.Snapshot.Account.PublicAccessBlock = pab
+		} else {
+			t.w.src.Snapshot.Account.Errors = append(t.w.src.Snapshot.Account.Errors, readError("GetPublicAccessBlock",
+				"the settings of "+r.addr+" are known only after apply"))
+		}
+	case "aws_s3_bucket_ownership_controls":
+		if e := t.bucketOf(r); e != nil {
+			t.ownership(r, e)
+		}
+	case "aws_s3_bucket_acl":
+		if e := t.bucketOf(r); e != nil {
+			t.acl(r, e, r.after, "")
+		}
+	case "aws_s3_bucket_server_side_encryption_configuration":
+		if e := t.bucketOf(r); e != nil {
+			t.encryption(r, e, r.after, r.unknown, "")
+		}
+	case "aws_s3_bucket_versioning":
+		if e := t.bucketOf(r); e != nil {
+			t.versioning(r, e)
+		}
+	case "aws_s3_bucket_logging":
+		if e := t.bucketOf(r); e != nil {
+			t.logging(r, e, r.after, r.unknown, "")
+		}
+	case "aws_s3_bucket_lifecycle_configuration":
+		if e := t.bucketOf(r); e != nil {
+			t.lifecycle(r, e)
+		}
+	case "aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
+		t.policy(r, "policy", identityBased, "")
+	case "aws_iam_role":
+		t.policy(r, "assume_role_policy", trustPolicy, "")
+		for i, b := range blocks(r.after, "inline_policy") {
+			path := "inline_policy[" + strconv.Itoa(i) + "].policy"
+			if s, _ := b["policy"].(string); s != "" && !unknown(r.unknown, "inline_policy", i, "policy") {
+				t.addPolicy(r, path, identityBased, "", []byte(s), t.inlineBefore(r, b))
+			} else if unknown(r.unknown, "inline_policy", i, "policy") {
+				t.w.unresolved(r.addr, path, "known only after apply")
+			}
+		}
+	}
+}
+
+// inlineBefore is the document of the role's inline policy of the same
+// name before the change.
+func (t *tfReader) inlineBefore(r *tfRes, after map[string]any) []byte {
+	for _, b := range blocks(r.before, "inline_policy") {
+		if b["name"] == after["name"] {
+			if s, _ := b["policy"].(string); s != "" {
+				return []byte(s)
+			}
+		}
+	}
+	return nil
+}
+
+// The policy kinds of addPolicy; 0 for a document whose use is not known.
+const (
+	identityBased = iota + 1
+	resourceBased
+	trustPolicy
+)
+
+// policy adds the document of r's attribute attr, reporting it unresolved
+// when unknown; ok when it was added.
+func (t *tfReader) policy(r *tfRes, attr string, kind int, bucket string) (doc []byte, ok bool) {
+	if unknown(r.unknown, attr) {
+		t.w.unresolved(r.addr, attr, "known only after apply")
+		return nil, false
+	}
+	s, _ := r.after[attr].(string)
+	if strings.TrimSpace(s) == "" {
+		return nil, false
+	}
+	var before []byte
+	if b, _ := r.before[attr].(string); b != "" && !r.createdFresh() {
+		before = []byte(b)
+	}
+	if r.mode == "data" {
+		before = nil
+	}
+	t.addPolicy(r, attr, kind, bucket, []byte(s), before)
+	return []byte(s), true
+}
+
+// fillAddr writes the address of a resource that does not give its own,
+// as Terraform would.
+func (r *tfRes) fillAddr() {
+	if r.addr != "" {
+		return
+	}
+	r.addr = r.typ + "." + r.name
+	if r.mode == "data" {
+		r.addr = "data." + r.addr
+	}
+	if r.index != "" && r.index != "null" {
+		r.addr += "[" + r.index + "]"
+	}
+	if r.module != "" {
+		r.addr = r.module + "." + r.addr
+	}
+}
+
+// createdFresh reports whether the resource did not exist before.
+func (r *tfRes) createdFresh() bool { return r.created && r.before == nil }
+
+func (t *tfReader) addPolicy(r *tfRes, path string, kind int, bucket string, doc, before []byte) {
+	t.w.src.Policies = append(t.w.src.Policies, Policy{Address: r.addr, Path: path, Type: policyType(kind, doc),
+		Bucket: bucket, Document: doc, Before: before})
+}
+
+// bucketName is the bucket's name, or "" for a placeholder.
+func bucketName(e *bucketEntry) string {
+	if strings.HasPrefix(e.b.Name, "<") {
+		return ""
+	}
+	return e.b.Name
+}
