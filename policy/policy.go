@@ -460,3 +460,28 @@ func (s *Statement) matchAction(action string, fold bool) bool {
 	}
 	return m != s.NotAction
 }
+
+// MatchesResource reports whether the statement's Resource or NotResource
+// element applies to r.Resource, with r resolving policy variables. Tools
+// that reason about policies use it, with MatchesAction,
+// [Condition.Matches] and [Principals.Matches], to agree with the engine:
+// a statement applies to a request exactly when all four do.
+func (s *Statement) MatchesResource(r *Request) bool {
+	return s.matchesResource(r)
+}
+
+// Matches reports whether the condition holds for r, as evaluation
+// decides it.
+func (c *Condition) Matches(r *Request) bool {
+	return c.eval(r)
+}
+
+// Matches reports whether a Principal element names p, or whether a
+// NotPrincipal element leaves p in, for a caller without a permissions
+// boundary (a NotPrincipal never leaves out a caller with one).
+func (ps *Principals) Matches(p *Principal) bool {
+	if ps.Not {
+		return !ps.excludes(p)
+	}
+	return ps.match(p) != grantNone
+}

@@ -1,0 +1,957 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/s3vet/s3vet/policy"
+	"github.com/s3vet/s3vet/policy/catalog"
+)
+
+// A request, for the check, has these dimensions, each read by its own
+// elements of a statement:
+//
+//   - the action and the resource, together, since an action pairs only
+//     with the resource types the Service Authorization Reference lists
+//     for it (an action outside the catalog pairs with any resource);
+//   - the principal, with the condition keys AWS derives from it
+//     (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
+//     aws:username, aws:userid, aws:PrincipalIsAWSService);
+//   - the resource's account (aws:ResourceAccount, s3:ResourceAccount);
+//   - every other condition key a statement names, on its own.
+//
+// Each dimension is cut into the classes that the policies can tell
+// apart, and each class has a state: a representative value.
+
+// principalKeys are the keys AWS derives from the caller: they belong to
+// the principal's dimension.
+var principalKeys = map[string]bool{
+	"aws:principalarn": true, "aws:principalaccount": true, "aws:principaltype": true,
+	"aws:username": true, "aws:userid": true, "aws:principalisawsservice": true,
+}
+
+// accountKeys are the keys that hold the resource's account.
+var accountKeys = map[string]bool{"aws:resourceaccount": true, "s3:resourceaccount": true}
+
+type dimKind uint8
+
+const (
+	dimActionResource dimKind = iota
+	dimPrincipal
+	dimAccount
+	dimKey
+)
+
+type arState struct {
+	action   string // lower case, as the engine matches it
+	display  string // as the catalog spells it, when it knows it
+	resource string
+}
+
+type principalState struct {
+	arn    string           // as ParsePrincipal reads it
+	p      policy.Principal // parsed
+	userid string           // aws:userid given in the context; "" when absent
+}
+
+type dim struct {
+	kind  dimKind
+	key   string // dimKey: the key, lower case
+	spell string // dimKey: the key as the first condition writes it
+	multi bool   // dimKey: a multivalued key
+	ar    []arState
+	prin  []principalState
+	acct  []string   // "" for absent
+	vals  [][]string // dimKey: the key's values; nil for absent
+}
+
+func (d *dim) size() int {
+	switch d.kind {
+	case dimActionResource:
+		return len(d.ar)
+	case dimPrincipal:
+		return len(d.prin)
+	case dimAccount:
+		return len(d.acct)
+	}
+	return len(d.vals)
+}
+
+func (d *dim) name() string {
+	switch d.kind {
+	case dimActionResource:
+		return "action and resource"
+	case dimPrincipal:
+		return "principal"
+	case dimAccount:
+		return "resource account"
+	}
+	return d.spell
+}
+
+// condition is a condition of a statement, with its operator read.
+type condition struct {
+	c      *policy.Condition
+	base   string // operator without qualifier and IfExists
+	set    bool   // ForAnyValue or ForAllValues
+	key    string // lower case
+	family string // "string", "arn", "numeric", "date", "bool", "binary", "ip", "null"
+}
+
+func readCondition(c *policy.Condition) condition {
+	op := c.Operator
+	out := condition{c: c, key: strings.ToLower(c.Key)}
+	if q, rest, ok := strings.Cut(op, ":"); ok && (q == "ForAnyValue" || q == "ForAllValues") {
+		out.set, op = true, rest
+	}
+	op = strings.TrimSuffix(op, "IfExists")
+	out.base = op
+	switch {
+	case strings.HasPrefix(op, "String"):
+		out.family = "string"
+	case strings.HasPrefix(op, "Arn"):
+		out.family = "arn"
+	case strings.HasPrefix(op, "Numeric"):
+		out.family = "numeric"
+	case strings.HasPrefix(op, "Date"):
+		out.family = "date"
+	case op == "Bool":
+		out.family = "bool"
+	case op == "BinaryEquals":
+		out.family = "binary"
+	case strings.HasSuffix(op, "IpAddress"):
+		out.family = "ip"
+	case op == "Null":
+		out.family = "null"
+	}
+	return out
+}
+
+func (c condition) like() bool { return strings.Contains(c.base, "Like") }
+func (c condition) fold() bool { return strings.Contains(c.base, "IgnoreCase") }
+
+// stmt is a statement of one of the policies the check reads.
+type stmt struct {
+	pol   *policy.Policy
+	st    *policy.Statement
+	conds []condition
+	vars  bool // the policy's version enables policy variables
+}
+
+// space is the request space of one check.
+type space struct {
+	kind Kind
+	dims []*dim
+	bud  *budget
+	opts Options
+}
+
+// build cuts the request space of the statements (and of the extra
+// actions and resources a query names) into classes.
+func build(ctx context.Context, kind Kind, stmts []*stmt, q *Access, bud *budget, opts Options) (*space, error) {
+	sp := &space{kind: kind, bud: bud, opts: opts}
+	ar, err := buildActionResource(ctx, stmts, q, bud, opts)
+	if err != nil {
+		return nil, err
+	}
+	sp.dims = append(sp.dims, ar)
+	pr, err := buildPrincipal(ctx, kind, stmts, bud, opts)
+	if err != nil {
+		return nil, err
+	}
+	sp.dims = append(sp.dims, pr)
+	byKey := map[string][]condition{}
+	for _, s := range stmts {
+		for _, c := range s.conds {
+			if !principalKeys[c.key] {
+				byKey[c.key] = append(byKey[c.key], c)
+			}
+		}
+	}
+	var acctConds []condition
+	for _, k := range slices.Sorted(maps.Keys(byKey)) {
+		if accountKeys[k] {
+			acctConds = append(acctConds, byKey[k]...)
+			continue
+		}
+		d, err := buildKey(ctx, k, byKey[k], stmts, bud, opts)
+		if err != nil {
+			return nil, err
+		}
+		sp.dims = append(sp.dims, d)
+	}
+	if len(acctConds) > 0 {
+		d, err := buildAccount(ctx, acctConds, stmts, bud, opts)
+		if err != nil {
+			return nil, err
+		}
+		sp.dims = append(sp.dims, d)
+	}
+	return sp, nil
+}
+
+func (sp *space) varsIn(stmts []*stmt) bool {
+	for _, s := range stmts {
+		if s.vars {
+			return true
+		}
+	}
+	return false
+}
+
+// Character sets of ARNs and IAM names.
+var (
+	digits    = rangeChars('0', '9')
+	nameChars = rangeChars('a', 'z').union(rangeChars('A', 'Z')).union(digits).union(charsOf("+=,.@_-"))
+)
+
+func arnSegment() charset { return allBut(":/") }
+
+// ---- action and resource
+
+func buildActionResource(ctx context.Context, stmts []*stmt, q *Access, bud *budget, opts Options) (*dim, error) {
+	// Actions: the statements' patterns, the query's, and one predicate
+	// per group of catalog actions that take the same resource types.
+	var actPreds []pred
+	var actCands []string
+	seen := map[string]bool{}
+	addAct := func(a string) {
+		a = strings.ToLower(a)
+		if seen[a] {
+			return
+		}
+		seen[a] = true
+		g, _, _ := patternGlob(a, true, false, false, false, "")
+		actPreds = append(actPreds, pred{g})
+		actCands = append(actCands, strings.ReplaceAll(strings.ReplaceAll(a, "*", "example"), "?", "x"))
+	}
+	for _, s := range stmts {
+		for _, a := range s.st.Action {
+			addAct(a)
+		}
+	}
+	if q != nil {
+		for _, a := range q.Actions {
+			addAct(a)
+		}
+	}
+	type group struct {
+		types []string // resource type ARN templates
+		pred  pred
+	}
+	groups := map[string]*group{}
+	var groupKeys []string
+	display := map[string]string{}
+	var catalogCands []string
+	for _, svc := range catalog.Services() {
+		for _, a := range catalog.Actions(svc) {
+			id := strings.ToLower(a.String())
+			display[id] = a.String()
+			catalogCands = append(catalogCands, id)
+			var arns []string
+			for _, r := range a.Resources {
+				if rt, ok := catalog.LookupResourceType(a.Service, r.Type); ok {
+					arns = append(arns, rt.ARN)
+				}
+			}
+			slices.Sort(arns)
+			arns = slices.Compact(arns)
+			k := strings.Join(arns, "\n")
+			g := groups[k]
+			if g == nil {
+				g = &group{types: arns}
+				groups[k] = g
+				groupKeys = append(groupKeys, k)
+			}
+			g.pred = append(g.pred, glob{}.lit(id, false))
+		}
+	}
+	nActPreds := len(actPreds)
+	for _, k := range groupKeys {
+		actPreds = append(actPreds, groups[k].pred)
+	}
+	actShape := pred{glob{}.plus(rangeChars('a', 'z').union(digits).union(charsOf("-"))).lit(":", false).plus(rangeChars('a', 'z').union(digits))}
+	aa := newAutomaton(actPreds, actShape, opts.MaxStates, bud)
+	acts, err := aa.classes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	aa.prefer(acts, append(catalogCands, actCands...))
+
+	// Resources: the statements' patterns, the query's, "*" (the resource
+	// of actions that take no resource type) and the catalog's templates.
+	var resPreds []pred
+	var resCands []string
+	rseen := map[string]bool{}
+	addRes := func(r string, vars bool) error {
+		if rseen[r] {
+			return nil
+		}
+		rseen[r] = true
+		g, ok, err := patternGlob(r, true, vars, false, true, "")
+		if err != nil {
+			return err
+		}
+		if ok {
+			resPreds = append(resPreds, pred{g})
+		}
+		resCands = append(resCands, strings.ReplaceAll(strings.ReplaceAll(r, "*", "example"), "?", "x"),
+			strings.ReplaceAll(strings.ReplaceAll(r, "*", ""), "?", "x"))
+		return nil
+	}
+	for _, s := range stmts {
+		for _, r := range s.st.Resource {
+			if err := addRes(r, s.vars); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if q != nil {
+		for _, r := range q.Resources {
+			if err := addRes(r, false); err != nil {
+				return nil, err
+			}
+		}
+	}
+	starPred := len(resPreds)
+	resPreds = append(resPreds, pred{glob{}.lit("*", false)})
+	templates := map[string]int{}
+	for _, k := range groupKeys {
+		for _, t := range groups[k].types {
+			if _, ok := templates[t]; ok {
+				continue
+			}
+			templates[t] = len(resPreds)
+			resPreds = append(resPreds, pred{templateGlob(t)})
+			resCands = append(resCands, templateExample(t))
+		}
+	}
+	resShape := pred{
+		glob{}.lit("*", false),
+		glob{}.lit("arn:", false).plus(allBut(":")).lit(":", false).plus(allBut(":")).lit(":", false).
+			star(allBut(":")).lit(":", false).star(allBut(":")).lit(":", false).star(allChars()),
+	}
+	ra := newAutomaton(resPreds, resShape, opts.MaxStates, bud)
+	ress, err := ra.classes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ra.prefer(ress, append([]string{"arn:aws:s3:::example-bucket/example-key", "arn:aws:s3:::example-bucket"}, resCands...))
+
+	d := &dim{kind: dimActionResource}
+	for _, a := range acts {
+		// The class's group: the catalog group whose predicate it meets.
+		gi := -1
+		for i := range groupKeys {
+			if a.sig.has(nActPreds + i) {
+				gi = i
+				break
+			}
+		}
+		for _, r := range ress {
+			if gi >= 0 {
+				g := groups[groupKeys[gi]]
+				ok := false
+				if len(g.types) == 0 {
+					ok = r.sig.has(starPred)
+				}
+				for _, t := range g.types {
+					ok = ok || r.sig.has(templates[t])
+				}
+				if !ok {
+					continue
+				}
+			}
+			disp := display[a.rep]
+			if disp == "" {
+				disp = a.rep
+			}
+			d.ar = append(d.ar, arState{action: a.rep, display: disp, resource: r.rep})
+		}
+	}
+	if len(d.ar) == 0 {
+		return nil, fmt.Errorf("verify: no action and resource pairs (internal error)")
+	}
+	return d, nil
+}
+
+// templateGlob turns a Service Authorization Reference ARN template, such
+// as arn:${Partition}:s3:::${BucketName}/${ObjectName}, into a glob: a
+// placeholder is one or more characters other than / and :, except the
+// last of the template, which may hold any.
+func templateGlob(t string) glob {
+	var g glob
+	for t != "" {
+		i := strings.Index(t, "${")
+		if i < 0 {
+			g = g.lit(t, false)
+			break
+		}
+		g = g.lit(t[:i], false)
+		j := strings.IndexByte(t[i:], '}')
+		if j < 0 {
+			g = g.lit(t[i:], false)
+			break
+		}
+		object := strings.HasPrefix(t[i:], "${ObjectName}")
+		t = t[i+j+1:]
+		if object {
+			g = g.plus(allChars()) // an object key holds any character
+		} else {
+			g = g.plus(arnSegment())
+		}
+	}
+	return g
+}
+
+func templateExample(t string) string {
+	r := strings.NewReplacer("${Partition}", "aws", "${Region}", "us-east-1", "${Account}", "111122223333",
+		"${BucketName}", "example-bucket", "${ObjectName}", "example-key")
+	s := r.Replace(t)
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			return s
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			return s
+		}
+		s = s[:i] + "example" + s[i+j+1:]
+	}
+}
+
+// ---- principal
+
+func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, opts Options) (*dim, error) {
+	iamPrefix := func() glob {
+		return glob{}.lit("arn:", false).plus(arnSegment()).lit(":iam::", false)
+	}
+	acct := func(g glob) glob {
+		for i := 0; i < 12; i++ {
+			g = g.one(digits)
+		}
+		return g
+	}
+	rootShape := acct(iamPrefix()).lit(":root", false)
+	userShape := acct(iamPrefix()).lit(":user/", false).star(nameChars.union(charsOf("/"))).one(nameChars)
+	roleShape := acct(iamPrefix()).lit(":role/", false).plus(nameChars)
+	shape := pred{userShape, roleShape}
+	preds := []pred{{userShape}, {roleShape}}
+	if kind == Resource {
+		shape = append(shape, rootShape)
+		preds = append(preds, pred{rootShape})
+	}
+	var cands []string
+	accounts := map[string]bool{}
+	services := map[string]bool{}
+	var useridPreds []pred
+	var useridCands []string
+	for _, s := range stmts {
+		if ps := s.st.Principal; ps != nil {
+			if len(ps.CanonicalUser) > 0 {
+				return nil, unsupported("CanonicalUser principals (%s)", where(s))
+			}
+			if len(ps.Federated) > 0 {
+				return nil, unsupported("Federated principals (%s)", where(s))
+			}
+			for _, v := range ps.Service {
+				services[v] = true
+			}
+			for _, v := range ps.AWS {
+				g, account, err := awsPrincipalGlob(v, iamPrefix)
+				if err != nil {
+					return nil, fmt.Errorf("%w (%s)", err, where(s))
+				}
+				if g != nil {
+					preds = append(preds, pred{g})
+				}
+				if account != "" {
+					accounts[account] = true
+				}
+				if strings.HasPrefix(v, "arn:") {
+					cands = append(cands, v)
+				}
+			}
+		}
+		for _, c := range s.conds {
+			if !principalKeys[c.key] {
+				continue
+			}
+			switch c.family {
+			case "string", "arn", "null", "bool":
+			default:
+				return nil, unsupported("%s on %s (%s)", c.c.Operator, c.c.Key, where(s))
+			}
+			if c.family == "null" || c.family == "bool" {
+				continue
+			}
+			for _, v := range c.c.Values {
+				switch c.key {
+				case "aws:principalarn":
+					var g glob
+					var ok bool
+					var err error
+					if c.family == "arn" {
+						g, ok, err = arnGlob(v, s.vars)
+					} else {
+						g, ok, err = patternGlob(v, c.like(), s.vars, c.fold(), false, "")
+					}
+					if err != nil {
+						return nil, err
+					}
+					if ok {
+						preds = append(preds, pred{g})
+					}
+					cands = append(cands, fill(v))
+				case "aws:principalaccount":
+					if c.family != "string" {
+						continue
+					}
+					g, ok, err := patternGlob(v, c.like(), s.vars, c.fold(), false, ":")
+					if err != nil {
+						return nil, err
+					}
+					if ok {
+						preds = append(preds, pred{append(iamPrefix(), g...).lit(":", false).star(allChars())})
+					}
+					if policy.IsAccountID(fill(v)) {
+						accounts[fill(v)] = true
+					}
+				case "aws:username":
+					if c.family != "string" {
+						continue
+					}
+					g, ok, err := patternGlob(v, c.like(), s.vars, c.fold(), false, "/:")
+					if err != nil {
+						return nil, err
+					}
+					if ok {
+						base := iamPrefix().star(allBut(":")).lit(":user/", false)
+						preds = append(preds, pred{append(slices.Clone(base), g...), append(base.star(allChars()).lit("/", false), g...)})
+					}
+				case "aws:userid":
+					if c.family != "string" {
+						continue
+					}
+					g, ok, err := patternGlob(v, c.like(), s.vars, c.fold(), false, "")
+					if err != nil {
+						return nil, err
+					}
+					if ok {
+						useridPreds = append(useridPreds, pred{g})
+					}
+					useridCands = append(useridCands, fill(v))
+					if g2, ok, _ := patternGlob(v, c.like(), s.vars, c.fold(), false, ":"); ok && kind == Resource {
+						preds = append(preds, pred{append(iamPrefix(), g2...).lit(":root", false)})
+					}
+				}
+			}
+		}
+	}
+	// Readable representatives: the accounts the policies name first,
+	// then accounts of the documentation's examples.
+	list := slices.Sorted(maps.Keys(accounts))
+	list = append(list, "111122223333", "444455556666", "999999999999", "123456789012")
+	for _, a := range list {
+		cands = append(cands, "arn:aws:iam::"+a+":user/s3vet-witness", "arn:aws:iam::"+a+":role/s3vet-witness",
+			"arn:aws:iam::"+a+":root")
+	}
+	pa := newAutomaton(preds, shape, opts.MaxStates, bud)
+	classes, err := pa.classes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pa.prefer(classes, cands)
+
+	// aws:userid: free for users and role sessions (AWS gives them unique
+	// IDs that no ARN shows), derived for the others.
+	userids := []string{""}
+	if len(useridPreds) > 0 {
+		// AWS gives no empty aws:userid.
+		ua := newAutomaton(useridPreds, pred{glob{}.plus(allChars())}, opts.MaxStates, bud)
+		ucs, err := ua.classes(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ua.prefer(ucs, useridCands)
+		for _, c := range ucs {
+			userids = append(userids, c.rep)
+		}
+	}
+	d := &dim{kind: dimPrincipal}
+	add := func(arn, userid string) error {
+		p, err := policy.ParsePrincipal(arn)
+		if err != nil {
+			return fmt.Errorf("verify: principal %q: %w (internal error)", arn, err)
+		}
+		d.prin = append(d.prin, principalState{arn: arn, p: p, userid: userid})
+		return nil
+	}
+	if kind == Resource {
+		// Anonymous first: when it is allowed, it makes the plainest
+		// witness.
+		if err := add("anonymous", ""); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range classes {
+		arn := c.rep
+		if i := strings.Index(arn, ":role/"); i >= 0 {
+			head := strings.Replace(arn[:i], ":iam::", ":sts::", 1)
+			arn = head + ":assumed-role/" + arn[i+len(":role/"):] + "/s3vet-session"
+		}
+		if strings.HasSuffix(arn, ":root") {
+			if err := add(arn, ""); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		for _, u := range userids {
+			if err := add(arn, u); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if kind == Resource {
+		fresh := "s3vet-example.amazonaws.com"
+		for services[fresh] {
+			fresh = "x" + fresh
+		}
+		services[fresh] = true
+		for _, s := range slices.Sorted(maps.Keys(services)) {
+			if err := add(s, ""); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return d, nil
+}
+
+// awsPrincipalGlob turns an entry of {"AWS": ...} into the set of
+// principal ARNs (as aws:PrincipalArn gives them: the role's ARN for a
+// role session) that it names, as package policy matches them.
+func awsPrincipalGlob(v string, iamPrefix func() glob) (glob, string, error) {
+	if v == "*" {
+		return nil, "", nil
+	}
+	if policy.IsAccountID(v) {
+		return iamPrefix().lit(v+":", false).star(allChars()), v, nil
+	}
+	if !strings.HasPrefix(v, "arn:") {
+		return nil, "", unsupported("principal %q (an IAM unique ID)", v)
+	}
+	parts := strings.SplitN(v, ":", 6)
+	if len(parts) != 6 || !isASCII(v) {
+		return nil, "", unsupported("principal %q", v)
+	}
+	svc, account, res := parts[2], parts[4], parts[5]
+	switch {
+	case svc == "iam" && res == "root":
+		return iamPrefix().lit(account+":", false).star(allChars()), account, nil
+	case svc == "iam" && strings.HasPrefix(res, "user/"):
+		return glob{}.lit(v, false), account, nil
+	case svc == "iam" && strings.HasPrefix(res, "role/"):
+		name := res[strings.LastIndexByte(res, '/')+1:]
+		return iamPrefix().lit(account+":role/"+name, false), account, nil
+	}
+	return nil, "", unsupported("principal %q (role sessions and federated users named in a Principal)", v)
+}
+
+func fill(v string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(v, "*", "example"), "?", "x")
+}
+
+func where(s *stmt) string {
+	w := "statement " + strconv.Itoa(s.st.Index)
+	if s.st.Sid != "" {
+		w += " (Sid " + strconv.Quote(s.st.Sid) + ")"
+	}
+	if s.pol.Name != "" {
+		w += " of " + strconv.Quote(s.pol.Name)
+	}
+	return w
+}
+
+// ---- the resource's account
+
+func buildAccount(ctx context.Context, conds []condition, stmts []*stmt, bud *budget, opts Options) (*dim, error) {
+	var preds []pred
+	var cands []string
+	for _, c := range conds {
+		switch c.family {
+		case "string":
+		case "null":
+			continue
+		default:
+			return nil, unsupported("%s on %s", c.c.Operator, c.c.Key)
+		}
+		for _, v := range c.c.Values {
+			g, ok, err := patternGlob(v, c.like(), varsOf(stmts), c.fold(), false, "")
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				preds = append(preds, pred{g})
+			}
+			cands = append(cands, fill(v))
+		}
+	}
+	var g glob
+	for i := 0; i < 12; i++ {
+		g = g.one(digits)
+	}
+	a := newAutomaton(preds, pred{g}, opts.MaxStates, bud)
+	cs, err := a.classes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.prefer(cs, append(cands, "111122223333", "999999999999"))
+	d := &dim{kind: dimAccount, acct: []string{""}}
+	for _, c := range cs {
+		d.acct = append(d.acct, c.rep)
+	}
+	return d, nil
+}
+
+func varsOf(stmts []*stmt) bool {
+	for _, s := range stmts {
+		if s.vars {
+			return true
+		}
+	}
+	return false
+}
+
+// ---- other condition keys
+
+func buildKey(ctx context.Context, key string, conds []condition, stmts []*stmt, bud *budget, opts Options) (*dim, error) {
+	family := ""
+	multi := false
+	if k, ok := catalog.LookupConditionKey(key); ok && strings.HasPrefix(k.Type, "ArrayOf") {
+		multi = true
+	}
+	for _, c := range conds {
+		multi = multi || c.set
+		f := c.family
+		if f == "arn" {
+			f = "string"
+		}
+		if f == "null" {
+			continue
+		}
+		if f == "" {
+			return nil, unsupported("operator %s", c.c.Operator)
+		}
+		if family != "" && family != f {
+			return nil, unsupported("condition key %s is read both as %s and as %s", conds[0].c.Key, family, f)
+		}
+		family = f
+	}
+	var reps []string
+	switch family {
+	case "":
+		reps = []string{"example"} // only Null reads it: present or absent
+	case "string":
+		var preds []pred
+		var cands []string
+		for _, c := range conds {
+			if c.family == "null" {
+				continue
+			}
+			for _, v := range c.c.Values {
+				var g glob
+				var ok bool
+				var err error
+				if c.family == "arn" {
+					g, ok, err = arnGlob(v, varsOf(stmts))
+				} else {
+					g, ok, err = patternGlob(v, c.like(), varsOf(stmts), c.fold(), false, "")
+				}
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					preds = append(preds, pred{g})
+				}
+				cands = append(cands, fill(v))
+			}
+		}
+		a := newAutomaton(preds, nil, opts.MaxStates, bud)
+		cs, err := a.classes(ctx)
+		if err != nil {
+			return nil, err
+		}
+		a.prefer(cs, append(cands, "example"))
+		for _, c := range cs {
+			reps = append(reps, c.rep)
+		}
+	case "numeric":
+		reps = numericReps(conds)
+	case "date":
+		reps = dateReps(conds)
+	case "bool":
+		reps = []string{"true", "false", "example"}
+	case "binary":
+		seen := map[string]bool{}
+		for _, c := range conds {
+			for _, v := range c.c.Values {
+				if !seen[v] {
+					seen[v] = true
+					reps = append(reps, v)
+				}
+			}
+		}
+		reps = append(reps, "example")
+	case "ip":
+		var err error
+		if reps, err = ipReps(conds); err != nil {
+			return nil, err
+		}
+	}
+	d := &dim{kind: dimKey, key: key, spell: conds[0].c.Key, multi: multi, vals: [][]string{nil}}
+	if !multi {
+		for _, r := range reps {
+			d.vals = append(d.vals, []string{r})
+		}
+		return d, nil
+	}
+	if len(reps) > opts.MaxSetClasses {
+		return nil, unsupported("multivalued key %s has %d classes of values (the limit is %d, Options.MaxSetClasses)", key, len(reps), opts.MaxSetClasses)
+	}
+	for m := 1; m < 1<<len(reps); m++ {
+		var vs []string
+		for i, r := range reps {
+			if m&(1<<i) != 0 {
+				vs = append(vs, r)
+			}
+		}
+		d.vals = append(d.vals, vs)
+	}
+	return d, nil
+}
+
+// numericReps returns a number below, at, between and above the values
+// the conditions name, and text that is no number.
+func numericReps(conds []condition) []string {
+	var ns []float64
+	for _, c := range conds {
+		if c.family != "numeric" {
+			continue
+		}
+		for _, v := range c.c.Values {
+			if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+				ns = append(ns, f)
+			}
+		}
+	}
+	slices.Sort(ns)
+	ns = slices.Compact(ns)
+	format := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+	var out []string
+	for i, n := range ns {
+		if i == 0 {
+			out = append(out, format(math.Nextafter(n, math.Inf(-1))), format(n-1))
+		} else {
+			out = append(out, format((ns[i-1]+n)/2))
+		}
+		out = append(out, format(n))
+	}
+	if len(ns) > 0 {
+		out = append(out, format(ns[len(ns)-1]+1), format(math.Nextafter(ns[len(ns)-1], math.Inf(1))))
+	} else {
+		out = append(out, "0")
+	}
+	out = append(out, "example")
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// dateReps is numericReps for dates.
+func dateReps(conds []condition) []string {
+	var ts []time.Time
+	for _, c := range conds {
+		if c.family != "date" {
+			continue
+		}
+		for _, v := range c.c.Values {
+			if t, ok := policy.ParseDate(v); ok {
+				ts = append(ts, t)
+			}
+		}
+	}
+	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
+	ts = slices.CompactFunc(ts, func(a, b time.Time) bool { return a.Equal(b) })
+	format := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+	var out []string
+	for i, t := range ts {
+		if i == 0 {
+			out = append(out, format(t.Add(-time.Second)))
+		} else if d := t.Sub(ts[i-1]); d > 1 {
+			out = append(out, format(ts[i-1].Add(d/2)))
+		}
+		out = append(out, format(t))
+	}
+	if len(ts) > 0 {
+		out = append(out, format(ts[len(ts)-1].Add(time.Second)))
+	} else {
+		out = append(out, "2026-01-01T00:00:00Z")
+	}
+	return append(out, "example")
+}
+
+// ipReps returns the first address of every range the CIDR blocks cut
+// each address family into, and text that is no address.
+func ipReps(conds []condition) ([]string, error) {
+	points := []netip.Addr{netip.IPv4Unspecified(), netip.IPv6Unspecified()}
+	for _, c := range conds {
+		if c.family != "ip" {
+			continue
+		}
+		for _, v := range c.c.Values {
+			p, ok := policy.ParseCIDR(v)
+			if !ok {
+				continue
+			}
+			if p.Addr().Is4In6() {
+				return nil, unsupported("IPv4-mapped IPv6 block %s", v)
+			}
+			points = append(points, p.Addr())
+			if next := lastOf(p).Next(); next.IsValid() {
+				points = append(points, next)
+			}
+		}
+	}
+	slices.SortFunc(points, func(a, b netip.Addr) int { return a.Compare(b) })
+	points = slices.Compact(points)
+	out := make([]string, 0, len(points)+1)
+	for _, p := range points {
+		out = append(out, p.String())
+	}
+	return append(out, "example"), nil
+}
+
+// lastOf returns the last address of a prefix.
+func lastOf(p netip.Prefix) netip.Addr {
+	a := p.Masked().Addr()
+	b := a.AsSlice()
+	bitsLeft := p.Bits()
+	for i := range b {
+		for k := 7; k >= 0; k-- {
+			if bitsLeft > 0 {
+				bitsLeft--
+				continue
+			}
+			b[i] |= 1 << k
+		}
+	}
+	out, _ := netip.AddrFromSlice(b)
+	return out
+}

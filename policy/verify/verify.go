@@ -1,0 +1,648 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/s3vet/s3vet/policy"
+	"github.com/s3vet/s3vet/policy/public"
+)
+
+// Kind is the kind of policy a check reads: identity-based policies,
+// which apply to the principal they are attached to, or resource-based
+// policies, which name principals.
+type Kind uint8
+
+// The two kinds, as IAM Access Analyzer's policyType names them
+// (IDENTITY_POLICY, RESOURCE_POLICY).
+const (
+	Identity Kind = iota + 1
+	Resource
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Identity:
+		return "identity"
+	case Resource:
+		return "resource"
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// KindOf returns the kind of a policy type: Identity for identity-based
+// policies, permissions boundaries, session policies and SCPs, Resource
+// for resource-based policies (bucket and access point policies), RCPs
+// and VPC endpoint policies.
+func KindOf(t policy.Type) (Kind, error) {
+	switch t {
+	case policy.IdentityBased, policy.PermissionsBoundary, policy.SessionPolicy, policy.ServiceControlPolicy:
+		return Identity, nil
+	case policy.ResourceBased, policy.ResourceControlPolicy, policy.VPCEndpointPolicy:
+		return Resource, nil
+	}
+	return 0, fmt.Errorf("verify: a %s cannot be checked", t)
+}
+
+// Verdict is a check's answer.
+type Verdict uint8
+
+// The three answers. Unknown is never a guess: it says that the policies
+// use a construct the procedure does not decide exactly, and Result.Reason
+// names it.
+const (
+	Unknown Verdict = iota
+	Pass
+	Fail
+)
+
+func (v Verdict) String() string {
+	switch v {
+	case Pass:
+		return "PASS"
+	case Fail:
+		return "FAIL"
+	}
+	return "UNKNOWN"
+}
+
+// MarshalText writes the verdict as PASS, FAIL or UNKNOWN.
+func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// Options bound the work of a check. The zero value is good defaults.
+type Options struct {
+	// MaxStates is the most automaton states explored to cut one
+	// dimension (actions, resources, principals, one key) into classes.
+	// Default 100,000.
+	MaxStates int
+	// MaxSetClasses is the most classes of values a multivalued key may
+	// have: its requests are the sets of those classes (2^n of them).
+	// Default 10.
+	MaxSetClasses int
+	// MaxWork bounds the whole check in small steps (an automaton step, a
+	// box split). Default 200 million, some seconds of work.
+	MaxWork int
+}
+
+func (o *Options) withDefaults() Options {
+	var out Options
+	if o != nil {
+		out = *o
+	}
+	if out.MaxStates <= 0 {
+		out.MaxStates = 100_000
+	}
+	if out.MaxSetClasses <= 0 {
+		out.MaxSetClasses = 10
+	}
+	if out.MaxWork <= 0 {
+		out.MaxWork = 200_000_000
+	}
+	return out
+}
+
+// Access is what CheckAccessNotGranted asks about: actions and resources,
+// each a list of patterns as a policy writes them (wildcards allowed). An
+// empty list means any.
+type Access struct {
+	Actions   []string `json:"actions,omitempty"`
+	Resources []string `json:"resources,omitempty"`
+}
+
+// A Witness is a request that proves a FAIL: the new policy allows it
+// (and, for NoNewAccess, the old one does not). The check has evaluated it
+// with policy.Set.Evaluate before returning it.
+type Witness struct {
+	// Principal is the caller: an IAM user, a role session, an account's
+	// root user, a service principal, or "anonymous".
+	Principal string `json:"principal"`
+	Action    string `json:"action"`
+	Resource  string `json:"resource"`
+	// Context holds the condition keys the request carries, besides those
+	// AWS derives from the principal. Keys the witness leaves out are
+	// absent from the request.
+	Context map[string][]string `json:"context,omitempty"`
+}
+
+// Request returns the witness as a request of package policy. The
+// resource account is left out of Request.ResourceAccount, so that the
+// request is decided as a cross-account one (the check compares what
+// policies grant, not how one account delegates to its identity
+// policies); aws:ResourceAccount, when the witness sets it, is in the
+// context.
+func (w *Witness) Request() (*policy.Request, error) {
+	return policy.NewRequest(w.Principal, w.Action, w.Resource, "", policy.NewContext(w.Context))
+}
+
+func (w *Witness) String() string {
+	s := w.Principal + " " + w.Action + " " + w.Resource
+	for _, k := range slices.Sorted(maps.Keys(w.Context)) {
+		s += " " + k + "=" + strings.Join(w.Context[k], ",")
+	}
+	return s
+}
+
+// StatementRef names a statement of a policy.
+type StatementRef struct {
+	Policy    string `json:"policy,omitempty"`
+	Statement int    `json:"statement"`
+	Sid       string `json:"sid,omitempty"`
+}
+
+// Result is a check's answer and its proof.
+type Result struct {
+	Verdict Verdict `json:"result"`
+	// Witness proves a FAIL.
+	Witness *Witness `json:"witness,omitempty"`
+	// Statements are, for a FAIL, the statements of the new policies that
+	// allow the witness.
+	Statements []StatementRef `json:"statements,omitempty"`
+	// Reason says, in a sentence, why: what the witness shows, or what
+	// the procedure could not decide.
+	Reason string `json:"reason"`
+	// Classes is the number of classes per dimension the policies cut the
+	// requests into: the size of the problem.
+	Classes map[string]int `json:"classes,omitempty"`
+}
+
+// NoNewAccess reports whether the new policies allow any request that the
+// old ones do not, as IAM Access Analyzer's CheckNoNewAccess does. Every
+// policy must be of one kind; old may be empty (nothing was allowed).
+// Identity policies may be a set, as a principal's attached policies are;
+// resource-based policies are one each.
+//
+// A request is allowed by a set of policies when a statement allows it and
+// none denies it ("Policy evaluation logic", IAM User Guide). PASS means
+// no such request exists; FAIL comes with one.
+func NoNewAccess(ctx context.Context, old, new []*policy.Policy, opts *Options) (Result, error) {
+	kind, err := kindOfAll(append(slices.Clone(old), new...))
+	if err != nil {
+		return Result{}, err
+	}
+	if kind == Resource && (len(old) > 1 || len(new) != 1) {
+		return Result{}, errors.New("verify: resource-based policies are compared one to one")
+	}
+	c := newCheck(kind, opts)
+	oldS, newS := c.statements(old), c.statements(new)
+	res := Result{}
+	if err := c.build(ctx, append(slices.Clone(oldS), newS...), nil); err != nil {
+		return unknown(err)
+	}
+	res.Classes = c.classes()
+	aNew, dNew := c.boxes(newS)
+	aOld, dOld := c.boxes(oldS)
+	point, found, err := c.search(ctx, aNew, dNew, aOld, dOld, nil)
+	if err != nil {
+		return unknown(err)
+	}
+	if !found {
+		res.Verdict = Pass
+		res.Reason = "no request that the new policy allows is denied by the old one"
+		return res, nil
+	}
+	return c.fail(res, point, new, old, "the new policy allows the request and the old one does not")
+}
+
+// AccessNotGranted reports whether the policies allow any of the access:
+// one of the actions on one of the resources, as IAM Access Analyzer's
+// CheckAccessNotGranted does. PASS means no request for it is allowed;
+// FAIL comes with one.
+func AccessNotGranted(ctx context.Context, pols []*policy.Policy, access Access, opts *Options) (Result, error) {
+	kind, err := kindOfAll(pols)
+	if err != nil {
+		return Result{}, err
+	}
+	if kind == Resource && len(pols) != 1 {
+		return Result{}, errors.New("verify: give one resource-based policy")
+	}
+	if len(access.Actions) == 0 && len(access.Resources) == 0 {
+		return Result{}, errors.New("verify: the access names no action and no resource")
+	}
+	q, err := accessPolicy(access)
+	if err != nil {
+		return Result{}, err
+	}
+	c := newCheck(kind, opts)
+	ps := c.statements(pols)
+	if err := c.build(ctx, ps, &access); err != nil {
+		return unknown(err)
+	}
+	qs := c.statements([]*policy.Policy{q})
+	allow, deny := c.boxes(ps)
+	qa, _ := c.boxes(qs)
+	res := Result{Classes: c.classes()}
+	var within []box
+	if len(qa) > 0 {
+		within = qa
+	}
+	point, found, err := c.search(ctx, allow, deny, nil, nil, within)
+	if err != nil {
+		return unknown(err)
+	}
+	if !found {
+		res.Verdict = Pass
+		res.Reason = "no request for the access is allowed"
+		return res, nil
+	}
+	return c.fail(res, point, pols, nil, "the policy allows a request for the access")
+}
+
+// NoPublicAccess reports whether a bucket or access point policy grants
+// public access, as S3 Block Public Access defines it ("The meaning of
+// "public"", S3 User Guide; package policy/public). FAIL comes with a
+// request from outside (anonymous, or a principal of an account the
+// policy does not name) that the policy allows.
+func NoPublicAccess(ctx context.Context, p *policy.Policy, opts *Options) (Result, error) {
+	if p == nil {
+		return Result{}, errors.New("verify: no policy")
+	}
+	if k, err := KindOf(p.Type); err != nil || k != Resource {
+		return Result{}, fmt.Errorf("verify: public access is a question about a resource-based policy, not a %s", p.Type)
+	}
+	pub := public.Analyze(p)
+	if !pub.Public {
+		return Result{Verdict: Pass, Reason: "S3 does not call the policy public: every statement that allows fixes the caller"}, nil
+	}
+	c := newCheck(Resource, opts)
+	ps := c.statements([]*policy.Policy{p})
+	if err := c.build(ctx, ps, nil); err != nil {
+		// The witness cannot be searched for; the verdict stands.
+		return Result{Verdict: Unknown, Reason: fmt.Sprintf("S3 calls the policy public (%s), but no witness could be built: %v", pub.Reasons[0].Why, err)}, nil
+	}
+	allow, deny := c.boxes(ps)
+	named := namedAccounts(p)
+	pd := c.sp.dims[1]
+	outsiders := newBitset(pd.size())
+	for i, st := range pd.prin {
+		if st.p.Kind == policy.Anonymous || st.p.Account != "" && !named[st.p.Account] {
+			outsiders.set(i)
+		}
+	}
+	within := c.full()
+	within[1] = outsiders
+	res := Result{Classes: c.classes()}
+	point, found, err := c.search(ctx, allow, deny, nil, nil, []box{within})
+	if err != nil {
+		return unknown(err)
+	}
+	if !found {
+		return Result{Verdict: Unknown, Reason: fmt.Sprintf("S3 calls the policy public (statement %d: %s), but it allows no request from outside: a Deny covers it", pub.Reasons[0].Statement, pub.Reasons[0].Why)}, nil
+	}
+	return c.fail(res, point, []*policy.Policy{p}, nil, "S3 calls the policy public ("+pub.Reasons[0].Why+"), and it allows this request from outside")
+}
+
+func unknown(err error) (Result, error) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return Result{}, err
+	}
+	if errors.Is(err, errUnsupported) {
+		return Result{Verdict: Unknown, Reason: strings.TrimPrefix(err.Error(), errUnsupported.Error()+": ")}, nil
+	}
+	return Result{}, err
+}
+
+func kindOfAll(pols []*policy.Policy) (Kind, error) {
+	var kind Kind
+	for _, p := range pols {
+		if p == nil {
+			return 0, errors.New("verify: a nil policy")
+		}
+		k, err := KindOf(p.Type)
+		if err != nil {
+			return 0, err
+		}
+		if kind != 0 && k != kind {
+			return 0, errors.New("verify: the policies are not all of one kind (identity or resource)")
+		}
+		kind = k
+	}
+	if kind == 0 {
+		return 0, errors.New("verify: no policy")
+	}
+	return kind, nil
+}
+
+func accessPolicy(a Access) (*policy.Policy, error) {
+	quote := func(l []string) string {
+		if len(l) == 0 {
+			return `"*"`
+		}
+		var b strings.Builder
+		b.WriteByte('[')
+		for i, s := range l {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "%q", s)
+		}
+		b.WriteByte(']')
+		return b.String()
+	}
+	doc := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":` + quote(a.Actions) + `,"Resource":` + quote(a.Resources) + `}}`
+	p, err := policy.Parse("access", policy.IdentityBased, []byte(doc))
+	if err != nil {
+		return nil, fmt.Errorf("verify: the access: %w", err)
+	}
+	for _, r := range a.Resources {
+		if strings.Contains(r, "${") {
+			return nil, fmt.Errorf("verify: the access: resource %q holds a policy variable", r)
+		}
+	}
+	return p, nil
+}
+
+func namedAccounts(p *policy.Policy) map[string]bool {
+	named := map[string]bool{}
+	scan := func(s string) {
+		for i := 0; i+12 <= len(s); i++ {
+			if policy.IsAccountID(s[i:i+12]) && (i == 0 || s[i-1] < '0' || s[i-1] > '9') && (i+12 == len(s) || s[i+12] < '0' || s[i+12] > '9') {
+				named[s[i:i+12]] = true
+			}
+		}
+	}
+	for _, st := range p.Statements {
+		if st.Principal != nil {
+			for _, v := range st.Principal.AWS {
+				scan(v)
+			}
+		}
+		for _, c := range st.Conditions {
+			for _, v := range c.Values {
+				scan(v)
+			}
+		}
+	}
+	return named
+}
+
+// check holds one check's state.
+type check struct {
+	kind Kind
+	opts Options
+	bud  *budget
+	sp   *space
+}
+
+func newCheck(kind Kind, opts *Options) *check {
+	o := opts.withDefaults()
+	return &check{kind: kind, opts: o, bud: &budget{left: o.MaxWork}}
+}
+
+func (c *check) statements(pols []*policy.Policy) []*stmt {
+	var out []*stmt
+	for _, p := range pols {
+		for i := range p.Statements {
+			st := &p.Statements[i]
+			s := &stmt{pol: p, st: st, vars: p.Version == policy.Version2012}
+			for j := range st.Conditions {
+				s.conds = append(s.conds, readCondition(&st.Conditions[j]))
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (c *check) build(ctx context.Context, stmts []*stmt, q *Access) error {
+	sp, err := build(ctx, c.kind, stmts, q, c.bud, c.opts)
+	if err != nil {
+		return err
+	}
+	c.sp = sp
+	return nil
+}
+
+func (c *check) classes() map[string]int {
+	m := map[string]int{}
+	for _, d := range c.sp.dims {
+		m[d.name()] = d.size()
+	}
+	return m
+}
+
+func (c *check) full() box {
+	b := make(box, len(c.sp.dims))
+	for i, d := range c.sp.dims {
+		b[i] = newBitset(d.size())
+		for j := 0; j < d.size(); j++ {
+			b[i].set(j)
+		}
+	}
+	return b
+}
+
+// boxes returns the statements' boxes: Allow ones and Deny ones. Empty
+// boxes (statements that apply to no request) are left out.
+func (c *check) boxes(stmts []*stmt) (allow, deny []box) {
+	for _, s := range stmts {
+		b := c.box(s)
+		if b.empty() {
+			continue
+		}
+		if s.st.Effect == policy.Deny {
+			deny = append(deny, b)
+		} else {
+			allow = append(allow, b)
+		}
+	}
+	return allow, deny
+}
+
+// box projects a statement on every dimension: the states where the
+// statement's elements that read the dimension hold, as package policy
+// decides them.
+func (c *check) box(s *stmt) box {
+	b := make(box, len(c.sp.dims))
+	for di, d := range c.sp.dims {
+		set := newBitset(d.size())
+		for i := 0; i < d.size(); i++ {
+			if c.holds(s, d, i) {
+				set.set(i)
+			}
+		}
+		b[di] = set
+	}
+	return b
+}
+
+func (c *check) holds(s *stmt, d *dim, i int) bool {
+	switch d.kind {
+	case dimActionResource:
+		st := d.ar[i]
+		return s.st.MatchesAction(st.action) && s.st.MatchesResource(&policy.Request{Resource: st.resource})
+	case dimPrincipal:
+		st := &d.prin[i]
+		if s.st.Principal != nil && !s.st.Principal.Matches(&st.p) {
+			return false
+		}
+		r := &policy.Request{Principal: st.p}
+		if st.userid != "" {
+			r.Context.Set("aws:userid", st.userid)
+		}
+		for _, cd := range s.conds {
+			if principalKeys[cd.key] && !cd.c.Matches(r) {
+				return false
+			}
+		}
+		return true
+	case dimAccount:
+		r := &policy.Request{}
+		if a := d.acct[i]; a != "" {
+			r.Context.Set("aws:ResourceAccount", a)
+			r.Context.Set("s3:ResourceAccount", a)
+		}
+		for _, cd := range s.conds {
+			if accountKeys[cd.key] && !cd.c.Matches(r) {
+				return false
+			}
+		}
+		return true
+	}
+	r := &policy.Request{}
+	if v := d.vals[i]; v != nil {
+		r.Context.Set(d.key, v...)
+	}
+	for _, cd := range s.conds {
+		if cd.key == d.key && !cd.c.Matches(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// search finds a request that allow holds and deny does not, that aOld
+// does not hold or dOld does, within one of within (nil: anywhere). That
+// is: (∪allow ∖ ∪deny) ∖ (∪aOld ∖ ∪dOld), split as
+// (∪allow ∖ ∪deny ∖ ∪aOld) ∪ (∪allow ∩ ∪dOld ∖ ∪deny).
+func (c *check) search(ctx context.Context, allow, deny, aOld, dOld, within []box) ([]int, bool, error) {
+	var starts []box
+	for _, a := range allow {
+		if within == nil {
+			starts = append(starts, a)
+			continue
+		}
+		for _, w := range within {
+			if x := a.intersect(w); !x.empty() {
+				starts = append(starts, x)
+			}
+		}
+	}
+	subs := append(slices.Clone(deny), aOld...)
+	for _, a := range starts {
+		if p, ok, err := diff(ctx, c.bud, a, subs); err != nil || ok {
+			return p, ok, err
+		}
+	}
+	for _, a := range starts {
+		for _, d := range dOld {
+			if x := a.intersect(d); !x.empty() {
+				if p, ok, err := diff(ctx, c.bud, x, deny); err != nil || ok {
+					return p, ok, err
+				}
+			}
+		}
+	}
+	return nil, false, nil
+}
+
+// witness turns a point of the request space into a request.
+func (c *check) witness(point []int) *Witness {
+	w := &Witness{Context: map[string][]string{}}
+	for di, d := range c.sp.dims {
+		i := point[di]
+		switch d.kind {
+		case dimActionResource:
+			w.Action, w.Resource = d.ar[i].display, d.ar[i].resource
+		case dimPrincipal:
+			w.Principal = d.prin[i].arn
+			if u := d.prin[i].userid; u != "" {
+				w.Context["aws:userid"] = []string{u}
+			}
+		case dimAccount:
+			if a := d.acct[i]; a != "" {
+				w.Context["aws:ResourceAccount"] = []string{a}
+				w.Context["s3:ResourceAccount"] = []string{a}
+			}
+		case dimKey:
+			if v := d.vals[i]; v != nil {
+				w.Context[d.spell] = v
+			}
+		}
+	}
+	if len(w.Context) == 0 {
+		w.Context = nil
+	}
+	return w
+}
+
+// allowAll is the other side of a witness's evaluation: for identity
+// policies, a bucket policy that allows everyone; for resource-based
+// policies, an identity policy that allows everything.
+var allowAllDocs = map[Kind]struct {
+	typ policy.Type
+	doc string
+}{
+	Identity: {policy.ResourceBased, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}`},
+	Resource: {policy.IdentityBased, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`},
+}
+
+// set returns the policy.Set in which Set.Evaluate decides a witness as
+// the check does: the policies under test on their side, the other side
+// allowing everything, and the request cross-account.
+func (c *check) set(pols []*policy.Policy) (*policy.Set, error) {
+	other := allowAllDocs[c.kind]
+	p, err := policy.Parse("everything", other.typ, []byte(other.doc))
+	if err != nil {
+		return nil, err
+	}
+	if c.kind == Identity {
+		return &policy.Set{Identity: pols, Resource: p}, nil
+	}
+	s := &policy.Set{Identity: []*policy.Policy{p}}
+	if len(pols) > 0 {
+		s.Resource = pols[0]
+	}
+	return s, nil
+}
+
+// fail confirms the witness with Set.Evaluate and returns the FAIL.
+func (c *check) fail(res Result, point []int, new, old []*policy.Policy, why string) (Result, error) {
+	w := c.witness(point)
+	r, err := w.Request()
+	if err != nil {
+		return Result{}, fmt.Errorf("verify: witness %s: %w (internal error)", w, err)
+	}
+	newSet, err := c.set(new)
+	if err != nil {
+		return Result{}, err
+	}
+	ex := newSet.Explain(r)
+	confirmed := ex.Decision == policy.Allowed
+	if old != nil || why != "" {
+		oldSet, err := c.set(old)
+		if err != nil {
+			return Result{}, err
+		}
+		if old != nil && oldSet.Evaluate(r).Decision == policy.Allowed {
+			confirmed = false
+		}
+	}
+	if !confirmed {
+		// The procedure and the engine disagree: never report what the
+		// engine does not confirm.
+		return Result{Verdict: Unknown, Classes: res.Classes, Reason: fmt.Sprintf("a witness was found (%s) but the engine does not confirm it: please report this", w)}, nil
+	}
+	res.Verdict = Fail
+	res.Witness = w
+	res.Reason = why
+	for _, m := range ex.Matches {
+		if m.Effect == policy.Allow && slices.Contains(new, m.Policy) {
+			res.Statements = append(res.Statements, StatementRef{Policy: m.Policy.Name, Statement: m.Statement, Sid: m.Policy.Statements[m.Statement].Sid})
+		}
+	}
+	return res, nil
+}
