@@ -26,8 +26,8 @@ import (
 // charset is a set of bytes.
 type charset [4]uint64
 
-func (c *charset) add(b byte)           { c[b>>6] |= 1 << (b & 63) }
-func (c *charset) has(b byte) bool      { return c[b>>6]&(1<<(b&63)) != 0 }
+func (c *charset) add(b byte)      { c[b>>6] |= 1 << (b & 63) }
+func (c *charset) has(b byte) bool { return c[b>>6]&(1<<(b&63)) != 0 }
 func (c charset) union(d charset) charset {
 	for i := range c {
 		c[i] |= d[i]
