@@ -1,6 +1,7 @@
 package iac_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/s3vet/s3vet/iac"
@@ -21,6 +22,27 @@ func FuzzTerraform(f *testing.F) {
 		for _, b := range src.Snapshot.Buckets {
 			if src.Addresses[b.Name] == "" {
 				t.Errorf("bucket %q has no address", b.Name)
+			}
+		}
+	})
+}
+
+// FuzzCloudFormation: no template panics, JSON or YAML, and every policy
+// it gives is JSON.
+func FuzzCloudFormation(f *testing.F) {
+	f.Add(readFile(f, "testdata/template.yaml"), "Env=prod")
+	f.Add(readFile(f, "testdata/template.json"), "AWS::AccountId=111122223333")
+	f.Add([]byte("Conditions: {C: !Or [!Condition C, !Equals [!Ref AWS::Region, x]]}\nResources: {B: {Type: AWS::S3::Bucket, Condition: C}}"), "")
+	f.Add([]byte("x: &a [*a, *a]\nResources: {}"), "")
+	f.Fuzz(func(t *testing.T, template []byte, param string) {
+		k, v, _ := strings.Cut(param, "=")
+		src, err := iac.CloudFormation(template, map[string]string{k: v})
+		if err != nil {
+			return
+		}
+		for _, p := range src.Policies {
+			if len(p.Document) == 0 {
+				t.Errorf("%s: empty document", p.Location())
 			}
 		}
 	})

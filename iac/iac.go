@@ -33,7 +33,7 @@
 //
 // # CloudFormation
 //
-// CloudFormation reads a template in JSON or YAML, with the short forms of
+// [CloudFormation] reads a template in JSON or YAML, with the short forms of
 // the intrinsic functions (!Ref, !Sub, ...). It resolves Ref to parameters
 // and to buckets with a BucketName, Fn::GetAtt of a bucket's Arn, DomainName
 // and RegionalDomainName, Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::If with
@@ -89,10 +89,11 @@ type Source struct {
 	// Public Access (aws_s3_account_public_access_block); empty when none
 	// does.
 	AccountAddress string
-	// Policies are the policy documents of the input, in its order.
+	// Policies are the policy documents of the input: in the order of the
+	// plan's resources, or of the template's logical IDs.
 	Policies []Policy
-	// Unresolved are the values that could not be known, in the input's
-	// order.
+	// Unresolved are the values that could not be known, in the order
+	// they were met.
 	Unresolved []Unresolved
 }
 

@@ -467,6 +467,10 @@ func num(v any) int {
 		if n >= -1e9 && n <= 1e9 {
 			return int(n)
 		}
+	case json.Number:
+		if i, err := n.Int64(); err == nil && i >= -1e9 && i <= 1e9 {
+			return int(i)
+		}
 	case string:
 		i, _ := strconv.Atoi(n)
 		return i
