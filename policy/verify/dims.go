@@ -52,6 +52,7 @@ const (
 type arState struct {
 	action   string // lower case, as the engine matches it
 	display  string // as the catalog spells it, when it knows it
+	known    bool   // the catalog knows the action
 	resource string
 }
 
@@ -369,16 +370,27 @@ func buildActionResource(ctx context.Context, stmts []*stmt, q *Access, bud *bud
 					continue
 				}
 			}
-			disp := display[a.rep]
-			if disp == "" {
+			disp, known := display[a.rep]
+			if !known {
 				disp = a.rep
 			}
-			d.ar = append(d.ar, arState{action: a.rep, display: disp, resource: r.rep})
+			d.ar = append(d.ar, arState{action: a.rep, display: disp, known: known, resource: r.rep})
 		}
 	}
 	if len(d.ar) == 0 {
 		return nil, fmt.Errorf("verify: no action and resource pairs (internal error)")
 	}
+	// Actions of the catalog first, for witnesses of actions that exist.
+	slices.SortStableFunc(d.ar, func(x, y arState) int {
+		cx, cy := x.known, y.known
+		switch {
+		case cx && !cy:
+			return -1
+		case cy && !cx:
+			return 1
+		}
+		return 0
+	})
 	return d, nil
 }
 
@@ -431,8 +443,11 @@ func templateExample(t string) string {
 // ---- principal
 
 func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, opts Options) (*dim, error) {
+	// Principals are of one partition: a principal of aws-cn never calls
+	// into aws. It is the partition the policies name, "aws" by default.
+	part := partitionOf(stmts)
 	iamPrefix := func() glob {
-		return glob{}.lit("arn:", false).plus(arnSegment()).lit(":iam::", false)
+		return glob{}.lit("arn:"+part+":iam::", false)
 	}
 	acct := func(g glob) glob {
 		for i := 0; i < 12; i++ {
@@ -561,8 +576,8 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 	list := slices.Sorted(maps.Keys(accounts))
 	list = append(list, "111122223333", "444455556666", "999999999999", "123456789012")
 	for _, a := range list {
-		cands = append(cands, "arn:aws:iam::"+a+":user/s3vet-witness", "arn:aws:iam::"+a+":role/s3vet-witness",
-			"arn:aws:iam::"+a+":root")
+		cands = append(cands, "arn:"+part+":iam::"+a+":user/s3vet-witness", "arn:"+part+":iam::"+a+":role/s3vet-witness",
+			"arn:"+part+":iam::"+a+":root")
 	}
 	pa := newAutomaton(preds, shape, opts.MaxStates, bud)
 	classes, err := pa.classes(ctx)
@@ -633,6 +648,33 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 		}
 	}
 	return d, nil
+}
+
+// partitionOf returns the partition the statements' ARNs name: "aws"
+// when they name it or none, else the first other one.
+func partitionOf(stmts []*stmt) string {
+	var found []string
+	note := func(v string) {
+		if rest, ok := strings.CutPrefix(v, "arn:"); ok {
+			if p, _, ok := strings.Cut(rest, ":"); ok && p != "" && !strings.ContainsAny(p, "*?$") {
+				found = append(found, p)
+			}
+		}
+	}
+	for _, s := range stmts {
+		for _, r := range s.st.Resource {
+			note(r)
+		}
+		if ps := s.st.Principal; ps != nil {
+			for _, v := range ps.AWS {
+				note(v)
+			}
+		}
+	}
+	if len(found) == 0 || slices.Contains(found, "aws") {
+		return "aws"
+	}
+	return found[0]
 }
 
 // awsPrincipalGlob turns an entry of {"AWS": ...} into the set of
