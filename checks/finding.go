@@ -32,6 +32,10 @@ type Finding struct {
 	Controls Controls `json:"controls,omitzero"`
 	// Doc is the AWS page that explains the check.
 	Doc string `json:"doc,omitempty"`
+	// Location is where the resource is declared, when the findings were
+	// judged from infrastructure as code: a Terraform resource address or
+	// a CloudFormation logical ID (package iac); empty otherwise.
+	Location string `json:"location,omitempty"`
 }
 
 // Controls are the controls of compliance frameworks a check maps to.

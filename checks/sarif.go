@@ -388,6 +388,10 @@ func WriteSARIF(w io.Writer, fs []Finding, cs []Check, o SARIFOptions) error {
 // the resource.
 func (o *SARIFOptions) location(f *Finding) sarifLocation {
 	l := sarifLocation{LogicalLocations: []sarifLogical{{Name: f.Bucket, FullyQualifiedName: f.Resource, Kind: "resource"}}}
+	if f.Location != "" {
+		// The resource of the infrastructure as code that declares it.
+		l.LogicalLocations = append(l.LogicalLocations, sarifLogical{FullyQualifiedName: f.Location, Kind: "declaration"})
+	}
 	if o.File == "" {
 		return l
 	}

@@ -10,12 +10,14 @@ import (
 	"os"
 	"strings"
 
+	"github.com/s3vet/s3vet/iac"
 	"github.com/s3vet/s3vet/policy"
 	"github.com/s3vet/s3vet/policy/catalog"
 	"github.com/s3vet/s3vet/policy/lint"
 )
 
 const lintUsage = `usage: s3vet lint -f FILE [--json] [--type TYPE] [--account ID]
+       s3vet lint --terraform FILE | --cloudformation FILE [--parameter NAME=VALUE ...] [--json] [--account ID]
 
 Validates the policy document in FILE ("-" for standard input) as IAM Access
 Analyzer's policy validation does, and prints one finding per line:
@@ -25,6 +27,19 @@ Analyzer's policy validation does, and prints one finding per line:
 (or a JSON array of findings with --json). A document that is not valid
 JSON, or not a JSON object, is an ERROR finding (JSON_SYNTAX_ERROR), as in
 Access Analyzer.
+
+With --terraform (a plan, as terraform show -json writes it) or
+--cloudformation (a template, JSON or YAML), lints every policy document of
+the plan or template, each as the kind of policy its resource holds (a
+bucket policy, an identity-based policy, a role's trust policy), and
+prefixes each finding with where the document is:
+
+	ADDRESS.PATH: SEVERITY CODE statement N (Sid): element: message
+
+(with --json, an object of "findings", each with its "location", and
+"unresolved"). A document known only once the plan is applied or the
+template deployed is not linted: it is printed as a note on standard error,
+and is no failure. See docs/iac.md.
 
 Exits 0 when no finding is an ERROR, 1 when one is, and 2 on a usage
 error, a file that cannot be read, or output that cannot be written.
@@ -38,6 +53,9 @@ flags:
                  element, identity otherwise
   --account ID   the 12-digit account that owns the policy, to tell
                  principals of other accounts apart
+  --terraform FILE       lint every policy of a Terraform plan (JSON)
+  --cloudformation FILE  lint every policy of a CloudFormation template
+  --parameter NAME=VALUE a template parameter, for --cloudformation; repeatable
 `
 
 // lintPolicyTypes maps the --type names to policy types.
@@ -57,12 +75,27 @@ func lintCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 	asJSON := fs.Bool("json", false, "")
 	typName := fs.String("type", "", "")
 	account := fs.String("account", "", "")
+	terraform := fs.String("terraform", "", "")
+	cfn := fs.String("cloudformation", "", "")
+	params := paramFlag{}
+	fs.Var(params, "parameter", "")
 	if status, ok := parseFlags(fs, args, lintUsage, stdout, stderr); !ok {
 		return status
 	}
 	switch {
 	case fs.NArg() > 0:
 		return usageError(stderr, "lint", "unexpected argument %q", fs.Arg(0))
+	case countSet(*file, *terraform, *cfn) > 1:
+		return usageError(stderr, "lint", "-f, --terraform and --cloudformation cannot go together")
+	case len(params) > 0 && *cfn == "":
+		return usageError(stderr, "lint", "--parameter goes with --cloudformation")
+	case (*terraform != "" || *cfn != "") && *typName != "":
+		return usageError(stderr, "lint", "--type goes with -f: a plan's or template's policies have the type of their resource")
+	case *terraform != "" || *cfn != "":
+		if *account != "" && !policy.IsAccountID(*account) {
+			return usageError(stderr, "lint", "--account %q: want a 12-digit account ID", *account)
+		}
+		return lintIaC(*terraform, *cfn, params, *asJSON, *account, stdout, stderr)
 	case *file == "":
 		return usageError(stderr, "lint", "-f FILE is required")
 	case *account != "" && !policy.IsAccountID(*account):
@@ -113,6 +146,67 @@ func lintCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 		}
 	}
 	if lint.HasErrors(findings) {
+		return 1
+	}
+	return 0
+}
+
+// A locatedFinding is a lint finding of a policy of a plan or template.
+type locatedFinding struct {
+	// Location is where the document is: the resource's address and the
+	// attribute or property path (iac.Policy.Location).
+	Location string `json:"location"`
+	lint.Finding
+}
+
+// lintIaC lints every policy of a Terraform plan or CloudFormation
+// template.
+func lintIaC(terraform, cfn string, params map[string]string, asJSON bool, account string, stdout, stderr io.Writer) int {
+	src, err := readIaC(terraform, cfn, params)
+	if err != nil {
+		fmt.Fprintf(stderr, "s3vet lint: %v\n", err)
+		return 2
+	}
+	all := []locatedFinding{}
+	var plain []lint.Finding
+	for _, p := range src.Policies {
+		if p.Type == policy.TrustPolicy {
+			// Access Analyzer's checks of trust policies are not lint's.
+			fmt.Fprintf(stderr, "s3vet lint: note: %s: a role's trust policy, not linted\n", p.Location())
+			continue
+		}
+		findings, err := lint.Check(p.Type, p.Document, lint.Options{Account: account})
+		if err != nil {
+			fmt.Fprintf(stderr, "s3vet lint: %s: %v\n", p.Location(), err)
+			return 2
+		}
+		lintInWords(p.Document, findings)
+		for _, f := range findings {
+			all = append(all, locatedFinding{p.Location(), f})
+		}
+		plain = append(plain, findings...)
+	}
+	writeUnresolved(stderr, "lint", src.Unresolved)
+	if asJSON {
+		err = writeIndented(stdout, struct {
+			Findings   []locatedFinding `json:"findings"`
+			Unresolved []iac.Unresolved `json:"unresolved"`
+		}{all, unresolvedList(src.Unresolved)})
+	} else {
+		var b strings.Builder
+		for _, f := range all {
+			fmt.Fprintf(&b, "%s: %s\n", f.Location, f.Finding)
+		}
+		if len(all) == 0 {
+			fmt.Fprintf(&b, "no findings (%d policies)\n", len(src.Policies))
+		}
+		_, err = io.WriteString(stdout, b.String())
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "s3vet lint: writing the findings: %v\n", err)
+		return 2
+	}
+	if lint.HasErrors(plain) {
 		return 1
 	}
 	return 0

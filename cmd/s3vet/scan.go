@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,16 +24,21 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/s3vet/s3vet/checks"
+	"github.com/s3vet/s3vet/iac"
 )
 
-const scanUsage = `usage: s3vet scan [--snapshot FILE | --endpoint URL] [flags]
+const scanUsage = `usage: s3vet scan [--snapshot FILE | --endpoint URL | --terraform FILE | --cloudformation FILE] [flags]
 
 Judges the S3 buckets and access points of an account against the posture
 checks (Security Hub's S3 controls and s3vet's own; --list-checks names
 them). By default it scans the account the default AWS credentials reach
 (environment, shared config, SSO, instance role); --endpoint scans an
 S3-compatible endpoint such as the simulator of s3vet serve; --snapshot
-judges a snapshot saved earlier with --save, offline. Access points are
+judges a snapshot saved earlier with --save, offline; --terraform judges
+the buckets a Terraform plan (terraform show -json plan.out) plans, and
+--cloudformation those a CloudFormation template declares, offline too,
+each finding located at the resource that declares its bucket (see
+docs/iac.md). Access points are
 listed through S3 Control in the Region of --region. An endpoint's
 certificate is trusted as the AWS CLI trusts it: the system's roots and
 the CA bundle of AWS_CA_BUNDLE or the profile's ca_bundle.
@@ -40,7 +46,12 @@ the CA bundle of AWS_CA_BUNDLE or the profile's ca_bundle.
 With --format sarif (SARIF 2.1.0, for code scanning), a snapshot's
 findings are located in FILE, at the line of the bucket's entry (give FILE
 relative to the repository's root); a live scan's findings name their
-resource's ARN only, as there is no file to show them in.
+resource's ARN only, as there is no file to show them in. A plan's or
+template's findings are located in FILE, with the resource's address as a
+logical location. Values of a plan or template that are known only once it
+is applied are printed as notes on standard error (and listed under
+"unresolved" with --format json): the checks that need them do not run,
+and they are no failure.
 
 Exits 0 when no finding is at least as severe as --fail-on (always,
 without --fail-on), 1 when one is, and 2 on a usage error, a snapshot that
@@ -50,6 +61,10 @@ cannot be written.
 flags:
   --snapshot FILE          judge this snapshot instead of scanning
   --save FILE              write the snapshot that was scanned to FILE
+  --terraform FILE         judge the buckets of a Terraform plan, as JSON
+  --cloudformation FILE    judge the buckets of a CloudFormation template (JSON or YAML)
+  --parameter NAME=VALUE   a template parameter or pseudo parameter (AWS::AccountId,
+                           AWS::Region), for --cloudformation; repeatable
   --endpoint URL           send S3, S3 Control and STS requests to URL
   --region REGION          the Region of the clients (default from the AWS config)
   --profile NAME           the shared config profile to use
@@ -114,7 +129,11 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		class       = fs.String("lifecycle-storage-class", "", "")
 		lockMode    = fs.String("object-lock-mode", "", "")
 		events      = fs.String("notification-events", "", "")
+		terraform   = fs.String("terraform", "", "")
+		cfn         = fs.String("cloudformation", "", "")
+		params      = paramFlag{}
 	)
+	fs.Var(params, "parameter", "")
 	if status, ok := parseFlags(fs, args, scanUsage, stdout, stderr); !ok {
 		return status
 	}
@@ -138,6 +157,10 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usage("unexpected argument %q", fs.Arg(0))
 	case *snapshot != "" && *endpoint != "":
 		return usage("--snapshot and --endpoint cannot go together")
+	case countSet(*snapshot, *endpoint, *terraform, *cfn) > 1:
+		return usage("--snapshot, --endpoint, --terraform and --cloudformation cannot go together")
+	case len(params) > 0 && *cfn == "":
+		return usage("--parameter goes with --cloudformation")
 	case *format != "table" && *format != "json" && *format != "sarif":
 		return usage("unknown --format %q", *format)
 	}
@@ -175,8 +198,20 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		// sarif locates the findings for code scanning: in the snapshot
 		// file and at its buckets' lines, when they were judged from one.
 		sarif = checks.SARIFOptions{Version: version()}
+		// src is the plan or template judged, if any.
+		src *iac.Source
 	)
-	if *snapshot != "" {
+	if *terraform != "" || *cfn != "" {
+		src, err = readIaC(*terraform, *cfn, params)
+		sarif.File = sarifPath(*terraform + *cfn)
+		if err == nil {
+			snap = &src.Snapshot
+			// What is unresolved is a note, not the read-error finding.
+			if !slices.Contains(opts.Only, "read-error") {
+				opts.Skip = append(opts.Skip, "read-error")
+			}
+		}
+	} else if *snapshot != "" {
 		snap, sarif.Lines, err = readSnapshotFile(*snapshot)
 		sarif.File = sarifPath(*snapshot)
 	} else {
@@ -196,8 +231,18 @@ func scanCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	findings := reg.Run(snap, opts)
+	if src != nil {
+		for i := range findings {
+			findings[i].Location = src.Locate(&findings[i])
+		}
+		writeUnresolved(stderr, "scan", src.Unresolved)
+	}
 	switch *format {
 	case "json":
+		if src != nil {
+			err = writeIndented(stdout, iacReport{checks.NewReport(snap, findings), unresolvedList(src.Unresolved)})
+			break
+		}
 		err = checks.WriteJSON(stdout, checks.NewReport(snap, findings))
 	case "sarif":
 		err = checks.WriteSARIF(stdout, findings, reg.Checks(), sarif)
