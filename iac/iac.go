@@ -35,8 +35,8 @@
 //
 // [CloudFormation] reads a template in JSON or YAML, with the short forms of
 // the intrinsic functions (!Ref, !Sub, ...). It resolves Ref to parameters
-// and to buckets with a BucketName, Fn::GetAtt of a bucket's Arn, DomainName
-// and RegionalDomainName, Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::If with
+// and to buckets with a BucketName, Fn::GetAtt of a bucket's Arn and
+// DomainName, Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::If with
 // the template's Conditions, Fn::FindInMap and the condition functions. The
 // resource types read are AWS::S3::Bucket, AWS::S3::BucketPolicy,
 // AWS::IAM::Policy, AWS::IAM::ManagedPolicy, AWS::IAM::Role, AWS::IAM::User
