@@ -39,7 +39,7 @@ func file(t *testing.T, name, content string) string {
 
 // The usage of each command.
 var usages = map[string]string{
-	"eval": evalUsage, "public": publicUsage, "lint": lintUsage,
+	"eval": evalUsage, "public": publicUsage, "lint": lintUsage, "check": checkUsage,
 	"scan": scanUsage, "serve": serveUsage, "demo": demoUsage,
 	"who-can": whoCanUsage, "access-diff": accessDiffUsage, "collect": collectUsage,
 }

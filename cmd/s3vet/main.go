@@ -6,6 +6,7 @@
 //	s3vet eval -f FILE     answer the authorization scenarios in FILE (JSON)
 //	s3vet public -f FILE   say whether a bucket policy is public, and why
 //	s3vet lint -f FILE     validate a policy as IAM Access Analyzer does
+//	s3vet check CHECK      prove a policy change safe, or show a request that it is not
 //	s3vet scan             check the posture of an account's S3 buckets
 //	s3vet collect          read an account (IAM, SCPs, keys, S3) into a world file
 //	s3vet who-can          who may do what on a bucket of a world, and why
@@ -25,7 +26,8 @@
 //	0  done, and nothing found
 //	1  a finding or a mismatch: a decision that differs from the scenario's
 //	   expect (eval), a policy that is public (public), an ERROR finding
-//	   (lint), a finding at least as severe as --fail-on (scan), an access
+//	   (lint), a FAIL or UNKNOWN (check), a finding at least as severe as
+//	   --fail-on (scan), an access
 //	   gained with --fail-on-new (access-diff)
 //	2  a usage error (a flag the command does not have, a missing or extra
 //	   argument), an input error (a file that cannot be read or is
@@ -60,6 +62,8 @@ commands:
   eval -f FILE     answer the authorization scenarios in FILE ("-" for standard input)
   public -f FILE   say whether a bucket policy is public, and why (--json for JSON)
   lint -f FILE     validate a policy as IAM Access Analyzer does (--json for JSON)
+  check CHECK      prove a policy grants no new, given or public access, or show a
+                   request that it does (no-new-access, access-not-granted, no-public-access)
   scan             check the posture of an account's S3 buckets (--snapshot FILE offline)
   collect          read an account (IAM, SCPs, keys, S3) into a world file (--out FILE)
   who-can          who may do what on a bucket of a world, and why (--world FILE)
@@ -72,13 +76,13 @@ Run 's3vet <command> --help' for a command's flags.
 
 Exit codes: 0 done and nothing found; 1 a finding or a mismatch (eval: a
 decision differs from its expect; public: the policy is public; lint: an
-ERROR finding; scan: a finding at --fail-on; access-diff: an access gained,
-with --fail-on-new); 2 a usage error, an input
+ERROR finding; check: a FAIL or UNKNOWN; scan: a finding at --fail-on;
+access-diff: an access gained, with --fail-on-new); 2 a usage error, an input
 error, or any other error that stops the command.
 `
 
 // commands are the subcommands; run also knows help and version.
-var commands = []string{"eval", "public", "lint", "scan", "collect", "who-can", "access-diff", "serve", "demo"}
+var commands = []string{"eval", "public", "lint", "check", "scan", "collect", "who-can", "access-diff", "serve", "demo"}
 
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -93,6 +97,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return publicCmd(ctx, args[1:], stdin, stdout, stderr)
 	case "lint":
 		return lintCmd(ctx, args[1:], stdin, stdout, stderr)
+	case "check":
+		return checkCmd(ctx, args[1:], stdin, stdout, stderr)
 	case "scan":
 		return scanCmd(ctx, args[1:], stdout, stderr)
 	case "collect":

@@ -36,13 +36,13 @@ func (k Kind) String() string {
 
 // KindOf returns the kind of a policy type: Identity for identity-based
 // policies, permissions boundaries, session policies and SCPs, Resource
-// for resource-based policies (bucket and access point policies), RCPs
-// and VPC endpoint policies.
+// for resource-based policies (bucket and access point policies), RCPs,
+// VPC endpoint policies and role trust policies.
 func KindOf(t policy.Type) (Kind, error) {
 	switch t {
 	case policy.IdentityBased, policy.PermissionsBoundary, policy.SessionPolicy, policy.ServiceControlPolicy:
 		return Identity, nil
-	case policy.ResourceBased, policy.ResourceControlPolicy, policy.VPCEndpointPolicy:
+	case policy.ResourceBased, policy.ResourceControlPolicy, policy.VPCEndpointPolicy, policy.TrustPolicy:
 		return Resource, nil
 	}
 	return 0, fmt.Errorf("verify: a %s cannot be checked", t)

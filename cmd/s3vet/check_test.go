@@ -1,0 +1,117 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const (
+	checkOld = `{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::media/*"}]}`
+	checkNew = `{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::media/*"},
+		{"Sid":"Public","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::media/public/*"}]}`
+	checkIdentity = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::media/*"},
+		{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::media/keep/*"}]}`
+)
+
+// TestCheck runs the three checks on files: exit 0 for PASS, 1 for FAIL,
+// with the witness in text and JSON.
+func TestCheck(t *testing.T) {
+	old, nw := file(t, "old.json", checkOld), file(t, "new.json", checkNew)
+	got := cli(t, "", "check", "no-new-access", "--old", old, "--new", nw)
+	if got.Code != 1 {
+		t.Fatalf("adding a public statement: exit %d, want 1: %s", got.Code, got.Stderr)
+	}
+	for _, want := range []string{"no-new-access: FAIL", "principal  anonymous", "action     s3:GetObject", "resource   arn:aws:s3:::media/public/", `allowed by statement 1 (Sid "Public")`} {
+		if !strings.Contains(got.Stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, got.Stdout)
+		}
+	}
+	if got := cli(t, "", "check", "no-new-access", "--old", nw, "--new", old); got.Code != 0 || !strings.Contains(got.Stdout, "PASS") {
+		t.Errorf("removing it: exit %d, %s", got.Code, got.Stdout)
+	}
+	// From standard input, as JSON.
+	got = cli(t, checkNew, "check", "no-public-access", "-f", "-", "--json")
+	if got.Code != 1 {
+		t.Fatalf("no-public-access: exit %d: %s", got.Code, got.Stderr)
+	}
+	var report struct {
+		Check   string
+		Results []struct {
+			Location string
+			Result   string
+			Witness  struct{ Principal, Action, Resource string }
+		}
+	}
+	if err := json.Unmarshal([]byte(got.Stdout), &report); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		Location string
+		Result   string
+		Witness  struct{ Principal, Action, Resource string }
+	}{{Location: "-", Result: "FAIL", Witness: struct{ Principal, Action, Resource string }{"anonymous", "s3:GetObject", "arn:aws:s3:::media/public/example"}}}
+	if diff := cmp.Diff(want, report.Results); diff != "" || report.Check != "no-public-access" {
+		t.Errorf("JSON (-want +got):\n%s", diff)
+	}
+	id := file(t, "id.json", checkIdentity)
+	if got := cli(t, "", "check", "access-not-granted", "-f", id, "--action", "s3:DeleteObject", "--resource", "arn:aws:s3:::media/keep/*"); got.Code != 0 {
+		t.Errorf("access-not-granted, denied: exit %d: %s%s", got.Code, got.Stdout, got.Stderr)
+	}
+	if got := cli(t, "", "check", "access-not-granted", "-f", id, "--action", "s3:Delete*"); got.Code != 1 || !strings.Contains(got.Stdout, "s3:DeleteObject") {
+		t.Errorf("access-not-granted, granted: exit %d: %s", got.Code, got.Stdout)
+	}
+	// UNKNOWN blocks a pipeline: nothing was proven.
+	vars := file(t, "vars.json", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::media/${aws:username}/*"}}`)
+	if got := cli(t, "", "check", "no-new-access", "--new", vars); got.Code != 1 || !strings.Contains(got.Stdout, "UNKNOWN") {
+		t.Errorf("policy variable: exit %d: %s", got.Code, got.Stdout)
+	}
+}
+
+// TestCheckTerraform: every policy a plan creates or changes is checked
+// against its value before the plan, and located by its address.
+func TestCheckTerraform(t *testing.T) {
+	got := cli(t, "", "check", "no-new-access", "--terraform", "../../iac/testdata/plan.json", "--json")
+	if got.Code != 1 {
+		t.Fatalf("exit %d: %s", got.Code, got.Stderr)
+	}
+	var report struct {
+		Results []struct{ Location, Result string }
+	}
+	if err := json.Unmarshal([]byte(got.Stdout), &report); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]string{}
+	for _, r := range report.Results {
+		found[r.Location] = r.Result
+	}
+	if found["aws_s3_bucket_policy.site.policy"] != "FAIL" {
+		t.Errorf("the public bucket policy the plan creates: %v", found)
+	}
+	got = cli(t, "", "check", "no-public-access", "--terraform", "../../iac/testdata/plan.json")
+	if got.Code != 1 || !strings.Contains(got.Stdout, "aws_s3_bucket_policy.site.policy: no-public-access: FAIL") {
+		t.Errorf("no-public-access on the plan: exit %d:\n%s", got.Code, got.Stdout)
+	}
+}
+
+func TestCheckUsageErrors(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		line string
+	}{
+		{[]string{"check"}, "s3vet check: name the check first: no-new-access, access-not-granted, no-public-access"},
+		{[]string{"check", "no-new-acces", "--new", "x"}, `s3vet check: unknown check "no-new-acces" (want no-new-access, access-not-granted, no-public-access); did you mean no-new-access?`},
+		{[]string{"check", "no-new-access"}, "s3vet check: no-new-access takes --new FILE (and --old FILE)"},
+		{[]string{"check", "no-public-access", "--new", "x"}, "s3vet check: no-public-access takes -f FILE"},
+		{[]string{"check", "access-not-granted", "-f", "x"}, "s3vet check: access-not-granted takes --action or --resource"},
+		{[]string{"check", "no-public-access", "-f", "x", "--type", "bucket"}, `s3vet check: --type "bucket": want identity or resource`},
+		{[]string{"check", "no-public-access", "--terraform", "p", "--cloudformation", "t"}, "s3vet check: --terraform and --cloudformation cannot go together"},
+	} {
+		want := result{2, "", tt.line + "\nRun 's3vet check --help' for usage.\n"}
+		if diff := cmp.Diff(want, cli(t, "", tt.args...)); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tt.args, diff)
+		}
+	}
+}
