@@ -193,8 +193,14 @@ func NoNewAccess(ctx context.Context, old, new []*policy.Policy, opts *Options) 
 		return unknown(err)
 	}
 	res.Classes = c.classes()
-	aNew, dNew := c.boxes(newS)
-	aOld, dOld := c.boxes(oldS)
+	aNew, dNew, err := c.boxes(ctx, newS)
+	if err != nil {
+		return unknown(err)
+	}
+	aOld, dOld, err := c.boxes(ctx, oldS)
+	if err != nil {
+		return unknown(err)
+	}
 	point, found, err := c.search(ctx, aNew, dNew, aOld, dOld, nil)
 	if err != nil {
 		return unknown(err)
@@ -232,8 +238,14 @@ func AccessNotGranted(ctx context.Context, pols []*policy.Policy, access Access,
 		return unknown(err)
 	}
 	qs := c.statements([]*policy.Policy{q})
-	allow, deny := c.boxes(ps)
-	qa, _ := c.boxes(qs)
+	allow, deny, err := c.boxes(ctx, ps)
+	if err != nil {
+		return unknown(err)
+	}
+	qa, _, err := c.boxes(ctx, qs)
+	if err != nil {
+		return unknown(err)
+	}
 	res := Result{Classes: c.classes()}
 	var within []box
 	if len(qa) > 0 {
@@ -273,7 +285,10 @@ func NoPublicAccess(ctx context.Context, p *policy.Policy, opts *Options) (Resul
 		// The witness cannot be searched for; the verdict stands.
 		return Result{Verdict: Unknown, Reason: fmt.Sprintf("S3 calls the policy public (%s), but no witness could be built: %v", pub.Reasons[0].Why, err)}, nil
 	}
-	allow, deny := c.boxes(ps)
+	allow, deny, err := c.boxes(ctx, ps)
+	if err != nil {
+		return unknown(err)
+	}
 	named := namedAccounts(p)
 	pd := c.sp.dims[1]
 	outsiders := newBitset(pd.size())
@@ -437,9 +452,12 @@ func (c *check) full() box {
 
 // boxes returns the statements' boxes: Allow ones and Deny ones. Empty
 // boxes (statements that apply to no request) are left out.
-func (c *check) boxes(stmts []*stmt) (allow, deny []box) {
+func (c *check) boxes(ctx context.Context, stmts []*stmt) (allow, deny []box, err error) {
 	for _, s := range stmts {
-		b := c.box(s)
+		b, err := c.box(ctx, s)
+		if err != nil {
+			return nil, nil, err
+		}
 		if b.empty() {
 			continue
 		}
@@ -449,16 +467,19 @@ func (c *check) boxes(stmts []*stmt) (allow, deny []box) {
 			allow = append(allow, b)
 		}
 	}
-	return allow, deny
+	return allow, deny, nil
 }
 
 // box projects a statement on every dimension: the states where the
 // statement's elements that read the dimension hold, as package policy
 // decides them.
-func (c *check) box(s *stmt) box {
+func (c *check) box(ctx context.Context, s *stmt) (box, error) {
 	b := make(box, len(c.sp.dims))
 	for di, d := range c.sp.dims {
 		set := newBitset(d.size())
+		if err := c.bud.spend(ctx, d.size()); err != nil {
+			return nil, err
+		}
 		for i := 0; i < d.size(); i++ {
 			if c.holds(s, d, i) {
 				set.set(i)
@@ -466,7 +487,7 @@ func (c *check) box(s *stmt) box {
 		}
 		b[di] = set
 	}
-	return b
+	return b, nil
 }
 
 func (c *check) holds(s *stmt, d *dim, i int) bool {
