@@ -32,6 +32,10 @@
 //     of IAM Access Analyzer.
 //   - [github.com/s3vet/s3vet/policy/scenario]: authorization questions as
 //     JSON, the format `s3vet eval` reads.
+//   - [github.com/s3vet/s3vet/policy/verify]: IAM Access Analyzer's custom
+//     policy checks, offline: does a new policy grant new access, a given
+//     access, public access? A FAIL comes with a request the engine
+//     confirms.
 //
 // Sharing and encrypting objects:
 //
@@ -53,16 +57,19 @@
 //     from AWS or the simulator alike.
 //   - [github.com/s3vet/s3vet/twin]: reads an account (IAM, Organizations,
 //     KMS, and S3 through package checks) into a simulate.World.
+//   - [github.com/s3vet/s3vet/iac]: reads a Terraform plan or a
+//     CloudFormation template into the world package checks judges, and
+//     its policy documents.
 //
 // Dependencies point one way: policy imports nothing of the module;
 // presign and encrypt import at most internal packages; simulate uses
 // policy, presign and encrypt; checks uses policy; twin uses checks and
-// simulate.
+// simulate; iac uses checks and policy.
 //
 // # The command and the examples
 //
 // The command s3vet (cmd/s3vet) puts the packages on the command line:
-// eval, public, lint, scan, serve, and demo, which runs a tour of all of
+// eval, public, lint, check, scan, serve, and demo, which runs a tour of all of
 // them against the simulator in a few seconds:
 //
 //	go run github.com/s3vet/s3vet/cmd/s3vet demo
