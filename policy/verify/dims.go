@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"maps"
 	"math"
@@ -469,6 +470,8 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 	services := map[string]bool{}
 	var useridPreds []pred
 	var useridCands []string
+	var useridFold foldLetters
+	readsUserid := false
 	for _, s := range stmts {
 		if ps := s.st.Principal; ps != nil {
 			if len(ps.CanonicalUser) > 0 {
@@ -500,6 +503,7 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 			if !principalKeys[c.key] {
 				continue
 			}
+			readsUserid = readsUserid || c.key == "aws:userid"
 			switch c.family {
 			case "string", "arn", "null", "bool":
 			default:
@@ -553,10 +557,18 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 						preds = append(preds, pred{append(slices.Clone(base), g...), append(base.star(allChars()).lit("/", false), g...)})
 					}
 				case "aws:userid":
-					if c.family != "string" {
-						continue
+					useridFold.note(v, c.fold())
+					// The userid of users and role sessions is free, so
+					// ArnLike reads it too: "*" matches any, six
+					// components match a userid with five colons.
+					var g glob
+					var ok bool
+					var err error
+					if c.family == "arn" {
+						g, ok, err = arnGlob(v, s.vars)
+					} else {
+						g, ok, err = patternGlob(v, c.like(), s.vars, c.fold(), false, "")
 					}
-					g, ok, err := patternGlob(v, c.like(), s.vars, c.fold(), false, "")
 					if err != nil {
 						return nil, err
 					}
@@ -564,6 +576,12 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 						useridPreds = append(useridPreds, pred{g})
 					}
 					useridCands = append(useridCands, fill(v))
+					// A root user's userid is its account, which has no
+					// colon: ArnLike matches it only for "*", which matches
+					// every root alike.
+					if c.family != "string" {
+						continue
+					}
 					if g2, ok, _ := patternGlob(v, c.like(), s.vars, c.fold(), false, ":"); ok && kind == Resource {
 						preds = append(preds, pred{append(iamPrefix(), g2...).lit(":root", false)})
 					}
@@ -588,15 +606,22 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 
 	// aws:userid: free for users and role sessions (AWS gives them unique
 	// IDs that no ARN shows), derived for the others.
+	// AWS gives every user and role session an aws:userid, never empty:
+	// when a condition reads the key, its values are the classes of
+	// non-empty strings (one at least, which Null tells from absent);
+	// when none does, the witness leaves it out.
 	userids := []string{""}
-	if len(useridPreds) > 0 {
-		// AWS gives no empty aws:userid.
+	if useridFold.clash() {
+		return nil, unsupported("aws:userid is read both case-insensitively and case-sensitively with the letter s or k, which ſ and K (Kelvin) match case-insensitively")
+	}
+	if readsUserid {
+		userids = nil
 		ua := newAutomaton(useridPreds, pred{glob{}.plus(allChars())}, opts.MaxStates, bud)
 		ucs, err := ua.classes(ctx)
 		if err != nil {
 			return nil, err
 		}
-		ua.prefer(ucs, useridCands)
+		ua.prefer(ucs, append(useridCands, "AIDAEXAMPLE"))
 		for _, c := range ucs {
 			userids = append(userids, c.rep)
 		}
@@ -650,8 +675,9 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 	return d, nil
 }
 
-// partitionOf returns the partition the statements' ARNs name: "aws"
-// when they name it or none, else the first other one.
+// partitionOf returns the partition the statements' ARNs name (in
+// Resource, Principal and aws:PrincipalArn): "aws" when they name it or
+// none, else the first other one.
 func partitionOf(stmts []*stmt) string {
 	var found []string
 	note := func(v string) {
@@ -668,6 +694,13 @@ func partitionOf(stmts []*stmt) string {
 		if ps := s.st.Principal; ps != nil {
 			for _, v := range ps.AWS {
 				note(v)
+			}
+		}
+		for _, c := range s.conds {
+			if c.key == "aws:principalarn" {
+				for _, v := range c.c.Values {
+					note(v)
+				}
 			}
 		}
 	}
@@ -774,10 +807,41 @@ func varsOf(stmts []*stmt) bool {
 
 // ---- other condition keys
 
+// foldLetters notes whether the values read as strings name the letters
+// s and k with and without case folding. The engine folds case as
+// strings.EqualFold does, so ſ (U+017F) matches s and K (U+212A, the
+// Kelvin sign) matches k: when a key is read both ways, these characters
+// are a class of their own that the ASCII alphabet has no member of.
+type foldLetters struct{ fold, exact [2]bool }
+
+func (f *foldLetters) note(v string, fold bool) {
+	for i, l := range [2]string{"sS", "kK"} {
+		if strings.ContainsAny(v, l) {
+			if fold {
+				f.fold[i] = true
+			} else {
+				f.exact[i] = true
+			}
+		}
+	}
+}
+
+func (f *foldLetters) clash() bool {
+	return f.fold[0] && f.exact[0] || f.fold[1] && f.exact[1]
+}
+
+// globalMultivalued are the global condition keys that the IAM User Guide
+// ("AWS global condition context keys") types as multivalued and that
+// the Service Authorization Reference does not list.
+var globalMultivalued = map[string]bool{
+	"aws:calledvia": true, "aws:principalorgpaths": true, "aws:principalservicenameslist": true,
+	"aws:resourceorgpaths": true, "aws:sourceorgpaths": true, "aws:tagkeys": true,
+}
+
 func buildKey(ctx context.Context, key string, conds []condition, stmts []*stmt, bud *budget, opts Options) (*dim, error) {
 	family := ""
 	multi := false
-	if k, ok := catalog.LookupConditionKey(key); ok && strings.HasPrefix(k.Type, "ArrayOf") {
+	if k, ok := catalog.LookupConditionKey(key); ok && strings.HasPrefix(k.Type, "ArrayOf") || globalMultivalued[key] {
 		multi = true
 	}
 	for _, c := range conds {
@@ -804,11 +868,13 @@ func buildKey(ctx context.Context, key string, conds []condition, stmts []*stmt,
 	case "string":
 		var preds []pred
 		var cands []string
+		var fl foldLetters
 		for _, c := range conds {
 			if c.family == "null" {
 				continue
 			}
 			for _, v := range c.c.Values {
+				fl.note(v, c.fold())
 				var g glob
 				var ok bool
 				var err error
@@ -825,6 +891,9 @@ func buildKey(ctx context.Context, key string, conds []condition, stmts []*stmt,
 				}
 				cands = append(cands, fill(v))
 			}
+		}
+		if fl.clash() {
+			return nil, unsupported("condition key %s is read both case-insensitively and case-sensitively with the letter s or k, which ſ and K (Kelvin) match case-insensitively", conds[0].c.Key)
 		}
 		a := newAutomaton(preds, nil, opts.MaxStates, bud)
 		cs, err := a.classes(ctx)
@@ -844,7 +913,15 @@ func buildKey(ctx context.Context, key string, conds []condition, stmts []*stmt,
 	case "binary":
 		seen := map[string]bool{}
 		for _, c := range conds {
+			if c.family != "binary" {
+				continue
+			}
 			for _, v := range c.c.Values {
+				// The engine compares the request's value with the
+				// policy's in canonical base64 ("QR==" matches "QQ==").
+				if b, err := base64.StdEncoding.DecodeString(v); err == nil {
+					v = base64.StdEncoding.EncodeToString(b)
+				}
 				if !seen[v] {
 					seen[v] = true
 					reps = append(reps, v)
@@ -971,6 +1048,11 @@ func ipReps(conds []condition) ([]string, error) {
 			}
 		}
 	}
+	// The engine unmaps an IPv4-mapped request address: the mapped range
+	// behaves as IPv4, so a point in it (the end of a block just below
+	// it) stands for the IPv6 addresses above the range.
+	points = slices.DeleteFunc(points, netip.Addr.Is4In6)
+	points = append(points, netip.MustParseAddr("::1:0:0:0"))
 	slices.SortFunc(points, func(a, b netip.Addr) int { return a.Compare(b) })
 	points = slices.Compact(points)
 	out := make([]string, 0, len(points)+1)

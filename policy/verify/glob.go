@@ -43,7 +43,7 @@ func charsOf(s string) charset {
 	return c
 }
 
-// all is every byte; the alphabet of requests is bytes 1-127 (see alphabet).
+// all is every byte; the alphabet of requests is bytes 0-127 (see alphabet).
 func allChars() charset { return charset{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)} }
 
 func allBut(s string) charset {
@@ -340,8 +340,9 @@ func normalize(s state) state {
 	return slices.Compact(s)
 }
 
-// alphabet returns one character of each block of bytes 1-127 that no
-// atom's set tells apart, preferring readable ones. Bytes above 127 (the
+// alphabet returns one character of each block of bytes 0-127 that no
+// atom's set tells apart, preferring readable ones (NUL only when no
+// other character is in its block). Bytes above 127 (the
 // inside of multi-byte characters) behave as the block of characters that
 // no literal names: a ? takes a whole character, and no literal matches
 // it, so the ASCII representative stands for them.
@@ -361,6 +362,9 @@ func alphabet(atoms []atom) []byte {
 			order = append(order, byte(b))
 		}
 	}
+	// NUL, which no pattern names, last: it stands for the characters
+	// beyond ASCII when the patterns name every ASCII character.
+	order = append(order, 0)
 	blocks := map[string]bool{}
 	var out []byte
 	for _, b := range order {

@@ -1,0 +1,426 @@
+package verify
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/s3vet/s3vet/policy"
+)
+
+// adversarial: hand-crafted policy pairs, each with requests chosen by
+// hand (not from the procedure's class representatives), whose
+// evaluation by policy.Set.Evaluate is the true answer.
+
+type advReq struct {
+	principal, action, resource string
+	ctx                         map[string][]string
+}
+
+type advCase struct {
+	name     string
+	kind     Kind
+	old, new string // statements, comma-separated; old "" means no old policy
+	// reqs are requests chosen by hand: if one of them is allowed by new
+	// and not by old, the answer must be FAIL.
+	reqs []advReq
+	want Verdict
+}
+
+func advPolicy(t *testing.T, kind Kind, name, sts string) *policy.Policy {
+	t.Helper()
+	typ := policy.IdentityBased
+	if kind == Resource {
+		typ = policy.ResourceBased
+	}
+	p, err := policy.Parse(name, typ, []byte(`{"Version":"2012-10-17","Statement":[`+sts+`]}`))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return p
+}
+
+func runAdv(t *testing.T, tc advCase) {
+	t.Helper()
+	var old []*policy.Policy
+	if tc.old != "" {
+		old = []*policy.Policy{advPolicy(t, tc.kind, "old", tc.old)}
+	}
+	nw := []*policy.Policy{advPolicy(t, tc.kind, "new", tc.new)}
+	res, err := NoNewAccess(context.Background(), old, nw, nil)
+	if err != nil {
+		t.Fatalf("NoNewAccess: %v", err)
+	}
+	c := newCheck(tc.kind, nil)
+	newSet, _ := c.set(nw)
+	oldSet, _ := c.set(old)
+	var truth *advReq
+	for i := range tc.reqs {
+		q := &tc.reqs[i]
+		r, err := policy.NewRequest(q.principal, q.action, q.resource, "", policy.NewContext(q.ctx))
+		if err != nil {
+			t.Fatalf("request %v: %v", q, err)
+		}
+		if newSet.Evaluate(r).Decision == policy.Allowed && (old == nil || oldSet.Evaluate(r).Decision != policy.Allowed) {
+			truth = q
+			break
+		}
+	}
+	if res.Verdict == Pass && truth != nil {
+		t.Errorf("wrong PASS: the engine allows %+v under new and not under old", *truth)
+	}
+	if res.Verdict == Unknown && strings.Contains(res.Reason, "engine does not confirm") {
+		t.Errorf("internal disagreement: %s", res.Reason)
+	}
+	if res.Verdict == Fail && !inDomain(res.Witness.Action, res.Witness.Resource) {
+		t.Errorf("witness %s pairs an action with a resource the catalog does not", res.Witness)
+	}
+	if res.Verdict != tc.want {
+		t.Errorf("verdict %s (%s), want %s; witness %v", res.Verdict, res.Reason, tc.want, res.Witness)
+	}
+}
+
+func TestAdversarial(t *testing.T) {
+	get := func(p, res string, ctx map[string][]string) advReq {
+		return advReq{p, "s3:GetObject", res, ctx}
+	}
+	alice := "arn:aws:iam::111122223333:user/alice"
+	cases := []advCase{{
+		name: "Null aws:userid false: users have a userid",
+		kind: Identity,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"Null":{"aws:userid":"false"}}}`,
+		reqs: []advReq{get(alice, "arn:aws:s3:::b/k", map[string][]string{"aws:userid": {"AIDAEXAMPLE"}})},
+		want: Fail,
+	}, {
+		name: "ArnLike aws:userid *",
+		kind: Identity,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"ArnLike":{"aws:userid":"*"}}}`,
+		reqs: []advReq{get(alice, "arn:aws:s3:::b/k", map[string][]string{"aws:userid": {"AIDAEXAMPLE"}})},
+		want: Fail,
+	}, {
+		name: "ArnLike aws:userid six components",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"aws:userid":"AIDA*"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"ArnLike":{"aws:userid":"a:b:c:d:e:*"}}}`,
+		reqs: []advReq{get(alice, "arn:aws:s3:::b/k", map[string][]string{"aws:userid": {"a:b:c:d:e:f"}})},
+		want: Fail,
+	}, {
+		name: "BinaryEquals non-canonical base64",
+		kind: Identity,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"BinaryEquals":{"k":"QR=="}}}`,
+		reqs: []advReq{get(alice, "arn:aws:s3:::b/k", map[string][]string{"k": {"QQ=="}})},
+		want: Fail,
+	}, {
+		name: "IPv6 above the mapped range",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["0.0.0.0/0","::/81","::8000:0:0/82","::c000:0:0/83","::e000:0:0/84","::f000:0:0/85","::f800:0:0/86","::fc00:0:0/87","::fe00:0:0/88","::ff00:0:0/89","::ff80:0:0/90","::ffc0:0:0/91","::ffe0:0:0/92","::fff0:0:0/93","::fff8:0:0/94","::fffc:0:0/95","::fffe:0:0/96"]}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["0.0.0.0/0","::/1"]}}}`,
+		reqs: []advReq{get(alice, "arn:aws:s3:::b/k", map[string][]string{"aws:SourceIp": {"2001:db8::1"}})},
+		want: Fail,
+	}, {
+		name: "IgnoreCase long s",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"k":["s","S"]}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEqualsIgnoreCase":{"k":"s"}}}`,
+		reqs: []advReq{get(alice, "arn:aws:s3:::b/k", map[string][]string{"k": {"ſ"}})},
+		want: Unknown,
+	}, {
+		name: "partition named in a condition",
+		kind: Identity,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws-cn:iam::*:user/*"}}}`,
+		reqs: []advReq{get("arn:aws-cn:iam::111122223333:user/alice", "arn:aws-cn:s3:::b/k", nil)},
+		want: Fail,
+	}, {
+		name: "aws:CalledVia is multivalued",
+		kind: Identity,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:CalledVia":"athena.amazonaws.com"},"StringLike":{"aws:CalledVia":"glue.*"}}}`,
+		reqs: []advReq{get(alice, "arn:aws:s3:::b/k", map[string][]string{"aws:CalledVia": {"athena.amazonaws.com", "glue.amazonaws.com"}})},
+		want: Fail,
+	}, {
+		name: "every ASCII character named",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"k":` + everyASCII() + `}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"k":"?"}}}`,
+		reqs: []advReq{get(alice, "arn:aws:s3:::b/k", map[string][]string{"k": {"é"}})},
+		want: Fail,
+	}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { runAdv(t, tc) })
+	}
+}
+
+// everyASCII is a JSON array of every character 1-127, one a value.
+func everyASCII() string {
+	var vs []string
+	for b := 1; b < 128; b++ {
+		j, _ := json.Marshal(string(rune(b)))
+		vs = append(vs, string(j))
+	}
+	return "[" + strings.Join(vs, ",") + "]"
+}
+
+// TestAdversarialHeld: probes of tricky rules that the procedure gets
+// right, each against requests chosen by hand.
+func TestAdversarialHeld(t *testing.T) {
+	alice := "arn:aws:iam::111122223333:user/alice"
+	engAlice := "arn:aws:iam::111122223333:user/eng/alice"
+	bob := "arn:aws:iam::444455556666:user/bob"
+	app := "arn:aws:sts::111122223333:assumed-role/app/s"
+	root := "arn:aws:iam::111122223333:root"
+	other := "arn:aws:iam::999999999999:root"
+	anon := "anonymous"
+	svc := "cloudtrail.amazonaws.com"
+	get := func(p, res string, ctx map[string][]string) advReq { return advReq{p, "s3:GetObject", res, ctx} }
+	obj := "arn:aws:s3:::b/k"
+	k := func(key string, vs ...string) map[string][]string { return map[string][]string{key: vs} }
+	allPrincipals := []string{alice, engAlice, bob, app, root, other, anon, svc, "s3.amazonaws.com"}
+	everyone := func(res string, ctx map[string][]string) []advReq {
+		var out []advReq
+		for _, p := range allPrincipals {
+			out = append(out, get(p, res, ctx))
+		}
+		return out
+	}
+	cases := []advCase{{
+		name: "NotPrincipal account and user: the user is left out, other users of the account are not",
+		kind: Resource,
+		old:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"},{"Effect":"Deny","NotPrincipal":{"AWS":["111122223333","arn:aws:iam::111122223333:user/alice"]},"Action":"s3:GetObject","Resource":"*"}`,
+		new:  `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"s3:GetObject","Resource":"*"}`,
+		reqs: everyone(obj, nil),
+		want: Pass,
+	}, {
+		name: "NotPrincipal account only leaves its users in",
+		kind: Resource,
+		old:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"},{"Effect":"Deny","NotPrincipal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"*"}`,
+		new:  `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"s3:GetObject","Resource":"*"}`,
+		reqs: everyone(obj, nil),
+		want: Fail,
+	}, {
+		name: "role ARN with a path in Principal names the role's sessions",
+		kind: Resource,
+		old:  `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app"},"Action":"s3:GetObject","Resource":"*"}`,
+		new:  `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/team/app"},"Action":"s3:GetObject","Resource":"*"}`,
+		reqs: everyone(obj, nil),
+		want: Pass,
+	}, {
+		name: "user ARN with a path is another user",
+		kind: Resource,
+		old:  `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"s3:GetObject","Resource":"*"}`,
+		new:  `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/eng/alice"},"Action":"s3:GetObject","Resource":"*"}`,
+		reqs: everyone(obj, nil),
+		want: Fail,
+	}, {
+		name: "aws:username is the last segment of a user with a path",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalArn":["arn:aws:iam::111122223333:user/alice","arn:aws:iam::111122223333:user/eng/alice"]}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:username":"alice"}}}`,
+		reqs: []advReq{get(engAlice, obj, nil), get("arn:aws:iam::111122223333:user/ops/alice", obj, nil)},
+		want: Fail,
+	}, {
+		name: "aws:PrincipalAccount with a wildcard",
+		kind: Resource,
+		old:  `{"Effect":"Allow","Principal":{"AWS":["111122223333","111122224444"]},"Action":"s3:GetObject","Resource":"*"}`,
+		new:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"aws:PrincipalAccount":"11112222????"}}}`,
+		reqs: append(everyone(obj, nil), get("arn:aws:iam::111122225555:user/x", obj, nil)),
+		want: Fail,
+	}, {
+		name: "Null on aws:PrincipalArn: anonymous has none",
+		kind: Resource,
+		old:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalType":"Anonymous"}}},{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:PrincipalIsAWSService":"true"}}}`,
+		new:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"Null":{"aws:PrincipalArn":"true"}}}`,
+		reqs: everyone(obj, nil),
+		want: Pass,
+	}, {
+		name: "aws:userid of a root user is its account",
+		kind: Resource,
+		old:  `{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"*"}`,
+		new:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:userid":"111122223333"}}}`,
+		reqs: append(everyone(obj, nil), get(bob, obj, k("aws:userid", "111122223333"))),
+		want: Fail,
+	}, {
+		name: "Bool reads TRUE as true, and 1 as neither",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"TRUE"}}}`,
+		reqs: []advReq{get(alice, obj, k("aws:SecureTransport", "1")), get(alice, obj, nil), get(alice, obj, k("aws:SecureTransport", "True"))},
+		want: Fail,
+	}, {
+		name: "numbers: 1e3 is 1000, 0x10 and ' 5' are no numbers",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericLessThanEquals":{"s3:max-keys":"1000"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"1e3"}}},{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericEquals":{"s3:max-keys":"1000.0"}}}`,
+		reqs: []advReq{{alice, "s3:ListBucket", "arn:aws:s3:::b", k("s3:max-keys", "0x10")}, {alice, "s3:ListBucket", "arn:aws:s3:::b", k("s3:max-keys", " 5")}, {alice, "s3:ListBucket", "arn:aws:s3:::b", k("s3:max-keys", "1e3")}},
+		want: Pass,
+	}, {
+		name: "NumericNotEquals matches what is no number",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"10"}}},{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericGreaterThan":{"s3:max-keys":"10"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericNotEquals":{"s3:max-keys":"10"}}}`,
+		reqs: []advReq{{alice, "s3:ListBucket", "arn:aws:s3:::b", k("s3:max-keys", "0x10")}, {alice, "s3:ListBucket", "arn:aws:s3:::b", nil}},
+		want: Fail,
+	}, {
+		name: "dates: epoch seconds and ISO forms name one instant",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"DateGreaterThanEquals":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"1767225599"}}}`,
+		reqs: []advReq{get(alice, obj, k("aws:CurrentTime", "2025-12-31T23:59:59.5Z")), get(alice, obj, k("aws:CurrentTime", "1767225600"))},
+		want: Fail,
+	}, {
+		name: "dates: 2026 is 2026-01-01T00:00:00Z",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"DateGreaterThanEquals":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"DateGreaterThanEquals":{"aws:CurrentTime":"2026"}}}`,
+		reqs: []advReq{get(alice, obj, k("aws:CurrentTime", "2025")), get(alice, obj, k("aws:CurrentTime", "1767225600")), get(alice, obj, k("aws:CurrentTime", "2025-12-31T23:00-01:00"))},
+		want: Pass,
+	}, {
+		name: "an IPv4-mapped request address is its IPv4 address",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","2001:db8::/32"]}}}`,
+		reqs: []advReq{get(alice, obj, k("aws:SourceIp", "::ffff:10.0.0.1")), get(alice, obj, k("aws:SourceIp", "2001:db8::1"))},
+		want: Fail,
+	}, {
+		name: "NotIpAddress with IPv4-mapped request addresses",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":["10.0.0.0/8","::/0"]}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}},{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"::/0"}}}`,
+		reqs: []advReq{get(alice, obj, k("aws:SourceIp", "::ffff:11.0.0.1")), get(alice, obj, k("aws:SourceIp", "::ffff:10.0.0.1")), get(alice, obj, k("aws:SourceIp", "x")), get(alice, obj, nil)},
+		want: Pass,
+	}, {
+		name: "ForAllValues:StringNotEquals, IfExists, and an absent key",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:PutObject","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":"a"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:PutObject","Resource":"*","Condition":{"ForAllValues:StringNotEqualsIfExists":{"aws:TagKeys":"a"}}}`,
+		reqs: []advReq{{alice, "s3:PutObject", obj, nil}, {alice, "s3:PutObject", obj, k("aws:TagKeys", "b")}},
+		want: Fail,
+	}, {
+		name: "many values of a multivalued key",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:PutObject","Resource":"*","Condition":{"ForAllValues:StringLike":{"aws:TagKeys":["a*","b*"]},"Null":{"aws:TagKeys":"false"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:PutObject","Resource":"*","Condition":{"ForAllValues:StringLike":{"aws:TagKeys":["a*","b*","c"]},"ForAnyValue:StringLike":{"aws:TagKeys":"a*"}}}`,
+		reqs: []advReq{{alice, "s3:PutObject", obj, k("aws:TagKeys", "a", "b", "c")}, {alice, "s3:PutObject", obj, k("aws:TagKeys", "a", "b1", "b2", "ab", "c")}},
+		want: Fail,
+	}, {
+		name: "condition keys are case-insensitive",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"AWS:SOURCEVPCE":"vpce-1"}}}`,
+		reqs: []advReq{get(alice, obj, k("aws:sourcevpce", "vpce-1"))},
+		want: Pass,
+	}, {
+		name: "aws:ResourceAccount and s3:ResourceAccount agree",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:ResourceAccount":"111122223333"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"s3:ResourceAccount":"111122223333"}}}`,
+		reqs: []advReq{get(alice, obj, map[string][]string{"aws:ResourceAccount": {"111122223333"}, "s3:ResourceAccount": {"111122223333"}})},
+		want: Pass,
+	}, {
+		name: "aws:PrincipalType and aws:PrincipalIsAWSService for services and anonymous",
+		kind: Resource,
+		old:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalType":["User","AssumedRole","Account"]}}}`,
+		new:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:PrincipalIsAWSService":"false"}}}`,
+		reqs: everyone(obj, nil),
+		want: Pass,
+	}, {
+		name: "a service principal is exact; Principal * takes every service",
+		kind: Resource,
+		old:  `{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:GetObject","Resource":"*"}`,
+		new:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalServiceName":"cloudtrail.amazonaws.com"}}}`,
+		reqs: everyone(obj, k("aws:PrincipalServiceName", "cloudtrail.amazonaws.com")),
+		want: Fail,
+	}, {
+		name: "actions outside the catalog take any resource",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}`,
+		new:  `{"Effect":"Allow","Action":"ec2:*","Resource":"arn:aws:ec2:*:*:instance/*"}`,
+		reqs: []advReq{{alice, "ec2:TerminateInstances", "arn:aws:ec2:us-east-1:111122223333:instance/i-1", nil}},
+		want: Fail,
+	}, {
+		name: "an action that takes no resource type pairs with * only",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}`,
+		new:  `{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":["*","arn:aws:s3:::*"]}`,
+		reqs: []advReq{{alice, "s3:ListAllMyBuckets", "*", nil}},
+		want: Pass,
+	}, {
+		name: "ARN wildcards: * stops at a colon, ? does not",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-*-1:*:key/*"}`,
+		new:  `{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us?east?1:111122223333:key/*"}`,
+		reqs: []advReq{{alice, "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k", nil}},
+		want: Fail,
+	}, {
+		name: "ARN wildcards: a * before other text in a segment does not cross a colon",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/a*z"}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/a*:*z"}`,
+		reqs: []advReq{get(alice, "arn:aws:s3:::b/a:z", nil), get(alice, "arn:aws:s3:::b/ax:yz", nil)},
+		want: Fail,
+	}, {
+		name: "ArnLike on a free key: fewer than six components match nothing but *",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"aws:SourceArn":"arn:*"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:*:*:*:*"}}}`,
+		reqs: []advReq{get(alice, obj, k("aws:SourceArn", "arn:aws:s3:::x")), get(alice, obj, k("aws:SourceArn", "arn:aws:s3")), get(alice, obj, k("aws:SourceArn", "arn:aws:sqs:us-east-1:1:q:x"))},
+		want: Pass,
+	}, {
+		name: "ArnNotLike matches values of fewer components",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"aws:SourceArn":"arn:*:*:*:*:*"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"ArnNotLike":{"aws:SourceArn":"arn:aws:s3:::b"}}}`,
+		reqs: []advReq{get(alice, obj, k("aws:SourceArn", "x")), get(alice, obj, nil)},
+		want: Fail,
+	}, {
+		name: "StringLike with consecutive stars and an empty value",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"StringLike":{"s3:prefix":"a*"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"StringLike":{"s3:prefix":"a**"}}},{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"StringEquals":{"s3:prefix":""}}}`,
+		reqs: []advReq{{alice, "s3:ListBucket", "arn:aws:s3:::b", k("s3:prefix", "")}},
+		want: Fail,
+	}, {
+		name: "StringEqualsIgnoreCase with non-letters",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:PutObject","Resource":"*","Condition":{"StringEquals":{"s3:x-amz-acl":["private","PRIVATE","Private"]}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:PutObject","Resource":"*","Condition":{"StringEqualsIgnoreCase":{"s3:x-amz-acl":"Private-1"}}}`,
+		reqs: []advReq{{alice, "s3:PutObject", obj, k("s3:x-amz-acl", "pRIVATE-1")}},
+		want: Fail,
+	}, {
+		name: "IgnoreCase alone: the long s is an s",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEqualsIgnoreCase":{"k":"S"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEqualsIgnoreCase":{"k":"s"}}}`,
+		reqs: []advReq{get(alice, obj, k("k", "ſ")), get(alice, obj, k("k", "s"))},
+		want: Pass,
+	}, {
+		name: "NotAction and NotResource together",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::b/*"}`,
+		new:  `{"Effect":"Allow","NotAction":"s3:DeleteObject","NotResource":"arn:aws:s3:::c/*"}`,
+		reqs: []advReq{{alice, "s3:GetObject", "arn:aws:s3:::d/k", nil}, {alice, "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k", nil}},
+		want: Fail,
+	}, {
+		name: "actions with upper case",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}`,
+		new:  `{"Effect":"Allow","Action":["S3:GETOBJECT","s3:gEt?bjectAcl"],"Resource":"*"}`,
+		reqs: []advReq{get(alice, obj, nil)},
+		want: Pass,
+	}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { runAdv(t, tc) })
+	}
+}
+
+// TestUseridAlwaysPresent: AWS gives every user and role session an
+// aws:userid, so a policy that requires one grants no less than one that
+// does not ask.
+func TestUseridAlwaysPresent(t *testing.T) {
+	runAdv(t, advCase{
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"Null":{"aws:userid":"false"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`,
+		reqs: []advReq{{"arn:aws:iam::111122223333:user/alice", "s3:GetObject", "arn:aws:s3:::b/k", map[string][]string{"aws:userid": {"AIDAEXAMPLE"}}}},
+		want: Pass,
+	})
+}
