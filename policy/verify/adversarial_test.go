@@ -424,3 +424,16 @@ func TestUseridAlwaysPresent(t *testing.T) {
 		want: Pass,
 	})
 }
+
+// TestRoleWithPath: ${RoleNameWithPath} in the Service Authorization
+// Reference's role ARN holds the role's path ("IAM identifiers", IAM
+// User Guide): sts:AssumeRole on a role under a path is a request.
+func TestRoleWithPath(t *testing.T) {
+	runAdv(t, advCase{
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111122223333:role/app"}`,
+		new:  `{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111122223333:role/team/*"}`,
+		reqs: []advReq{{"arn:aws:iam::111122223333:user/alice", "sts:AssumeRole", "arn:aws:iam::111122223333:role/team/app", nil}},
+		want: Fail,
+	})
+}

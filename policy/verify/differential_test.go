@@ -175,7 +175,8 @@ func inDomain(action, resource string) bool {
 }
 
 // templateMatch matches an ARN template by hand: each ${...} takes one or
-// more characters other than : and /, and ${ObjectName} takes any.
+// more characters other than : and /, ${ObjectName} takes any, and a
+// name with its path (${RoleNameWithPath}) takes /.
 func templateMatch(t, s string) bool {
 	if t == "" {
 		return s == ""
@@ -191,7 +192,7 @@ func templateMatch(t, s string) bool {
 	name, rest := t[i+2:i+j], t[i+j+1:]
 	s = s[i:]
 	for n := 1; n <= len(s); n++ {
-		if name != "ObjectName" && strings.ContainsAny(s[n-1:n], ":/") {
+		if name != "ObjectName" && strings.ContainsAny(s[n-1:n], ":/") && !(strings.HasSuffix(name, "WithPath") && s[n-1] == '/') {
 			return false
 		}
 		if templateMatch(rest, s[n:]) {

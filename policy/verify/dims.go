@@ -397,8 +397,9 @@ func buildActionResource(ctx context.Context, stmts []*stmt, q *Access, bud *bud
 
 // templateGlob turns a Service Authorization Reference ARN template, such
 // as arn:${Partition}:s3:::${BucketName}/${ObjectName}, into a glob: a
-// placeholder is one or more characters other than / and :, except the
-// last of the template, which may hold any.
+// placeholder is one or more characters other than / and :, except
+// ${ObjectName}, which may hold any, and a name with its path (such as
+// ${RoleNameWithPath}), which may hold /.
 func templateGlob(t string) glob {
 	var g glob
 	for t != "" {
@@ -413,11 +414,14 @@ func templateGlob(t string) glob {
 			g = g.lit(t[i:], false)
 			break
 		}
-		object := strings.HasPrefix(t[i:], "${ObjectName}")
+		name := t[i+2 : i+j]
 		t = t[i+j+1:]
-		if object {
+		switch {
+		case name == "ObjectName":
 			g = g.plus(allChars()) // an object key holds any character
-		} else {
+		case strings.HasSuffix(name, "WithPath"):
+			g = g.plus(allBut(":")) // a name with its path: role/team/app
+		default:
 			g = g.plus(arnSegment())
 		}
 	}
