@@ -437,3 +437,47 @@ func TestRoleWithPath(t *testing.T) {
 		want: Fail,
 	})
 }
+
+// TestAdversarialOtherChecks: AccessNotGranted and trust policies against
+// requests chosen by hand.
+func TestAdversarialOtherChecks(t *testing.T) {
+	ctx := context.Background()
+	alice := "arn:aws:iam::111122223333:user/alice"
+	// NotResource with a wildcard that stops at a colon in a segment.
+	p := advPolicy(t, Identity, "p", `{"Effect":"Allow","Action":"kms:*","NotResource":"arn:aws:kms:*:111122223333:key/*"},{"Effect":"Deny","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-*:*:*"}`)
+	res, err := AccessNotGranted(ctx, []*policy.Policy{p}, Access{Actions: []string{"kms:Decrypt"}, Resources: []string{"arn:aws:kms:*:*:key/*"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCheck(Identity, nil)
+	set, _ := c.set([]*policy.Policy{p})
+	r, _ := policy.NewRequest(alice, "kms:Decrypt", "arn:aws:kms:eu-west-1:444455556666:key/k", "", policy.Context{})
+	if set.Evaluate(r).Decision != policy.Allowed {
+		t.Fatal("the hand-chosen request should be allowed")
+	}
+	if res.Verdict != Fail {
+		t.Errorf("AccessNotGranted: %s (%s), want FAIL", res.Verdict, res.Reason)
+	}
+
+	// A trust policy: a role named with a path in Principal names its
+	// sessions; a service principal is exact.
+	trust := func(sts string) *policy.Policy {
+		return policy.MustParse("trust", policy.TrustPolicy, `{"Version":"2012-10-17","Statement":[`+sts+`]}`)
+	}
+	old := trust(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app","Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}`)
+	nw := trust(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/team/app"},"Action":"sts:AssumeRole"},{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}`)
+	res, err = NoNewAccess(ctx, []*policy.Policy{old}, []*policy.Policy{nw}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != Pass {
+		t.Errorf("trust policy: %s (%s), want PASS", res.Verdict, res.Reason)
+	}
+	res, err = NoNewAccess(ctx, []*policy.Policy{nw}, []*policy.Policy{old}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != Fail {
+		t.Errorf("trust policy, reversed: %s (%s), want FAIL", res.Verdict, res.Reason)
+	}
+}
