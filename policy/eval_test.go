@@ -241,6 +241,11 @@ func TestActionAndResourceMatching(t *testing.T) {
 		{"s3:*", "arn:aws:s3:::b", "s3:GetObject", "arn:aws:s3:::b/k", false},
 		{"s3:*", "arn:aws:s3:*", "s3:GetObject", "arn:aws:s3:::b/k", true},
 		{"s3:*", "arn:aws:s*3:::b/k", "s3:GetObject", "arn:aws:s:x3:::b/k", false},
+		// The first * ends its segment (a colon follows it) and spans
+		// colons; the second stays within its segment. The match needs the
+		// first to take "k:x:z", not the shortest run before ":x".
+		{"s3:*", "arn:aws:s3:::b/*:x*y", "s3:GetObject", "arn:aws:s3:::b/k:x:z:xy", true},
+		{"s3:*", "arn:aws:s3:::b/*:x*y", "s3:GetObject", "arn:aws:s3:::b/k:x:z:x:y", false},
 		// Access points and Multi-Region Access Points: S3 User Guide,
 		// "Referencing access points" and "Making requests through a
 		// Multi-Region Access Point" ("arn:aws:s3::123456789012:accesspoint/*

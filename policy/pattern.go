@@ -16,6 +16,11 @@ type pattern struct {
 	// prefix is the literal text before the first wildcard or variable: a
 	// cheap test that rejects most non-matching strings.
 	prefix string
+	// backtrack is set when a star that stays within its ARN segment
+	// follows another star: leftmost placement of the text between them
+	// can then leave a colon to the later star, where a placement further
+	// right would not, so matchParts may not be greedy.
+	backtrack bool
 }
 
 type partKind uint8
@@ -96,6 +101,15 @@ func compilePattern(s string, wild, vars, arn bool) (pattern, error) {
 	if len(p.parts) > 0 && p.parts[0].kind == partText {
 		p.prefix = p.parts[0].text
 	}
+	stars := 0
+	for _, pt := range p.parts {
+		if pt.kind == partStar {
+			if pt.noColon && stars > 0 {
+				p.backtrack = true
+			}
+			stars++
+		}
+	}
 	return p, nil
 }
 
@@ -140,7 +154,49 @@ func (p *pattern) match(s string, fold bool, r resolver) bool {
 	if n := len(p.prefix); n > 0 && (len(s) < n || !equal(s[:n], p.prefix, fold)) {
 		return false
 	}
+	if p.backtrack {
+		return matchBacktrack(p.parts, s, fold, r)
+	}
 	return matchParts(p.parts, s, fold, r)
+}
+
+// matchBacktrack matches parts against s trying every span of every star,
+// remembering the (part, position) pairs that failed: exact for any
+// pattern, in time proportional to the parts times the square of the
+// length of s. Only patterns for which greedy placement is wrong use it.
+func matchBacktrack(parts []part, s string, fold bool, r resolver) bool {
+	failed := make([]bool, (len(parts)+1)*(len(s)+1))
+	var match func(i, pos int) bool
+	match = func(i, pos int) bool {
+		if i == len(parts) {
+			return pos == len(s)
+		}
+		k := i*(len(s)+1) + pos
+		if failed[k] {
+			return false
+		}
+		p := &parts[i]
+		ok := false
+		switch p.kind {
+		case partStar:
+			for end := pos; end <= len(s) && !ok; end++ {
+				if end > pos && p.noColon && s[end-1] == ':' {
+					break
+				}
+				ok = match(i+1, end)
+			}
+		case partOne:
+			ok = pos < len(s) && match(i+1, pos+runeLen(s[pos:]))
+		default:
+			t, resolved := resolvePart(p, r)
+			ok = resolved && len(s)-pos >= len(t) && equal(s[pos:pos+len(t)], t, fold) && match(i+1, pos+len(t))
+		}
+		if !ok {
+			failed[k] = true
+		}
+		return ok
+	}
+	return match(0, 0)
 }
 
 // matchParts matches parts against s with the classic greedy algorithm:
