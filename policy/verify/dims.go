@@ -358,6 +358,9 @@ func buildActionResource(ctx context.Context, stmts []*stmt, q *Access, bud *bud
 			}
 		}
 		for _, r := range ress {
+			if err := bud.spend(ctx, 1); err != nil {
+				return nil, err
+			}
 			if gi >= 0 {
 				g := groups[groupKeys[gi]]
 				ok := false

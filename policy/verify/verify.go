@@ -186,31 +186,45 @@ func NoNewAccess(ctx context.Context, old, new []*policy.Policy, opts *Options) 
 	if kind == Resource && (len(old) > 1 || len(new) != 1) {
 		return Result{}, errors.New("verify: resource-based policies are compared one to one")
 	}
-	c := newCheck(kind, opts)
-	oldS, newS := c.statements(old), c.statements(new)
-	res := Result{}
-	if err := c.build(ctx, append(slices.Clone(oldS), newS...), nil); err != nil {
-		return unknown(err)
+	search := func(ctx context.Context, c *check, old, new []*policy.Policy) ([]int, bool, error) {
+		oldA, newA, same, err := c.approximatePair(old, new)
+		if err != nil {
+			return nil, false, err
+		}
+		oldS, newS := c.statements(oldA), c.statements(newA)
+		var sameS []*stmt
+		if same != nil {
+			sameS = c.statements([]*policy.Policy{same})
+		}
+		all := append(append(slices.Clone(oldS), newS...), sameS...)
+		if err := c.build(ctx, all, nil); err != nil {
+			return nil, false, err
+		}
+		aNew, dNew, err := c.boxes(ctx, newS)
+		if err != nil {
+			return nil, false, err
+		}
+		aOld, dOld, err := c.boxes(ctx, oldS)
+		if err != nil {
+			return nil, false, err
+		}
+		point, found, err := c.search(ctx, aNew, dNew, aOld, dOld, nil)
+		if err != nil || found || same == nil {
+			return point, found, err
+		}
+		// A statement with a policy variable that both policies hold
+		// allows the same requests in both for every value, except where
+		// the old policy denies and the new one does not.
+		aSame, _, err := c.boxes(ctx, sameS)
+		if err != nil {
+			return nil, false, err
+		}
+		return c.searchDenied(ctx, aSame, dNew, dOld)
 	}
-	res.Classes = c.classes()
-	aNew, dNew, err := c.boxes(ctx, newS)
-	if err != nil {
-		return unknown(err)
-	}
-	aOld, dOld, err := c.boxes(ctx, oldS)
-	if err != nil {
-		return unknown(err)
-	}
-	point, found, err := c.search(ctx, aNew, dNew, aOld, dOld, nil)
-	if err != nil {
-		return unknown(err)
-	}
-	if !found {
-		res.Verdict = Pass
-		res.Reason = "no request that the new policy allows is denied by the old one"
-		return res, nil
-	}
-	return c.fail(res, point, new, old, "the new policy allows the request and the old one does not")
+	return run(ctx, kind, opts, old, new, search, outcome{
+		pass: "no request that the new policy allows is denied by the old one",
+		fail: "the new policy allows the request and the old one does not",
+	})
 }
 
 // AccessNotGranted reports whether the policies allow any of the access:
@@ -232,35 +246,32 @@ func AccessNotGranted(ctx context.Context, pols []*policy.Policy, access Access,
 	if err != nil {
 		return Result{}, err
 	}
-	c := newCheck(kind, opts)
-	ps := c.statements(pols)
-	if err := c.build(ctx, ps, &access); err != nil {
-		return unknown(err)
+	search := func(ctx context.Context, c *check, _, pols []*policy.Policy) ([]int, bool, error) {
+		polsA, err := c.approximate(pols, true)
+		if err != nil {
+			return nil, false, err
+		}
+		ps := c.statements(polsA)
+		if err := c.build(ctx, ps, &access); err != nil {
+			return nil, false, err
+		}
+		allow, deny, err := c.boxes(ctx, ps)
+		if err != nil {
+			return nil, false, err
+		}
+		qa, _, err := c.boxes(ctx, c.statements([]*policy.Policy{q}))
+		if err != nil {
+			return nil, false, err
+		}
+		if len(qa) == 0 {
+			return nil, false, nil
+		}
+		return c.search(ctx, allow, deny, nil, nil, qa)
 	}
-	qs := c.statements([]*policy.Policy{q})
-	allow, deny, err := c.boxes(ctx, ps)
-	if err != nil {
-		return unknown(err)
-	}
-	qa, _, err := c.boxes(ctx, qs)
-	if err != nil {
-		return unknown(err)
-	}
-	res := Result{Classes: c.classes()}
-	var within []box
-	if len(qa) > 0 {
-		within = qa
-	}
-	point, found, err := c.search(ctx, allow, deny, nil, nil, within)
-	if err != nil {
-		return unknown(err)
-	}
-	if !found {
-		res.Verdict = Pass
-		res.Reason = "no request for the access is allowed"
-		return res, nil
-	}
-	return c.fail(res, point, pols, nil, "the policy allows a request for the access")
+	return run(ctx, kind, opts, nil, pols, search, outcome{
+		pass: "no request for the access is allowed",
+		fail: "the policy allows a request for the access",
+	})
 }
 
 // NoPublicAccess reports whether a bucket or access point policy grants
@@ -279,35 +290,97 @@ func NoPublicAccess(ctx context.Context, p *policy.Policy, opts *Options) (Resul
 	if !pub.Public {
 		return Result{Verdict: Pass, Reason: "S3 does not call the policy public: every statement that allows fixes the caller"}, nil
 	}
-	c := newCheck(Resource, opts)
-	ps := c.statements([]*policy.Policy{p})
-	if err := c.build(ctx, ps, nil); err != nil {
-		// The witness cannot be searched for; the verdict stands.
-		return Result{Verdict: Unknown, Reason: fmt.Sprintf("S3 calls the policy public (%s), but no witness could be built: %v", pub.Reasons[0].Why, err)}, nil
-	}
-	allow, deny, err := c.boxes(ctx, ps)
-	if err != nil {
-		return unknown(err)
-	}
+	first := pub.Reasons[0]
 	named := namedAccounts(p)
-	pd := c.sp.dims[1]
-	outsiders := newBitset(pd.size())
-	for i, st := range pd.prin {
-		if st.p.Kind == policy.Anonymous || st.p.Account != "" && !named[st.p.Account] {
-			outsiders.set(i)
+	search := func(ctx context.Context, c *check, _, pols []*policy.Policy) ([]int, bool, error) {
+		pa, err := c.approximate(pols, true)
+		if err != nil {
+			return nil, false, err
 		}
+		ps := c.statements(pa)
+		if err := c.build(ctx, ps, nil); err != nil {
+			return nil, false, err
+		}
+		allow, deny, err := c.boxes(ctx, ps)
+		if err != nil {
+			return nil, false, err
+		}
+		pd := c.sp.dims[1]
+		outsiders := newBitset(pd.size())
+		for i, st := range pd.prin {
+			if st.p.Kind == policy.Anonymous || st.p.Account != "" && !named[st.p.Account] {
+				outsiders.set(i)
+			}
+		}
+		within := c.full()
+		within[1] = outsiders
+		return c.search(ctx, allow, deny, nil, nil, []box{within})
 	}
-	within := c.full()
-	within[1] = outsiders
-	res := Result{Classes: c.classes()}
-	point, found, err := c.search(ctx, allow, deny, nil, nil, []box{within})
+	return run(ctx, Resource, opts, nil, []*policy.Policy{p}, search, outcome{
+		notFound: fmt.Sprintf("S3 calls the policy public (statement %d: %s), but it allows no request from outside: a Deny covers it", first.Statement, first.Why),
+		fail:     "S3 calls the policy public (" + first.Why + "), and it allows this request from outside",
+	})
+}
+
+// outcome holds the words of a check's answers. notFound, when set, makes
+// "no request found" UNKNOWN with it as the reason, rather than PASS.
+type outcome struct {
+	pass, fail, notFound string
+}
+
+// searcher finds, in a check's space, a request that proves a FAIL.
+type searcher func(ctx context.Context, c *check, old, new []*policy.Policy) ([]int, bool, error)
+
+// run runs a check: the search, then the witness's evaluation by the
+// engine. When policy variables were approximated and the engine does not
+// confirm the witness, it searches again with every variable given one
+// value, and the witness carries that value.
+func run(ctx context.Context, kind Kind, opts *Options, old, new []*policy.Policy, search searcher, words outcome) (Result, error) {
+	c := newCheck(kind, opts)
+	point, found, err := search(ctx, c, old, new)
 	if err != nil {
 		return unknown(err)
 	}
+	res := Result{Classes: c.classes()}
 	if !found {
-		return Result{Verdict: Unknown, Reason: fmt.Sprintf("S3 calls the policy public (statement %d: %s), but it allows no request from outside: a Deny covers it", pub.Reasons[0].Statement, pub.Reasons[0].Why)}, nil
+		if words.notFound != "" {
+			return Result{Verdict: Unknown, Classes: res.Classes, Reason: words.notFound}, nil
+		}
+		res.Verdict = Pass
+		res.Reason = words.pass + c.approxNote()
+		return res, nil
 	}
-	return c.fail(res, point, []*policy.Policy{p}, nil, "S3 calls the policy public ("+pub.Reasons[0].Why+"), and it allows this request from outside")
+	w := c.witness(point)
+	out, ok, err := c.confirm(res, w, new, old, words.fail)
+	if err != nil || ok {
+		return out, err
+	}
+	if c.approx == "" {
+		// The procedure and the engine disagree: never report what the
+		// engine does not confirm.
+		return Result{Verdict: Unknown, Classes: res.Classes, Reason: fmt.Sprintf("a witness was found (%s) but the engine does not confirm it: please report this", w)}, nil
+	}
+	approxUnknown := Result{Verdict: Unknown, Classes: res.Classes, Reason: fmt.Sprintf("policy variable %s: with it approximated, the request %s is allowed, but the policies themselves do not allow it, nor a request with the variable given a value; the check cannot prove a PASS", c.approx, w)}
+	oldI, bindOld, err := instantiateAll(old)
+	if err != nil {
+		return approxUnknown, nil
+	}
+	newI, bindNew, err := instantiateAll(new)
+	if err != nil {
+		return approxUnknown, nil
+	}
+	c2 := newCheck(kind, opts)
+	point, found, err = search(ctx, c2, oldI, newI)
+	if err != nil || !found {
+		return approxUnknown, nil
+	}
+	w = c2.witness(point)
+	bindVariables(w, append(bindOld, bindNew...))
+	out, ok, err = c.confirm(res, w, new, old, words.fail)
+	if err != nil || ok {
+		return out, err
+	}
+	return approxUnknown, nil
 }
 
 func unknown(err error) (Result, error) {
@@ -400,6 +473,17 @@ type check struct {
 	opts Options
 	bud  *budget
 	sp   *space
+	// approx names a policy variable the check approximated ("" when
+	// none), and approximated the statements that use one.
+	approx     string
+	approxStmt map[*policy.Statement]bool
+}
+
+func (c *check) approxNote() string {
+	if c.approx == "" {
+		return ""
+	}
+	return " (policy variables such as " + c.approx + " were approximated: widened where they allow, narrowed where they are subtracted, so the PASS holds for every value)"
 }
 
 func newCheck(kind Kind, opts *Options) *check {
@@ -453,6 +537,8 @@ func (c *check) full() box {
 // boxes returns the statements' boxes: Allow ones and Deny ones. Empty
 // boxes (statements that apply to no request) are left out.
 func (c *check) boxes(ctx context.Context, stmts []*stmt) (allow, deny []box, err error) {
+	var approxAllow []box
+	defer func() { allow = append(allow, approxAllow...) }()
 	for _, s := range stmts {
 		b, err := c.box(ctx, s)
 		if err != nil {
@@ -461,9 +547,14 @@ func (c *check) boxes(ctx context.Context, stmts []*stmt) (allow, deny []box, er
 		if b.empty() {
 			continue
 		}
-		if s.st.Effect == policy.Deny {
+		switch {
+		case s.st.Effect == policy.Deny:
 			deny = append(deny, b)
-		} else {
+		case c.approxStmt[s.st]:
+			// Searched last: a witness from an exact statement is one the
+			// policies confirm.
+			approxAllow = append(approxAllow, b)
+		default:
 			allow = append(allow, b)
 		}
 	}
@@ -570,6 +661,21 @@ func (c *check) search(ctx context.Context, allow, deny, aOld, dOld, within []bo
 	return nil, false, nil
 }
 
+// searchDenied finds a request that allow holds, dOld holds and deny does
+// not: the second half of search.
+func (c *check) searchDenied(ctx context.Context, allow, deny, dOld []box) ([]int, bool, error) {
+	for _, a := range allow {
+		for _, d := range dOld {
+			if x := a.intersect(d); !x.empty() {
+				if p, ok, err := diff(ctx, c.bud, x, deny); err != nil || ok {
+					return p, ok, err
+				}
+			}
+		}
+	}
+	return nil, false, nil
+}
+
 // witness turns a point of the request space into a request.
 func (c *check) witness(point []int) *Witness {
 	w := &Witness{Context: map[string][]string{}}
@@ -630,32 +736,30 @@ func (c *check) set(pols []*policy.Policy) (*policy.Set, error) {
 	return s, nil
 }
 
-// fail confirms the witness with Set.Evaluate and returns the FAIL.
-func (c *check) fail(res Result, point []int, new, old []*policy.Policy, why string) (Result, error) {
-	w := c.witness(point)
+// confirm evaluates the witness with Set.Evaluate: the new policies must
+// allow it, and the old ones (when not nil) must not. It returns the FAIL
+// when they do.
+func (c *check) confirm(res Result, w *Witness, new, old []*policy.Policy, why string) (Result, bool, error) {
 	r, err := w.Request()
 	if err != nil {
-		return Result{}, fmt.Errorf("verify: witness %s: %w (internal error)", w, err)
+		return Result{}, false, fmt.Errorf("verify: witness %s: %w (internal error)", w, err)
 	}
 	newSet, err := c.set(new)
 	if err != nil {
-		return Result{}, err
+		return Result{}, false, err
 	}
 	ex := newSet.Explain(r)
-	confirmed := ex.Decision == policy.Allowed
-	if old != nil || why != "" {
+	if ex.Decision != policy.Allowed {
+		return Result{}, false, nil
+	}
+	if old != nil {
 		oldSet, err := c.set(old)
 		if err != nil {
-			return Result{}, err
+			return Result{}, false, err
 		}
-		if old != nil && oldSet.Evaluate(r).Decision == policy.Allowed {
-			confirmed = false
+		if oldSet.Evaluate(r).Decision == policy.Allowed {
+			return Result{}, false, nil
 		}
-	}
-	if !confirmed {
-		// The procedure and the engine disagree: never report what the
-		// engine does not confirm.
-		return Result{Verdict: Unknown, Classes: res.Classes, Reason: fmt.Sprintf("a witness was found (%s) but the engine does not confirm it: please report this", w)}, nil
 	}
 	res.Verdict = Fail
 	res.Witness = w
@@ -665,5 +769,5 @@ func (c *check) fail(res Result, point []int, new, old []*policy.Policy, why str
 			res.Statements = append(res.Statements, StatementRef{Policy: m.Policy.Name, Statement: m.Statement, Sid: m.Policy.Statements[m.Statement].Sid})
 		}
 	}
-	return res, nil
+	return res, true, nil
 }

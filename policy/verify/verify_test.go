@@ -451,9 +451,9 @@ func TestUnknown(t *testing.T) {
 		old, new string
 		reason   string
 	}{
-		{"policy variable", policy.IdentityBased,
-			`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"}`,
-			`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/alice/*"}`, "policy variable ${aws:username}"},
+		{"a policy variable of the caller's account", policy.IdentityBased,
+			`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/111122223333/*"}`,
+			`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:PrincipalAccount}/*"}`, "policy variable ${aws:PrincipalAccount}"},
 		{"canonical user", policy.ResourceBased,
 			`{"Effect":"Allow","Principal":{"CanonicalUser":"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
 			`{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`, "CanonicalUser"},
@@ -482,6 +482,51 @@ func TestUnknown(t *testing.T) {
 	cancel()
 	if _, err := verify.NoNewAccess(cctx, nil, []*policy.Policy{p}, nil); err == nil {
 		t.Error("a cancelled context is an error")
+	}
+}
+
+// TestPolicyVariables: a policy variable takes the value of its key in
+// the request ("IAM policy elements: Variables and tags", IAM User Guide).
+// The check approximates it soundly, and a FAIL's witness carries a value
+// for it.
+func TestPolicyVariables(t *testing.T) {
+	const (
+		home   = `{"Sid":"Home","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::b/home/${aws:username}/*"}`
+		public = `{"Sid":"Public","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/public/*"}`
+		guard  = `{"Sid":"Guard","Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}`
+	)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, old, new string
+		want           verify.Verdict
+		principal      string // the witness's, when set
+	}{
+		{"a fixed home in place of the variable", home, `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/alice/*"}`, verify.Fail, ""},
+		{"the variable in place of a fixed home", `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/alice/*"}`, home, verify.Fail, "arn:aws:iam::111122223333:user/s3vet-var"},
+		{"a statement removed beside the variable's", home + "," + public, home, verify.Pass, ""},
+		{"a Deny added beside it", home, home + "," + guard, verify.Pass, ""},
+		{"the same statements", home + "," + public, public + "," + home, verify.Pass, ""},
+		{"a Deny removed that covered the variable's statement", home + "," + guard, `{"Sid":"Home","Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::b/home/${aws:username}/*"}`, verify.Fail, "arn:aws:iam::111122223333:user/s3vet-var"},
+		{"a condition with a variable dropped", `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":"home/${aws:username}/*"}}}`,
+			`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"}`, verify.Fail, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := parse(t, policy.IdentityBased, "old", tc.old)
+			n := parse(t, policy.IdentityBased, "new", tc.new)
+			res, err := verify.NoNewAccess(ctx, []*policy.Policy{o}, []*policy.Policy{n}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Verdict != tc.want {
+				t.Fatalf("got %s (%s, %v), want %s", res.Verdict, res.Reason, res.Witness, tc.want)
+			}
+			if res.Verdict == verify.Fail {
+				confirm(t, verify.Identity, res, []*policy.Policy{n}, []*policy.Policy{o})
+				if tc.principal != "" && res.Witness.Principal != tc.principal {
+					t.Errorf("witness %s, want principal %s", res.Witness, tc.principal)
+				}
+			}
+		})
 	}
 }
 
