@@ -382,9 +382,13 @@ func alphabet(atoms []atom) []byte {
 	return out
 }
 
-// step returns the state after reading c.
+// step returns the state after reading c. The positions entered start in
+// ascending order (p for a star at p, p+1 otherwise, for ascending p), so
+// skipping those at or below the last one entered keeps the state sorted
+// and free of repeats without sorting it.
 func (a *automaton) step(s state, c byte) state {
-	var next state
+	next := make(state, 0, len(s)+4)
+	last := int32(-1)
 	for _, p := range s {
 		if a.isEnd[p] {
 			continue
@@ -393,13 +397,16 @@ func (a *automaton) step(s state, c byte) state {
 		if !at.set.has(c) {
 			continue
 		}
-		if at.star {
-			next = a.enter(next, int(p))
-		} else {
-			next = a.enter(next, int(p)+1)
+		from := p
+		if !at.star {
+			from = p + 1
 		}
+		for q := max(from, last+1); q <= a.reach[from]; q++ {
+			next = append(next, q)
+		}
+		last = max(last, a.reach[from])
 	}
-	return normalize(next)
+	return next
 }
 
 // accepts returns the predicates s accepts, and whether the shape does.
