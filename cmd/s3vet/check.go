@@ -42,7 +42,7 @@ that the engine allows (and, for no-new-access, that the old policy denies):
 	  allowed by statement 1 (Sid "Public") of new.json
 
 PASS means no such request exists. UNKNOWN names a construct the check does
-not decide exactly (a policy variable in a pattern, for one); it is never a
+not decide exactly (a CanonicalUser principal, for one); it is never a
 guessed PASS. The method, and its limits, are in package policy/verify.
 
 --old, --new and -f take a policy document (JSON; "-" for standard input).

@@ -64,9 +64,9 @@ func TestCheck(t *testing.T) {
 		t.Errorf("access-not-granted, granted: exit %d: %s", got.Code, got.Stdout)
 	}
 	// UNKNOWN blocks a pipeline: nothing was proven.
-	vars := file(t, "vars.json", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::media/${aws:username}/*"}}`)
-	if got := cli(t, "", "check", "no-new-access", "--new", vars); got.Code != 1 || !strings.Contains(got.Stdout, "UNKNOWN") {
-		t.Errorf("policy variable: exit %d: %s", got.Code, got.Stdout)
+	canonical := file(t, "canonical.json", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"CanonicalUser":"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::media/*"}}`)
+	if got := cli(t, "", "check", "no-new-access", "--new", canonical); got.Code != 1 || !strings.Contains(got.Stdout, "UNKNOWN") {
+		t.Errorf("CanonicalUser principal: exit %d: %s", got.Code, got.Stdout)
 	}
 }
 

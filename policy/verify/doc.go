@@ -46,12 +46,24 @@
 // search splits boxes until it finds a request or has covered them all:
 // it is exact for the language it accepts.
 //
+// # Policy variables
+//
+// A policy variable (${aws:username} in a pattern) ties one part of a
+// request to another, which boxes cannot hold. Statements with variables
+// that both policies hold word for word are set aside (they allow the same
+// requests in both, for every value); the others are widened where they
+// must allow and narrowed where they are subtracted, so that a PASS on the
+// approximation is a PASS. A witness the policies themselves do not
+// confirm is sought again with every variable given one value
+// ("s3vet-var": a user of that name for aws:username, the key in the
+// context otherwise). See vars.go for the argument.
+//
 // # Where it answers UNKNOWN
 //
-// Policy variables (${aws:username} in a pattern), CanonicalUser and
-// Federated principals, role sessions and IAM unique IDs named in a
-// Principal, non-ASCII patterns, a key read both as a string and as a
-// number (or date, address), a multivalued key with more classes than
+// When policy variables keep it from proving either answer, and for
+// CanonicalUser and Federated principals, role sessions and IAM unique
+// IDs named in a Principal, a key read both as a string and as a number
+// (or date, address), a multivalued key with more classes than
 // Options.MaxSetClasses, and any problem larger than Options.MaxStates or
 // Options.MaxWork. UNKNOWN names the construct; it is never a guessed
 // PASS.
