@@ -20,7 +20,7 @@ import (
 const checkUsage = `usage: s3vet check no-new-access --old FILE --new FILE [--type identity|resource] [--json]
        s3vet check access-not-granted -f FILE (--action A | --resource ARN)... [--type ...] [--json]
        s3vet check no-public-access -f FILE [--json]
-       s3vet check CHECK --terraform PLAN | --cloudformation TEMPLATE [--parameter K=V]... [flags]
+       s3vet check CHECK --terraform PLAN | --cloudformation TEMPLATE [--old-cloudformation OLD] [--parameter K=V]... [flags]
 
 Proves, offline, what IAM Access Analyzer's custom policy checks answer:
 
@@ -56,7 +56,9 @@ With --terraform PLAN (terraform show -json plan.out) every policy the plan
 creates or changes is checked: no-new-access compares each document with
 its value before the plan (a new policy is compared with nothing), the other
 checks judge each document. --cloudformation TEMPLATE (JSON or YAML) is the
-same for a template's policies, with nothing before. Values the plan or
+same for a template's policies; for no-new-access, --old-cloudformation
+gives the template before the change, whose policies are paired with the
+new one's by logical ID and property path (without it, nothing was before). Values the plan or
 template leaves unknown are printed as notes; a policy that holds one is not
 checked. Each result is located by its resource address.
 
@@ -77,6 +79,8 @@ flags:
   --resource ARN         a resource ARN or pattern (repeatable)
   --terraform PLAN       check every policy of a Terraform plan (JSON)
   --cloudformation FILE  check every policy of a CloudFormation template
+  --old-cloudformation FILE
+                         the template before the change (no-new-access)
   --parameter K=V        a template parameter (repeatable)
   --json                 print the results as JSON
 `
@@ -118,6 +122,7 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	typ := fs.String("type", "", "")
 	terraform := fs.String("terraform", "", "")
 	cfn := fs.String("cloudformation", "", "")
+	oldCfn := fs.String("old-cloudformation", "", "")
 	params := paramFlag{}
 	fs.Var(params, "parameter", "")
 	asJSON := fs.Bool("json", false, "")
@@ -163,6 +168,8 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return usageError(stderr, "check", "--action and --resource are for access-not-granted")
 	case len(params) > 0 && *cfn == "":
 		return usageError(stderr, "check", "--parameter is for --cloudformation")
+	case *oldCfn != "" && (*cfn == "" || name != "no-new-access"):
+		return usageError(stderr, "check", "--old-cloudformation goes with no-new-access --cloudformation")
 	}
 	access := verify.Access{Actions: actions, Resources: resources}
 	report := checkReport{Check: name, Results: []checkResult{}}
@@ -176,6 +183,21 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return fail(err)
 		}
 		report.Unresolved = src.Unresolved
+		if *oldCfn != "" {
+			// The template before the change: its policies are the
+			// before of the new one's, paired by logical ID and path.
+			before, err := readIaC("", *oldCfn, params)
+			if err != nil {
+				return fail(err)
+			}
+			docs := map[string][]byte{}
+			for _, p := range before.Policies {
+				docs[p.Location()] = p.Document
+			}
+			for i := range src.Policies {
+				src.Policies[i].Before = docs[src.Policies[i].Location()]
+			}
+		}
 		for _, p := range src.Policies {
 			res, skip, err := checkIaCPolicy(ctx, name, p, access, kind)
 			if err != nil {

@@ -96,6 +96,25 @@ func TestCheckTerraform(t *testing.T) {
 	}
 }
 
+// TestCheckCloudFormation: with the template before the change, each
+// policy is compared with its own before, paired by logical ID and path.
+func TestCheckCloudFormation(t *testing.T) {
+	const tmpl = `{"Resources":{"Policy":{"Type":"AWS::S3::BucketPolicy","Properties":{"Bucket":"media","PolicyDocument":{"Version":"2012-10-17","Statement":[%s]}}}}}`
+	read := `{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::media/*"}`
+	write := `{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::media/*"}`
+	old := file(t, "old.json", strings.Replace(tmpl, "%s", read+","+write, 1))
+	nw := file(t, "new.json", strings.Replace(tmpl, "%s", read, 1))
+	if got := cli(t, "", "check", "no-new-access", "--cloudformation", nw, "--old-cloudformation", old); got.Code != 0 || !strings.Contains(got.Stdout, "Policy.Properties.PolicyDocument: no-new-access: PASS") {
+		t.Errorf("a statement removed: exit %d:\n%s%s", got.Code, got.Stdout, got.Stderr)
+	}
+	if got := cli(t, "", "check", "no-new-access", "--cloudformation", old, "--old-cloudformation", nw); got.Code != 1 || !strings.Contains(got.Stdout, "s3:PutObject") {
+		t.Errorf("a statement added: exit %d:\n%s%s", got.Code, got.Stdout, got.Stderr)
+	}
+	if got := cli(t, "", "check", "no-new-access", "--cloudformation", old); got.Code != 1 {
+		t.Errorf("without the template before, every grant is new: exit %d", got.Code)
+	}
+}
+
 func TestCheckUsageErrors(t *testing.T) {
 	for _, tt := range []struct {
 		args []string
