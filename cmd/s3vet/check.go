@@ -17,7 +17,7 @@ import (
 	"github.com/s3vet/s3vet/policy/verify"
 )
 
-const checkUsage = `usage: s3vet check no-new-access --old FILE --new FILE [--type identity|resource] [--json]
+const checkUsage = `usage: s3vet check no-new-access --old FILE --new FILE [--type identity|resource] [--json|--sarif]
        s3vet check access-not-granted -f FILE (--action A | --resource ARN)... [--type ...] [--json]
        s3vet check no-public-access -f FILE [--json]
        s3vet check CHECK --terraform PLAN | --cloudformation TEMPLATE [--old-cloudformation OLD] [--parameter K=V]... [flags]
@@ -64,7 +64,9 @@ checked. Each result is located by its resource address.
 
 --json prints {"check": ..., "results": [{"location": ..., "result":
 "PASS|FAIL|UNKNOWN", "witness": {...}, "statements": [...], "reason":
-...}]}.
+...}]}. --sarif prints a SARIF 2.1.0 log for code scanning: each FAIL an
+error and each UNKNOWN a warning, in the policy, plan or template file, at
+the policy's address for a plan or template.
 
 Exits 0 when every result is PASS, 1 when any is FAIL or UNKNOWN (nothing
 proven safe blocks a pipeline), and 2 on a usage error, a file that cannot
@@ -83,6 +85,7 @@ flags:
                          the template before the change (no-new-access)
   --parameter K=V        a template parameter (repeatable)
   --json                 print the results as JSON
+  --sarif                print FAIL and UNKNOWN results as SARIF 2.1.0
 `
 
 // checkNames are the checks of s3vet check.
@@ -126,6 +129,7 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	params := paramFlag{}
 	fs.Var(params, "parameter", "")
 	asJSON := fs.Bool("json", false, "")
+	asSARIF := fs.Bool("sarif", false, "")
 	if status, ok := parseFlags(fs, rest, checkUsage, stdout, stderr); !ok {
 		return status
 	}
@@ -166,6 +170,8 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return usageError(stderr, "check", "access-not-granted takes --action or --resource")
 	case name != "access-not-granted" && len(actions)+len(resources) > 0:
 		return usageError(stderr, "check", "--action and --resource are for access-not-granted")
+	case *asJSON && *asSARIF:
+		return usageError(stderr, "check", "--json and --sarif cannot go together")
 	case len(params) > 0 && *cfn == "":
 		return usageError(stderr, "check", "--parameter is for --cloudformation")
 	case *oldCfn != "" && (*cfn == "" || name != "no-new-access"):
@@ -208,7 +214,7 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			}
 			report.Results = append(report.Results, checkResult{Location: p.Location(), Result: res})
 		}
-		if !*asJSON {
+		if !*asJSON && !*asSARIF {
 			writeUnresolved(stderr, "check", src.Unresolved)
 		}
 	} else {
@@ -264,11 +270,20 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		report.Results = append(report.Results, checkResult{Location: location, Result: res})
 	}
-	if *asJSON {
+	switch {
+	case *asJSON:
 		if err := writeIndented(stdout, report); err != nil {
 			return fail(err)
 		}
-	} else {
+	case *asSARIF:
+		file := *terraform + *cfn
+		if iacInput == 0 {
+			file = strings.Split(report.Results[0].Location, ",")[0]
+		}
+		if err := writeCheckSARIF(stdout, report, file, iacInput == 1); err != nil {
+			return fail(err)
+		}
+	default:
 		writeCheckText(stdout, report)
 	}
 	for _, r := range report.Results {

@@ -115,6 +115,38 @@ func TestCheckCloudFormation(t *testing.T) {
 	}
 }
 
+// TestCheckSARIF: a FAIL is an error result located in the plan and at
+// the policy's address, for code scanning.
+func TestCheckSARIF(t *testing.T) {
+	got := cli(t, "", "check", "no-public-access", "--terraform", "../../iac/testdata/plan.json", "--sarif")
+	if got.Code != 1 {
+		t.Fatalf("exit %d: %s", got.Code, got.Stderr)
+	}
+	var log struct {
+		Version string
+		Runs    []struct {
+			Results []struct {
+				RuleID, Level string
+				Locations     []struct {
+					PhysicalLocation struct{ ArtifactLocation struct{ URI string } }
+					LogicalLocations []struct{ FullyQualifiedName string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(got.Stdout), &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Version != "2.1.0" || len(log.Runs) != 1 || len(log.Runs[0].Results) == 0 {
+		t.Fatalf("got %+v", log)
+	}
+	r := log.Runs[0].Results[0]
+	if r.RuleID != "no-public-access" || r.Level != "error" || r.Locations[0].PhysicalLocation.ArtifactLocation.URI != "../../iac/testdata/plan.json" ||
+		r.Locations[0].LogicalLocations[0].FullyQualifiedName != "aws_s3_bucket_policy.site.policy" {
+		t.Errorf("result %+v", r)
+	}
+}
+
 func TestCheckUsageErrors(t *testing.T) {
 	for _, tt := range []struct {
 		args []string
