@@ -78,5 +78,7 @@
 // test that runs it: canxdoy (answering "can X do Y" in a unit test),
 // scanaws (scanning AWS with the default credentials), encryptfile
 // (encrypting a large file, streaming), uploadform (a presigned browser
-// upload form) and lintpolicy (linting policy files in CI).
+// upload form), lintpolicy (linting policy files in CI) and policygate
+// (proving a bucket policy change grants nothing new, public or
+// destructive).
 package s3vet
