@@ -322,7 +322,10 @@ func (c *check) noteApprox(p, a *policy.Policy) {
 // are approximated (step 2).
 func (c *check) approximatePair(old, new []*policy.Policy) (oldA, newA []*policy.Policy, same *policy.Policy, err error) {
 	canon := func(st *policy.Statement) string {
-		j, _ := json.Marshal(statementJSON(st, asIs))
+		// The Sid names the statement and plays no part in evaluation.
+		m := statementJSON(st, asIs)
+		delete(m, "Sid")
+		j, _ := json.Marshal(m)
 		return string(j)
 	}
 	oldVar := map[string][]*policy.Statement{}

@@ -319,13 +319,20 @@ func NoPublicAccess(ctx context.Context, p *policy.Policy, opts *Options) (Resul
 	return run(ctx, Resource, opts, nil, []*policy.Policy{p}, search, outcome{
 		notFound: fmt.Sprintf("S3 calls the policy public (statement %d: %s), but it allows no request from outside: a Deny covers it", first.Statement, first.Why),
 		fail:     "S3 calls the policy public (" + first.Why + "), and it allows this request from outside",
+		within: func(w *Witness) bool {
+			p, err := policy.ParsePrincipal(w.Principal)
+			return err == nil && (p.Kind == policy.Anonymous || p.Account != "" && !named[p.Account])
+		},
 	})
 }
 
 // outcome holds the words of a check's answers. notFound, when set, makes
 // "no request found" UNKNOWN with it as the reason, rather than PASS.
+// within, when set, is what a witness must also be: step 3 of the policy
+// variables changes the witness's principal, which must stay within.
 type outcome struct {
 	pass, fail, notFound string
+	within               func(*Witness) bool
 }
 
 // searcher finds, in a check's space, a request that proves a FAIL.
@@ -376,6 +383,9 @@ func run(ctx context.Context, kind Kind, opts *Options, old, new []*policy.Polic
 	}
 	w = c2.witness(point)
 	bindVariables(w, append(bindOld, bindNew...))
+	if words.within != nil && !words.within(w) {
+		return approxUnknown, nil
+	}
 	out, ok, err = c.confirm(res, w, new, old, words.fail)
 	if err != nil || ok {
 		return out, err
