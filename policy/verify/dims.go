@@ -105,6 +105,9 @@ type condition struct {
 	set    bool   // ForAnyValue or ForAllValues
 	key    string // lower case
 	family string // "string", "arn", "numeric", "date", "bool", "binary", "ip", "null"
+	// vars is set when the statement's policy (of Version 2012-10-17)
+	// reads ${...} as a policy variable; in 2008-10-17 it is text.
+	vars bool
 }
 
 func readCondition(c *policy.Condition) condition {
@@ -197,15 +200,6 @@ func build(ctx context.Context, kind Kind, stmts []*stmt, q *Access, bud *budget
 		sp.dims = append(sp.dims, d)
 	}
 	return sp, nil
-}
-
-func (sp *space) varsIn(stmts []*stmt) bool {
-	for _, s := range stmts {
-		if s.vars {
-			return true
-		}
-	}
-	return false
 }
 
 // Character sets of ARNs and IAM names.
@@ -776,7 +770,7 @@ func buildAccount(ctx context.Context, conds []condition, stmts []*stmt, bud *bu
 			return nil, unsupported("%s on %s", c.c.Operator, c.c.Key)
 		}
 		for _, v := range c.c.Values {
-			g, ok, err := patternGlob(v, c.like(), varsOf(stmts), c.fold(), false, "")
+			g, ok, err := patternGlob(v, c.like(), c.vars, c.fold(), false, "")
 			if err != nil {
 				return nil, err
 			}
@@ -801,15 +795,6 @@ func buildAccount(ctx context.Context, conds []condition, stmts []*stmt, bud *bu
 		d.acct = append(d.acct, c.rep)
 	}
 	return d, nil
-}
-
-func varsOf(stmts []*stmt) bool {
-	for _, s := range stmts {
-		if s.vars {
-			return true
-		}
-	}
-	return false
 }
 
 // ---- other condition keys
@@ -886,9 +871,9 @@ func buildKey(ctx context.Context, key string, conds []condition, stmts []*stmt,
 				var ok bool
 				var err error
 				if c.family == "arn" {
-					g, ok, err = arnGlob(v, varsOf(stmts))
+					g, ok, err = arnGlob(v, c.vars)
 				} else {
-					g, ok, err = patternGlob(v, c.like(), varsOf(stmts), c.fold(), false, "")
+					g, ok, err = patternGlob(v, c.like(), c.vars, c.fold(), false, "")
 				}
 				if err != nil {
 					return nil, err

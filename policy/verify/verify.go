@@ -73,6 +73,21 @@ func (v Verdict) String() string {
 // MarshalText writes the verdict as PASS, FAIL or UNKNOWN.
 func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
 
+// UnmarshalText reads PASS, FAIL or UNKNOWN.
+func (v *Verdict) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "PASS":
+		*v = Pass
+	case "FAIL":
+		*v = Fail
+	case "UNKNOWN":
+		*v = Unknown
+	default:
+		return fmt.Errorf("verify: %q is not PASS, FAIL or UNKNOWN", b)
+	}
+	return nil
+}
+
 // Options bound the work of a check. The zero value is good defaults.
 type Options struct {
 	// MaxStates is the most automaton states explored to cut one
@@ -508,7 +523,9 @@ func (c *check) statements(pols []*policy.Policy) []*stmt {
 			st := &p.Statements[i]
 			s := &stmt{pol: p, st: st, vars: p.Version == policy.Version2012}
 			for j := range st.Conditions {
-				s.conds = append(s.conds, readCondition(&st.Conditions[j]))
+				cd := readCondition(&st.Conditions[j])
+				cd.vars = s.vars
+				s.conds = append(s.conds, cd)
 			}
 			out = append(out, s)
 		}

@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -528,6 +529,46 @@ func TestPolicyVariables(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestResultJSON: a Result survives JSON, as s3vet check --json writes it.
+func TestResultJSON(t *testing.T) {
+	want := verify.Result{Verdict: verify.Fail, Witness: &verify.Witness{Principal: "anonymous", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k",
+		Context: map[string][]string{"aws:SecureTransport": {"true"}}}, Statements: []verify.StatementRef{{Policy: "p", Statement: 1, Sid: "S"}}, Reason: "r",
+		Classes: map[string]int{"principal": 3}}
+	b, err := json.Marshal(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got verify.Result
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	if err := json.Unmarshal([]byte(`{"result":"MAYBE"}`), &got); err == nil {
+		t.Error("an unknown verdict is an error")
+	}
+}
+
+// TestVersions: in a policy of Version 2008-10-17, ${...} is text, not a
+// variable ("IAM JSON policy elements: Version"), even beside a policy of
+// 2012-10-17.
+func TestVersions(t *testing.T) {
+	old, err := policy.Parse("old", policy.IdentityBased, []byte(`{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/t":"${$}"}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nw := parse(t, policy.IdentityBased, "new", `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"aws:PrincipalTag/t":"$?*"}}}`)
+	res, err := verify.NoNewAccess(context.Background(), []*policy.Policy{old}, []*policy.Policy{nw}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != verify.Fail {
+		t.Fatalf("got %s (%s), want FAIL: the old policy allows only the text ${$}", res.Verdict, res.Reason)
+	}
+	confirm(t, verify.Identity, res, []*policy.Policy{nw}, []*policy.Policy{old})
 }
 
 func TestInputErrors(t *testing.T) {
