@@ -57,6 +57,9 @@ through aws-sdk-go-v2 or plain HTTP:
     decided and the SDK's own error;
   - "who can delete acme-records?", every principal of both accounts
     asked at once, as s3vet who-can does;
+  - a bucket policy change proved to grant new and public access before
+    it ships, as s3vet check does, and the request that proves it
+    replayed against the simulator;
   - client-side encryption and SSE-KMS, and a reader without kms:Decrypt
     refused;
   - a presigned URL that works, then fails once expired.
@@ -108,6 +111,7 @@ type demoReport struct {
 	Scan       demoScan       `json:"scan"`
 	Questions  []demoQuestion `json:"questions"`
 	WhoCan     demoWhoCan     `json:"whoCan"`
+	Gate       demoPolicyGate `json:"policyGate"`
 	Encryption demoEncryption `json:"encryption"`
 	Presign    demoPresign    `json:"presign"`
 }
@@ -222,6 +226,9 @@ func runDemo(ctx context.Context) (*demoReport, error) {
 	}
 	if rep.WhoCan, err = demoWhoCanDelete(srv); err != nil {
 		return nil, fmt.Errorf("who can: %w", err)
+	}
+	if rep.Gate, err = demoGate(ctx); err != nil {
+		return nil, fmt.Errorf("policy gate: %w", err)
 	}
 	if rep.Encryption, err = demoEncrypt(ctx, srv); err != nil {
 		return nil, fmt.Errorf("encryption: %w", err)

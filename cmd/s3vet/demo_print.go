@@ -53,6 +53,7 @@ func printDemo(w io.Writer, r *demoReport, color bool) error {
 	p.scan(&r.Scan)
 	p.questions(r.Questions)
 	p.whoCan(&r.WhoCan)
+	p.gate(&r.Gate)
 	p.encryption(&r.Encryption)
 	p.presign(&r.Presign)
 	p.printf("\nNext: s3vet scan --endpoint URL, s3vet serve, s3vet eval -f FILE; s3vet demo --json.\n")
@@ -203,7 +204,7 @@ func (p *demoPrinter) whoCan(w *demoWhoCan) {
 }
 
 func (p *demoPrinter) encryption(e *demoEncryption) {
-	p.section(4, "Encryption")
+	p.section(5, "Encryption")
 	cs := &e.ClientSide
 	p.printf("   Client-side (package encrypt, the S3 Encryption Client's format): alice puts\n")
 	p.printf("   s3://%s/%s encrypted before it leaves the process.\n", cs.Bucket, cs.Key)
@@ -222,7 +223,7 @@ func (p *demoPrinter) encryption(e *demoEncryption) {
 }
 
 func (p *demoPrinter) presign(r *demoPresign) {
-	p.section(5, "A presigned URL, and the same URL after it expires")
+	p.section(6, "A presigned URL, and the same URL after it expires")
 	p.printf("   %s presigns (package presign, 1 minute):\n", r.Principal)
 	p.printf("     %s\n", r.URL)
 	p.printf("   %-25s %s\n", "a plain HTTP GET now:", p.call(&r.Before))

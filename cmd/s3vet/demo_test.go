@@ -23,7 +23,7 @@ func runDemoCmd(t *testing.T, args ...string) string {
 	return out.String()
 }
 
-// The text output has the five sections in order, and no color when
+// The text output has the six sections in order, and no color when
 // standard output is not a terminal.
 func TestDemoText(t *testing.T) {
 	out := runDemoCmd(t)
@@ -39,11 +39,15 @@ func TestDemoText(t *testing.T) {
 		"3. Who can delete acme-records?",
 		"s3:DeleteObject\n     root arn:aws:iam::111122223333:root on arn:aws:s3:::acme-records/*",
 		"s3:DeleteBucket\n     no one",
-		"4. Encryption",
+		"4. Before a policy change ships: what does it grant?",
+		"no-new-access:    FAIL, for example anonymous s3:PutObject arn:aws:s3:::acme-website/incoming/example",
+		"no-public-access: FAIL",
+		"an unsigned HTTP PUT:  PUT 200 OK",
+		"5. Encryption",
 		"plaintext visible to S3: false",
 		"bob reads it: GetObject 403 AccessDenied",
 		"kms:Decrypt",
-		"5. A presigned URL",
+		"6. A presigned URL",
 		"a plain HTTP GET now:     GET 200 OK",
 		"the same GET 2m later:    GET 403 AccessDenied: Request has expired",
 	} {
