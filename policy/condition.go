@@ -280,7 +280,7 @@ func (c *Condition) addValue(v string, vars bool) error {
 			c.arns = append(c.arns, nil)
 			return nil
 		}
-		comps := strings.SplitN(v, ":", 6)
+		comps := splitARNValue(v, vars)
 		if len(comps) != 6 {
 			return fmt.Errorf("%q is not an ARN (six colon-delimited components)", v)
 		}
@@ -295,6 +295,26 @@ func (c *Condition) addValue(v string, vars bool) error {
 		c.arns = append(c.arns, ps)
 	}
 	return nil
+}
+
+// splitARNValue splits an ARN condition value into at most six
+// components at its colons, except those inside a policy variable (as in
+// ${aws:PrincipalAccount}) when vars enables variables.
+func splitARNValue(v string, vars bool) []string {
+	var comps []string
+	start, depth := 0, false
+	for i := 0; i < len(v) && len(comps) < 5; i++ {
+		switch {
+		case vars && !depth && v[i] == '$' && i+1 < len(v) && v[i+1] == '{':
+			depth = true
+		case depth && v[i] == '}':
+			depth = false
+		case !depth && v[i] == ':':
+			comps = append(comps, v[start:i])
+			start = i + 1
+		}
+	}
+	return append(comps, v[start:])
 }
 
 func parseNumber(s string) (float64, bool) {

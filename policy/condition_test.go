@@ -173,6 +173,10 @@ func TestPolicyVariables(t *testing.T) {
 		{"variable in a condition", "2012-10-17", "*", `{"StringLike":{"s3:prefix":"home/${aws:username}/*"}}`, "arn:aws:s3:::b", kv("s3:prefix", "home/alice/x"), true},
 		// "Inverted condition operators ... do match against a null value."
 		{"negated operator with missing variable", "2012-10-17", "*", `{"StringNotEquals":{"s3:prefix":"${aws:PrincipalTag/x}"}}`, "arn:aws:s3:::b", kv("s3:prefix", "a"), true},
+		// "Using variables ... Resource element ... Condition element": a
+		// variable in an ARN value holds colons that do not split it.
+		{"variable in an ArnLike value", "2012-10-17", "*", `{"ArnLike":{"aws:SourceArn":"arn:aws:iam::${aws:PrincipalAccount}:role/*"}}`, "arn:aws:s3:::b", kv("aws:SourceArn", "arn:aws:iam::111122223333:role/r"), true},
+		{"variable in an ArnLike value, other account", "2012-10-17", "*", `{"ArnLike":{"aws:SourceArn":"arn:aws:iam::${aws:PrincipalAccount}:role/*"}}`, "arn:aws:s3:::b", kv("aws:SourceArn", "arn:aws:iam::444455556666:role/r"), false},
 		{"multivalued key is no variable", "2012-10-17", "arn:aws:s3:::b/${aws:TagKeys}", "", "arn:aws:s3:::b/a", kv("aws:TagKeys", "a", "b"), false},
 	}
 	for _, tt := range tests {
