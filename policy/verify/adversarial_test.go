@@ -48,28 +48,7 @@ func runAdv(t *testing.T, tc advCase) {
 		old = []*policy.Policy{advPolicy(t, tc.kind, "old", tc.old)}
 	}
 	nw := []*policy.Policy{advPolicy(t, tc.kind, "new", tc.new)}
-	res, err := NoNewAccess(context.Background(), old, nw, nil)
-	if err != nil {
-		t.Fatalf("NoNewAccess: %v", err)
-	}
-	c := newCheck(tc.kind, nil)
-	newSet, _ := c.set(nw)
-	oldSet, _ := c.set(old)
-	var truth *advReq
-	for i := range tc.reqs {
-		q := &tc.reqs[i]
-		r, err := policy.NewRequest(q.principal, q.action, q.resource, "", policy.NewContext(q.ctx))
-		if err != nil {
-			t.Fatalf("request %v: %v", q, err)
-		}
-		if newSet.Evaluate(r).Decision == policy.Allowed && (old == nil || oldSet.Evaluate(r).Decision != policy.Allowed) {
-			truth = q
-			break
-		}
-	}
-	if res.Verdict == Pass && truth != nil {
-		t.Errorf("wrong PASS: the engine allows %+v under new and not under old", *truth)
-	}
+	res := checkAgainstTruth(t, tc.kind, old, nw, tc.reqs)
 	if res.Verdict == Unknown && strings.Contains(res.Reason, "engine does not confirm") {
 		t.Errorf("internal disagreement: %s", res.Reason)
 	}
@@ -79,6 +58,47 @@ func runAdv(t *testing.T, tc advCase) {
 	if res.Verdict != tc.want {
 		t.Errorf("verdict %s (%s), want %s; witness %v", res.Verdict, res.Reason, tc.want, res.Witness)
 	}
+}
+
+// checkAgainstTruth runs NoNewAccess on old and nw and holds its answer
+// against requests chosen by hand: if the engine allows one of them under
+// nw and not under old, a PASS is wrong; a FAIL's witness must be one
+// the engine confirms. A nil old means no old policy.
+func checkAgainstTruth(t *testing.T, kind Kind, old, nw []*policy.Policy, reqs []advReq) Result {
+	t.Helper()
+	res, err := NoNewAccess(context.Background(), old, nw, nil)
+	if err != nil {
+		t.Fatalf("NoNewAccess: %v", err)
+	}
+	c := newCheck(kind, nil)
+	newSet, _ := c.set(nw)
+	oldSet, _ := c.set(old)
+	newAccess := func(r *policy.Request) bool {
+		return newSet.Evaluate(r).Decision == policy.Allowed && (old == nil || oldSet.Evaluate(r).Decision != policy.Allowed)
+	}
+	for i := range reqs {
+		q := &reqs[i]
+		r, err := policy.NewRequest(q.principal, q.action, q.resource, "", policy.NewContext(q.ctx))
+		if err != nil {
+			t.Fatalf("request %v: %v", q, err)
+		}
+		if newAccess(r) {
+			if res.Verdict == Pass {
+				t.Errorf("wrong PASS: the engine allows %+v under new and not under old", *q)
+			}
+			break
+		}
+	}
+	if res.Verdict == Fail {
+		r, err := res.Witness.Request()
+		if err != nil {
+			t.Fatalf("witness: %v", err)
+		}
+		if !newAccess(r) {
+			t.Errorf("FAIL with a witness the engine does not confirm: %s", res.Witness)
+		}
+	}
+	return res
 }
 
 func TestAdversarial(t *testing.T) {

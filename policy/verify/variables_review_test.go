@@ -48,37 +48,7 @@ func runVR(t *testing.T, tc vrCase) {
 	t.Helper()
 	old := vrParse(t, tc.kind, "old", tc.old)
 	nw := vrParse(t, tc.kind, "new", tc.new)
-	res, err := NoNewAccess(context.Background(), old, nw, nil)
-	if err != nil {
-		t.Fatalf("NoNewAccess: %v", err)
-	}
-	c := newCheck(tc.kind, nil)
-	newSet, _ := c.set(nw)
-	oldSet, _ := c.set(old)
-	var truth *advReq
-	for i := range tc.reqs {
-		q := &tc.reqs[i]
-		r, err := policy.NewRequest(q.principal, q.action, q.resource, "", policy.NewContext(q.ctx))
-		if err != nil {
-			t.Fatalf("request %v: %v", q, err)
-		}
-		if newSet.Evaluate(r).Decision == policy.Allowed && (old == nil || oldSet.Evaluate(r).Decision != policy.Allowed) {
-			truth = q
-			break
-		}
-	}
-	if res.Verdict == Pass && truth != nil {
-		t.Errorf("wrong PASS: the engine allows %+v under new and not under old", *truth)
-	}
-	if res.Verdict == Fail {
-		r, err := res.Witness.Request()
-		if err != nil {
-			t.Fatalf("witness: %v", err)
-		}
-		if newSet.Evaluate(r).Decision != policy.Allowed || old != nil && oldSet.Evaluate(r).Decision == policy.Allowed {
-			t.Errorf("FAIL with a witness the engine does not confirm: %s", res.Witness)
-		}
-	}
+	res := checkAgainstTruth(t, tc.kind, old, nw, tc.reqs)
 	t.Logf("verdict %s (%s) witness %v", res.Verdict, res.Reason, res.Witness)
 	if tc.want != 255 && res.Verdict != tc.want {
 		t.Errorf("verdict %s (%s), want %s; witness %v", res.Verdict, res.Reason, tc.want, res.Witness)
