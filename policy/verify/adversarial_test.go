@@ -338,10 +338,17 @@ func TestAdversarialHeld(t *testing.T) {
 	}, {
 		name: "aws:PrincipalType and aws:PrincipalIsAWSService for services and anonymous",
 		kind: Resource,
-		old:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalType":["User","AssumedRole","Account"]}}}`,
+		old:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalType":["User","AssumedRole","FederatedUser","Account"]}}}`,
 		new:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:PrincipalIsAWSService":"false"}}}`,
 		reqs: everyone(obj, nil),
 		want: Pass,
+	}, {
+		name: "aws:PrincipalType: a federated user is neither a user nor a role session",
+		kind: Resource,
+		old:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalType":["User","AssumedRole","Account"]}}}`,
+		new:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:PrincipalIsAWSService":"false"}}}`,
+		reqs: everyone(obj, nil),
+		want: Fail,
 	}, {
 		name: "a service principal is exact; Principal * takes every service",
 		kind: Resource,

@@ -25,7 +25,8 @@ var (
 		"arn:aws:s3:::*", "*", "arn:aws:s3:::b/a?", "arn:aws:s3:::c/*", "arn:aws:s3:::b*", "arn:aws:s3:::b/${aws:username}/*"}
 	genPrincipals = []string{`"*"`, `{"AWS":"111122223333"}`, `{"AWS":"arn:aws:iam::111122223333:user/alice"}`,
 		`{"AWS":"arn:aws:iam::444455556666:role/app"}`, `{"AWS":["111122223333","arn:aws:iam::444455556666:root"]}`,
-		`{"Service":"cloudtrail.amazonaws.com"}`}
+		`{"Service":"cloudtrail.amazonaws.com"}`, `{"AWS":"arn:aws:iam::444455556666:role/ops/deploy"}`,
+		`{"AWS":"arn:aws:sts::111122223333:federated-user/bob"}`}
 	genConditions = []string{
 		`{"StringLike":{"s3:prefix":"${aws:username}/*"}}`,
 		`{"Bool":{"aws:SecureTransport":"true"}}`, `{"Bool":{"aws:SecureTransport":"false"}}`,
@@ -41,6 +42,8 @@ var (
 		`{"StringEqualsIgnoreCase":{"s3:x-amz-acl":"Private"}}`, `{"StringEquals":{"s3:x-amz-acl":"private"}}`,
 		`{"StringNotEquals":{"aws:ResourceAccount":"111122223333"}}`, `{"StringEquals":{"s3:ResourceAccount":"111122223333"}}`,
 		`{"StringLike":{"aws:userid":"AROA*:*"}}`, `{"StringEquals":{"aws:PrincipalType":"AssumedRole"}}`,
+		`{"StringNotEquals":{"aws:PrincipalType":"FederatedUser"}}`, `{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/ops/*"}}`,
+		`{"StringLike":{"aws:userid":"1111*:b*"}}`,
 	}
 	// Values chosen independently of the procedure, per key.
 	extraValues = map[string][][]string{
@@ -57,7 +60,11 @@ var (
 		"arn:aws:iam::111122223333:user/s3vet-var",
 		"arn:aws:iam::111122223333:user/bob", "arn:aws:iam::444455556666:root", "arn:aws:sts::444455556666:assumed-role/app/s",
 		"arn:aws:sts::444455556666:assumed-role/app2/s", "arn:aws:sts::111122223333:assumed-role/other/s",
-		"arn:aws:iam::999999999999:user/alfred", "arn:aws:iam::111122223333:user/eng/alice", "cloudtrail.amazonaws.com", "s3.amazonaws.com"}
+		"arn:aws:iam::999999999999:user/alfred", "arn:aws:iam::111122223333:user/eng/alice", "cloudtrail.amazonaws.com", "s3.amazonaws.com",
+		"arn:aws:sts::111122223333:federated-user/bob", "arn:aws:sts::111122223333:federated-user/carol",
+		"arn:aws:sts::444455556666:assumed-role/deploy/s"}
+	// The role of a session, when its path is not "/".
+	extraRolePaths = map[string]string{"arn:aws:sts::444455556666:assumed-role/deploy/s": "arn:aws:iam::444455556666:role/ops/deploy"}
 	extraActions   = []string{"s3:GetObject", "s3:GetObjectAcl", "s3:PutBucketPolicy", "s3:ListBucket", "s3:ListAllMyBuckets", "kms:Decrypt", "ec2:RunInstances"}
 	extraResources = []string{"arn:aws:s3:::b", "arn:aws:s3:::b/alice/x", "arn:aws:s3:::b/s3vet-var/x", "arn:aws:s3:::b/a/x", "arn:aws:s3:::bb/x", "arn:aws:s3:::bbb/x", "arn:aws:s3:::b/ab",
 		"arn:aws:s3:::b/abc", "arn:aws:s3:::c/k", "*",
@@ -219,7 +226,7 @@ func bruteForce(t testing.TB, c *check, newSet, oldSet *policy.Set, within func(
 			ars = append(ars, p)
 		}
 	}
-	var prins [][2]string // principal, userid
+	var prins [][3]string // principal, userid, aws:PrincipalArn
 	var accts []string
 	keys := map[string][][]string{}
 	var keyOrder []string
@@ -239,19 +246,19 @@ func bruteForce(t testing.TB, c *check, newSet, oldSet *policy.Set, within func(
 			}
 		case dimPrincipal:
 			for _, s := range d.prin {
-				prins = append(prins, [2]string{s.arn, s.userid})
+				prins = append(prins, [3]string{s.arn, s.userid, s.principalArn})
 			}
 			for _, p := range extraPrincipals {
 				if !extras {
 					break
 				}
 				pp, _ := policy.ParsePrincipal(p)
-				if c.kind == Identity && pp.Kind != policy.User && pp.Kind != policy.AssumedRole {
+				if c.kind == Identity && pp.Kind != policy.User && pp.Kind != policy.AssumedRole && pp.Kind != policy.FederatedUser {
 					continue
 				}
-				prins = append(prins, [2]string{p, ""})
+				prins = append(prins, [3]string{p, "", extraRolePaths[p]})
 				if pp.Kind == policy.AssumedRole {
-					prins = append(prins, [2]string{p, "AROAEXAMPLE:s"})
+					prins = append(prins, [3]string{p, "AROAEXAMPLE:s", extraRolePaths[p]})
 				}
 			}
 		case dimAccount:
@@ -284,6 +291,9 @@ func bruteForce(t testing.TB, c *check, newSet, oldSet *policy.Set, within func(
 						}
 						if p[1] != "" {
 							ctx["aws:userid"] = []string{p[1]}
+						}
+						if p[2] != "" {
+							ctx["aws:PrincipalArn"] = []string{p[2]}
 						}
 						if a != "" {
 							ctx["aws:ResourceAccount"] = []string{a}

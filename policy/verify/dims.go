@@ -61,6 +61,9 @@ type principalState struct {
 	arn    string           // as ParsePrincipal reads it
 	p      policy.Principal // parsed
 	userid string           // aws:userid given in the context; "" when absent
+	// principalArn is aws:PrincipalArn given in the context, for a
+	// session of a role with a path; "" when derived from arn.
+	principalArn string
 }
 
 type dim struct {
@@ -206,6 +209,7 @@ func build(ctx context.Context, kind Kind, stmts []*stmt, q *Access, bud *budget
 var (
 	digits    = rangeChars('0', '9')
 	nameChars = rangeChars('a', 'z').union(rangeChars('A', 'Z')).union(digits).union(charsOf("+=,.@_-"))
+	pathChars = rangeChars('!', '~') // within a user's or role's path
 )
 
 func arnSegment() charset { return allBut(":/") }
@@ -451,21 +455,40 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 	iamPrefix := func() glob {
 		return glob{}.lit("arn:"+part+":iam::", false)
 	}
+	stsPrefix := func() glob {
+		return glob{}.lit("arn:"+part+":sts::", false)
+	}
 	acct := func(g glob) glob {
 		for i := 0; i < 12; i++ {
 			g = g.one(digits)
 		}
 		return g
 	}
+	// A user or a role has a path, "/" or "/" [!-~]+ "/", which its ARN
+	// shows and aws:PrincipalArn gives: arn:aws:iam::111122223333:role/a/b/name
+	// (IAM User Guide, "IAM identifiers"; IAM API Reference, CreateRole:
+	// Path). A federated user (a GetFederationToken session) has none.
+	withPath := func(kind string) pred {
+		head := acct(iamPrefix()).lit(":"+kind+"/", false)
+		return pred{slices.Clone(head).plus(nameChars), head.plus(pathChars).lit("/", false).plus(nameChars)}
+	}
 	rootShape := acct(iamPrefix()).lit(":root", false)
-	userShape := acct(iamPrefix()).lit(":user/", false).star(nameChars.union(charsOf("/"))).one(nameChars)
-	roleShape := acct(iamPrefix()).lit(":role/", false).plus(nameChars)
-	shape := pred{userShape, roleShape}
-	preds := []pred{{userShape}, {roleShape}}
+	userShape, roleShape := withPath("user"), withPath("role")
+	fedShape := acct(stsPrefix()).lit(":federated-user/", false).plus(nameChars)
+	shape := slices.Concat(userShape, roleShape, pred{fedShape})
+	preds := []pred{userShape, roleShape, {fedShape}}
 	if kind == Resource {
 		shape = append(shape, rootShape)
 		preds = append(preds, pred{rootShape})
 	}
+	// A role's name is unique in its account, whatever its path, and a
+	// Principal that names a role names one that exists (AWS refuses the
+	// policy otherwise): so no session of a role of that name with
+	// another path is asked about. byName and exact hold, per role
+	// named, the predicates of the name (as package policy matches a
+	// session) and of the whole ARN.
+	type namedRole struct{ byName, exact int }
+	var roles []namedRole
 	var cands []string
 	accounts := map[string]bool{}
 	services := map[string]bool{}
@@ -485,12 +508,16 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 				services[v] = true
 			}
 			for _, v := range ps.AWS {
-				g, account, err := awsPrincipalGlob(v, iamPrefix)
+				g, exact, account, err := awsPrincipalPred(v, part)
 				if err != nil {
 					return nil, fmt.Errorf("%w (%s)", err, where(s))
 				}
 				if g != nil {
-					preds = append(preds, pred{g})
+					preds = append(preds, g)
+				}
+				if exact != nil {
+					roles = append(roles, namedRole{len(preds) - 1, len(preds)})
+					preds = append(preds, pred{exact})
 				}
 				if account != "" {
 					accounts[account] = true
@@ -540,7 +567,10 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 						return nil, err
 					}
 					if ok {
-						preds = append(preds, pred{append(iamPrefix(), g...).lit(":", false).star(allChars())})
+						preds = append(preds, pred{
+							append(iamPrefix(), g...).lit(":", false).star(allChars()),
+							append(stsPrefix(), g...).lit(":", false).star(allChars()),
+						})
 					}
 					if policy.IsAccountID(fill(v)) {
 						accounts[fill(v)] = true
@@ -575,6 +605,10 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 					}
 					if ok {
 						useridPreds = append(useridPreds, pred{g})
+						// A federated user's userid is derived, not free:
+						// ACCOUNT:NAME ("Policy variables: principal key
+						// values"), so the pattern cuts its ARN.
+						preds = append(preds, federatedUserid(g, stsPrefix()))
 					}
 					useridCands = append(useridCands, fill(v))
 					// A root user's userid is its account, which has no
@@ -596,13 +630,21 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 	list = append(list, "111122223333", "444455556666", "999999999999", "123456789012")
 	for _, a := range list {
 		cands = append(cands, "arn:"+part+":iam::"+a+":user/s3vet-witness", "arn:"+part+":iam::"+a+":role/s3vet-witness",
-			"arn:"+part+":iam::"+a+":root")
+			"arn:"+part+":iam::"+a+":root", "arn:"+part+":sts::"+a+":federated-user/s3vet-witness")
 	}
 	pa := newAutomaton(preds, shape, opts.MaxStates, bud)
 	classes, err := pa.classes(ctx)
 	if err != nil {
 		return nil, err
 	}
+	classes = slices.DeleteFunc(classes, func(c class) bool {
+		for _, r := range roles {
+			if c.sig.has(r.byName) && !c.sig.has(r.exact) {
+				return true
+			}
+		}
+		return false
+	})
 	pa.prefer(classes, cands)
 
 	// aws:userid: free for users and role sessions (AWS gives them unique
@@ -628,35 +670,43 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 		}
 	}
 	d := &dim{kind: dimPrincipal}
-	add := func(arn, userid string) error {
+	add := func(arn, userid, principalArn string) error {
 		p, err := policy.ParsePrincipal(arn)
 		if err != nil {
 			return fmt.Errorf("verify: principal %q: %w (internal error)", arn, err)
 		}
-		d.prin = append(d.prin, principalState{arn: arn, p: p, userid: userid})
+		d.prin = append(d.prin, principalState{arn: arn, p: p, userid: userid, principalArn: principalArn})
 		return nil
 	}
 	if kind == Resource {
 		// Anonymous first: when it is allowed, it makes the plainest
 		// witness.
-		if err := add("anonymous", ""); err != nil {
+		if err := add("anonymous", "", ""); err != nil {
 			return nil, err
 		}
 	}
 	for _, c := range classes {
-		arn := c.rep
+		arn, principalArn := c.rep, ""
 		if i := strings.Index(arn, ":role/"); i >= 0 {
+			// A session of the role. The session's ARN names the role
+			// without its path, so a role with a path gives
+			// aws:PrincipalArn in the context.
 			head := strings.Replace(arn[:i], ":iam::", ":sts::", 1)
-			arn = head + ":assumed-role/" + arn[i+len(":role/"):] + "/s3vet-session"
+			name := arn[strings.LastIndexByte(arn, '/')+1:]
+			if arn[i+len(":role/"):] != name {
+				principalArn = arn
+			}
+			arn = head + ":assumed-role/" + name + "/s3vet-session"
 		}
-		if strings.HasSuffix(arn, ":root") {
-			if err := add(arn, ""); err != nil {
+		if strings.HasSuffix(arn, ":root") || strings.Contains(arn, ":federated-user/") {
+			// aws:userid is derived: the account, or ACCOUNT:NAME.
+			if err := add(arn, "", ""); err != nil {
 				return nil, err
 			}
 			continue
 		}
 		for _, u := range userids {
-			if err := add(arn, u); err != nil {
+			if err := add(arn, u, principalArn); err != nil {
 				return nil, err
 			}
 		}
@@ -668,7 +718,7 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 		}
 		services[fresh] = true
 		for _, s := range slices.Sorted(maps.Keys(services)) {
-			if err := add(s, ""); err != nil {
+			if err := add(s, "", ""); err != nil {
 				return nil, err
 			}
 		}
@@ -711,34 +761,80 @@ func partitionOf(stmts []*stmt) string {
 	return found[0]
 }
 
-// awsPrincipalGlob turns an entry of {"AWS": ...} into the set of
+// awsPrincipalPred turns an entry of {"AWS": ...} into the set of
 // principal ARNs (as aws:PrincipalArn gives them: the role's ARN for a
-// role session) that it names, as package policy matches them.
-func awsPrincipalGlob(v string, iamPrefix func() glob) (glob, string, error) {
+// role session) that it names, as package policy matches them: an
+// account names its users, roles, federated users and root; a role names
+// its sessions by the role's name. For a role, exact is its whole ARN.
+func awsPrincipalPred(v, part string) (p pred, exact glob, account string, err error) {
 	if v == "*" {
-		return nil, "", nil
+		return nil, nil, "", nil
+	}
+	iam := glob{}.lit("arn:"+part+":iam::", false)
+	sts := glob{}.lit("arn:"+part+":sts::", false)
+	inAccount := func(account string) pred {
+		return pred{slices.Clone(iam).lit(account+":", false).star(allChars()), slices.Clone(sts).lit(account+":", false).star(allChars())}
 	}
 	if policy.IsAccountID(v) {
-		return iamPrefix().lit(v+":", false).star(allChars()), v, nil
+		return inAccount(v), nil, v, nil
 	}
 	if !strings.HasPrefix(v, "arn:") {
-		return nil, "", unsupported("principal %q (an IAM unique ID)", v)
+		return nil, nil, "", unsupported("principal %q (an IAM unique ID)", v)
 	}
 	parts := strings.SplitN(v, ":", 6)
 	if len(parts) != 6 || !isASCII(v) {
-		return nil, "", unsupported("principal %q", v)
+		return nil, nil, "", unsupported("principal %q", v)
 	}
 	svc, account, res := parts[2], parts[4], parts[5]
 	switch {
 	case svc == "iam" && res == "root":
-		return iamPrefix().lit(account+":", false).star(allChars()), account, nil
+		return inAccount(account), nil, account, nil
 	case svc == "iam" && strings.HasPrefix(res, "user/"):
-		return glob{}.lit(v, false), account, nil
+		return pred{glob{}.lit(v, false)}, nil, account, nil
 	case svc == "iam" && strings.HasPrefix(res, "role/"):
 		name := res[strings.LastIndexByte(res, '/')+1:]
-		return iamPrefix().lit(account+":role/"+name, false), account, nil
+		head := slices.Clone(iam).lit(account+":role/", false)
+		return pred{
+			slices.Clone(head).lit(name, false),
+			head.plus(pathChars).lit("/"+name, false),
+		}, slices.Clone(iam).lit(account+":"+res, false), account, nil
+	case svc == "sts" && strings.HasPrefix(res, "federated-user/"):
+		return pred{sts.lit(account+":"+res, false)}, nil, account, nil
 	}
-	return nil, "", unsupported("principal %q (role sessions and federated users named in a Principal)", v)
+	return nil, nil, "", unsupported("principal %q (role sessions named in a Principal)", v)
+}
+
+// federatedUserid turns g, a pattern of aws:userid, into the federated
+// users' ARNs whose userid (ACCOUNT:NAME, one colon) it matches:
+// stsPrefix ACCOUNT ":federated-user/" NAME. The userid's one colon is
+// taken by one atom of g; the others match no colon.
+func federatedUserid(g glob, stsPrefix glob) pred {
+	noColon := func(a atom) atom {
+		a.set[':'>>6] &^= 1 << (':' & 63)
+		return a
+	}
+	var out pred
+	for i, a := range g {
+		if !a.set.has(':') {
+			continue
+		}
+		h := slices.Clone(stsPrefix)
+		for _, b := range g[:i] {
+			h = append(h, noColon(b))
+		}
+		if a.star {
+			h = append(h, noColon(a))
+		}
+		h = h.lit(":federated-user/", false)
+		if a.star {
+			h = append(h, noColon(a))
+		}
+		for _, b := range g[i+1:] {
+			h = append(h, noColon(b))
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 func fill(v string) string {

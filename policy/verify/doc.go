@@ -36,9 +36,12 @@
 //     Authorization Reference lists for it, and actions that take none
 //     pair with "*"; actions outside the catalog pair with any resource.
 //   - The principal carries the keys AWS derives from it
-//     (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
-//     aws:username, aws:userid for the root user); aws:userid of users and
-//     role sessions, and every other key, is free.
+//     (aws:PrincipalArn, with the path of a user or role; aws:PrincipalAccount,
+//     aws:PrincipalType, aws:username, aws:userid for the root user and
+//     ACCOUNT:NAME for a federated user); aws:userid of users and role
+//     sessions, and every other key, is free. A role named in a Principal
+//     is the one role of that name in its account, whatever path other
+//     roles' ARNs take.
 //
 // Whether a statement matches a class is asked of package policy itself,
 // so the check and the engine cannot disagree on a match. The allowed
@@ -61,8 +64,8 @@
 // # Where it answers UNKNOWN
 //
 // When policy variables keep it from proving either answer, and for
-// CanonicalUser and Federated principals, role sessions and IAM unique
-// IDs named in a Principal, a key read both as a string and as a number
+// CanonicalUser and Federated (web identity and SAML) principals, role
+// sessions and IAM unique IDs named in a Principal, a key read both as a string and as a number
 // (or date, address), a multivalued key with more classes than
 // Options.MaxSetClasses, and any problem larger than Options.MaxStates or
 // Options.MaxWork. UNKNOWN names the construct; it is never a guessed
@@ -71,12 +74,14 @@
 // # What the requests are
 //
 // The requests are AWS's: an action in service:name form on an ARN (or
-// "*"), from an IAM user, a role session, a root user, a service or an
-// anonymous caller, with single values for single-valued keys. They are
-// decided as cross-account requests, so that a policy's grants are
-// compared whatever account the caller is in; aws:ResourceAccount is a
-// key of its own. For identity policies the caller is a user or a role
-// session, for resource-based policies anyone.
+// "*"), from an IAM user, a role session, a federated user (a
+// GetFederationToken session, whose session policy is taken to allow
+// everything), a root user, a service or an anonymous caller, with single
+// values for single-valued keys. They are decided as cross-account
+// requests, so that a policy's grants are compared whatever account the
+// caller is in; aws:ResourceAccount is a key of its own. For identity
+// policies the caller is a user, a role session or a federated user, for
+// resource-based policies anyone.
 //
 // # Cost
 //

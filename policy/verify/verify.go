@@ -132,14 +132,16 @@ type Access struct {
 // (and, for NoNewAccess, the old one does not). The check has evaluated it
 // with policy.Set.Evaluate before returning it.
 type Witness struct {
-	// Principal is the caller: an IAM user, a role session, an account's
-	// root user, a service principal, or "anonymous".
+	// Principal is the caller: an IAM user, a role session, a federated
+	// user (whose session policy allows everything), an account's root
+	// user, a service principal, or "anonymous".
 	Principal string `json:"principal"`
 	Action    string `json:"action"`
 	Resource  string `json:"resource"`
 	// Context holds the condition keys the request carries, besides those
-	// AWS derives from the principal. Keys the witness leaves out are
-	// absent from the request.
+	// AWS derives from the principal: aws:PrincipalArn is there for a
+	// session of a role with a path, which the session's ARN does not
+	// show. Keys the witness leaves out are absent from the request.
 	Context map[string][]string `json:"context,omitempty"`
 }
 
@@ -622,6 +624,9 @@ func (c *check) holds(s *stmt, d *dim, i int) bool {
 		if st.userid != "" {
 			r.Context.Set("aws:userid", st.userid)
 		}
+		if st.principalArn != "" {
+			r.Context.Set("aws:PrincipalArn", st.principalArn)
+		}
 		for _, cd := range s.conds {
 			if principalKeys[cd.key] && !cd.c.Matches(r) {
 				return false
@@ -716,6 +721,9 @@ func (c *check) witness(point []int) *Witness {
 			if u := d.prin[i].userid; u != "" {
 				w.Context["aws:userid"] = []string{u}
 			}
+			if a := d.prin[i].principalArn; a != "" {
+				w.Context["aws:PrincipalArn"] = []string{a}
+			}
 		case dimAccount:
 			if a := d.acct[i]; a != "" {
 				w.Context["aws:ResourceAccount"] = []string{a}
@@ -746,17 +754,24 @@ var allowAllDocs = map[Kind]struct {
 
 // set returns the policy.Set in which Set.Evaluate decides a witness as
 // the check does: the policies under test on their side, the other side
-// allowing everything, and the request cross-account.
+// allowing everything, and the request cross-account. A session policy
+// that allows everything stands for the one a federated user must have
+// been given (a GetFederationToken session without one has no
+// permissions); it leaves users and role sessions as they are.
 func (c *check) set(pols []*policy.Policy) (*policy.Set, error) {
 	other := allowAllDocs[c.kind]
 	p, err := policy.Parse("everything", other.typ, []byte(other.doc))
 	if err != nil {
 		return nil, err
 	}
-	if c.kind == Identity {
-		return &policy.Set{Identity: pols, Resource: p}, nil
+	session, err := policy.Parse("session", policy.IdentityBased, []byte(allowAllDocs[Resource].doc))
+	if err != nil {
+		return nil, err
 	}
-	s := &policy.Set{Identity: []*policy.Policy{p}}
+	if c.kind == Identity {
+		return &policy.Set{Identity: pols, Resource: p, Session: session}, nil
+	}
+	s := &policy.Set{Identity: []*policy.Policy{p}, Session: session}
 	if len(pols) > 0 {
 		s.Resource = pols[0]
 	}

@@ -38,11 +38,13 @@ func confirm(t *testing.T, kind verify.Kind, res verify.Result, newP, oldP []*po
 		}
 		return p
 	}
+	// A federated user's session policy allows everything.
+	session := everything(policy.IdentityBased, `{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`)
 	set := func(ps []*policy.Policy) *policy.Set {
 		if kind == verify.Identity {
-			return &policy.Set{Identity: ps, Resource: everything(policy.ResourceBased, `{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}`)}
+			return &policy.Set{Identity: ps, Session: session, Resource: everything(policy.ResourceBased, `{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}`)}
 		}
-		s := &policy.Set{Identity: []*policy.Policy{everything(policy.IdentityBased, `{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`)}}
+		s := &policy.Set{Session: session, Identity: []*policy.Policy{everything(policy.IdentityBased, `{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`)}}
 		if len(ps) > 0 {
 			s.Resource = ps[0]
 		}
@@ -277,6 +279,62 @@ func TestNoNewAccess(t *testing.T) {
 		old:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::444455556666:role/app"}}}`,
 		new:  `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/app"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
 		want: verify.Pass,
+	}, {
+		name: "aws:PrincipalArn of a session is its role's ARN, path and all",
+		doc:  "IAM User Guide, AWS global condition context keys: aws:PrincipalArn (role ARN, not the session's); IAM identifiers (paths)",
+		typ:  id,
+		old: `{"Effect":"Allow","Action":"s3:*","Resource":"*"},` +
+			`{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:*","Resource":"*"}`,
+		want: verify.Fail,
+		check: func(w *verify.Witness) string {
+			if a := w.Context["aws:PrincipalArn"]; len(a) != 1 || !strings.Contains(a[0], ":role/aws-reserved/sso.amazonaws.com/") || !strings.Contains(w.Principal, ":assumed-role/") {
+				return "want a session of a role under /aws-reserved/sso.amazonaws.com/, got " + w.String()
+			}
+			return ""
+		},
+	}, {
+		name: "a bucket policy that stops sparing roles with a path",
+		doc:  "IAM User Guide, AWS global condition context keys: aws:PrincipalArn; IAM identifiers (paths)",
+		typ:  rb,
+		old:  `{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/ops/*"}}}`,
+		new:  `{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
+		want: verify.Fail,
+	}, {
+		name: "a role named in a Principal is one role, whatever its path",
+		doc:  "IAM User Guide, IAM JSON policy elements: Principal (IAM role principals); IAM identifiers (names are unique in an account)",
+		typ:  rb,
+		old:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::444455556666:role/team/app"}}}`,
+		new:  `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/team/app"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
+		want: verify.Pass,
+	}, {
+		name: "a federated user is a caller of identity policies",
+		doc:  "IAM User Guide, AWS global condition context keys: aws:PrincipalType (FederatedUser); Session policies (GetFederationToken)",
+		typ:  id,
+		old: `{"Effect":"Allow","Action":"s3:*","Resource":"*"},` +
+			`{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalType":"FederatedUser"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:*","Resource":"*"}`,
+		want: verify.Fail,
+		check: func(w *verify.Witness) string {
+			if !strings.Contains(w.Principal, ":federated-user/") {
+				return "want a federated user, got " + w.Principal
+			}
+			return ""
+		},
+	}, {
+		name: "a federated user's aws:userid is ACCOUNT:NAME",
+		doc:  "IAM User Guide, IAM policy elements: variables and tags (Principal key values: federated user)",
+		typ:  rb,
+		old:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"aws:userid":"*3:b*"}}}`,
+		new:  `{"Effect":"Allow","Principal":{"AWS":"arn:aws:sts::111122223333:federated-user/bob"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
+		want: verify.Pass,
+	}, {
+		name: "a federated user's aws:userid names the user",
+		doc:  "IAM User Guide, IAM policy elements: variables and tags (Principal key values: federated user)",
+		typ:  rb,
+		old:  `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"aws:userid":"*3:c*"}}}`,
+		new:  `{"Effect":"Allow","Principal":{"AWS":"arn:aws:sts::111122223333:federated-user/bob"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
+		want: verify.Fail,
 	}, {
 		name: "Principal * reaches anonymous callers",
 		doc:  "IAM User Guide, IAM JSON policy elements: Principal (All principals); S3 User Guide, The meaning of \"public\"",
