@@ -340,7 +340,7 @@ func (c *cfnReader) resource(id string) {
 		case !ok && e != nil:
 			e.unread("GetBucketPolicy", "the policy of "+id+" cannot be resolved")
 		}
-	case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy":
+	case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy":
 		c.document(id, "PolicyDocument", identityBased, "")
 	case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
 		if res.typ == "AWS::IAM::Role" {
@@ -349,7 +349,9 @@ func (c *cfnReader) resource(id string) {
 		list, ok := res.props["Policies"].([]any)
 		if !ok {
 			if _, present := res.props["Policies"]; present {
-				c.prop(id, "Policies") // reports what cannot be resolved
+				if _, ok := c.prop(id, "Policies"); !ok { // reports what cannot be resolved
+					c.w.unresolvedPolicy(id, "Properties.Policies", identityBased, "")
+				}
 			}
 			return
 		}
@@ -359,6 +361,7 @@ func (c *cfnReader) resource(id string) {
 			v, ok := r.resolve(p, path, 0)
 			if !ok {
 				c.w.src.Unresolved = append(c.w.src.Unresolved, r.bad...)
+				c.w.unresolvedPolicy(id, path+".PolicyDocument", identityBased, "")
 				continue
 			}
 			m, _ := v.(map[string]any)
@@ -398,6 +401,9 @@ func (c *cfnReader) document(id, prop string, kind int, bucket string) ([]byte, 
 		return nil, false
 	}
 	v, ok := c.prop(id, prop)
+	if !ok {
+		c.w.unresolvedPolicy(id, "Properties."+prop, kind, bucket)
+	}
 	if !ok || v == nil {
 		return nil, false
 	}
@@ -414,6 +420,7 @@ func (c *cfnReader) addDocument(id, path string, kind int, bucket string, v any)
 		b, err := json.Marshal(v)
 		if err != nil {
 			c.w.unresolved(id, path, "cannot be written as JSON: "+err.Error())
+			c.w.unresolvedPolicy(id, path, kind, bucket)
 			return nil, false
 		}
 		doc = b

@@ -240,3 +240,54 @@ func TestCloudFormationErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCloudFormationIAM reads every IAM resource type that holds a policy
+// (AWS CloudFormation Template Reference: AWS::IAM::RolePolicy,
+// AWS::IAM::UserPolicy, AWS::IAM::GroupPolicy, AWS::IAM::User,
+// AWS::IAM::Group), and names the documents it cannot resolve.
+func TestCloudFormationIAM(t *testing.T) {
+	tmpl := `
+Resources:
+  RP:
+    Type: AWS::IAM::RolePolicy
+    Properties: {RoleName: r, PolicyName: p, PolicyDocument: {Statement: [{Effect: Allow, Action: "s3:DeleteObject", Resource: "*"}]}}
+  UP:
+    Type: AWS::IAM::UserPolicy
+    Properties: {UserName: u, PolicyName: p, PolicyDocument: {Statement: [{Effect: Allow, Action: "s3:GetObject", Resource: "*"}]}}
+  GP:
+    Type: AWS::IAM::GroupPolicy
+    Properties: {GroupName: g, PolicyName: p, PolicyDocument: {Statement: [{Effect: Allow, Action: "s3:PutObject", Resource: "*"}]}}
+  U:
+    Type: AWS::IAM::User
+    Properties:
+      Policies:
+        - {PolicyName: a, PolicyDocument: {Statement: [{Effect: Allow, Action: "s3:ListBucket", Resource: "*"}]}}
+        - {PolicyName: b, PolicyDocument: {Statement: [{Effect: Allow, Action: "s3:*", Resource: !ImportValue shared}]}}
+  G:
+    Type: AWS::IAM::Group
+    Properties:
+      Policies:
+        - {PolicyName: a, PolicyDocument: {Statement: [{Effect: Allow, Action: "s3:GetBucketAcl", Resource: "*"}]}}
+`
+	src, err := iac.CloudFormation([]byte(tmpl), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := func(action string) string {
+		return `{"Statement":[{"Action":"` + action + `","Effect":"Allow","Resource":"*"}]}`
+	}
+	want := []policyView{
+		{"G.Properties.Policies[0].PolicyDocument", policy.IdentityBased, "", doc("s3:GetBucketAcl"), ""},
+		{"GP.Properties.PolicyDocument", policy.IdentityBased, "", doc("s3:PutObject"), ""},
+		{"RP.Properties.PolicyDocument", policy.IdentityBased, "", doc("s3:DeleteObject"), ""},
+		{"U.Properties.Policies[0].PolicyDocument", policy.IdentityBased, "", doc("s3:ListBucket"), ""},
+		{"UP.Properties.PolicyDocument", policy.IdentityBased, "", doc("s3:GetObject"), ""},
+	}
+	if diff := cmp.Diff(want, viewPolicies(src.Policies)); diff != "" {
+		t.Errorf("policies (-want +got):\n%s", diff)
+	}
+	wantUnresolved := []policyView{{"U.Properties.Policies[1].PolicyDocument", policy.IdentityBased, "", "", ""}}
+	if diff := cmp.Diff(wantUnresolved, viewPolicies(src.UnresolvedPolicies)); diff != "" {
+		t.Errorf("unresolved policies (-want +got):\n%s", diff)
+	}
+}

@@ -39,7 +39,8 @@
 // DomainName, Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::If with
 // the template's Conditions, Fn::FindInMap and the condition functions. The
 // resource types read are AWS::S3::Bucket, AWS::S3::BucketPolicy,
-// AWS::IAM::Policy, AWS::IAM::ManagedPolicy, AWS::IAM::Role, AWS::IAM::User
+// AWS::IAM::Policy, AWS::IAM::ManagedPolicy, AWS::IAM::RolePolicy,
+// AWS::IAM::UserPolicy, AWS::IAM::GroupPolicy, AWS::IAM::Role, AWS::IAM::User
 // and AWS::IAM::Group.
 //
 // # Unknown values are never guessed
@@ -47,7 +48,7 @@
 // A value Terraform knows only after apply, or an intrinsic function that
 // cannot be resolved from the template and its parameters, is an
 // [Unresolved] of the [Source]. A policy document that holds one is left out
-// of Policies. A bucket configuration that holds one is recorded in the
+// of Policies and named in UnresolvedPolicies. A bucket configuration that holds one is recorded in the
 // bucket's Errors as a call that could not be read (code "Unresolved"), so
 // the checks that need it do not run rather than judge a guess. A bucket
 // whose name is unknown is named by a placeholder, the address of the
@@ -92,6 +93,10 @@ type Source struct {
 	// Policies are the policy documents of the input: in the order of the
 	// plan's resources, or of the template's logical IDs.
 	Policies []Policy
+	// UnresolvedPolicies are the policy documents that hold a value that
+	// could not be known, and so are not in Policies: Address, Path, Type
+	// and Bucket as there, Document and Before nil. Unresolved says why.
+	UnresolvedPolicies []Policy
 	// Unresolved are the values that could not be known, in the order
 	// they were met.
 	Unresolved []Unresolved
@@ -121,6 +126,11 @@ type Policy struct {
 	// (resource_changes[].change.before); nil when the resource is created,
 	// and for CloudFormation.
 	Before []byte
+	// DataSource marks the document of a Terraform data source
+	// (data.aws_iam_policy_document): Terraform reads it anew at every
+	// plan, so a plan holds no document of it from before the change. The
+	// resources that use it hold theirs.
+	DataSource bool
 }
 
 // Location is where the document is: Address and Path joined by a dot,
@@ -230,6 +240,12 @@ func (w *world) named(name, addr string) *bucketEntry {
 
 func (w *world) unresolved(addr, path, reason string) {
 	w.src.Unresolved = append(w.src.Unresolved, Unresolved{Address: addr, Path: path, Reason: reason})
+}
+
+// unresolvedPolicy records a policy document that holds a value that is
+// not known; kind is as for policyType.
+func (w *world) unresolvedPolicy(addr, path string, kind int, bucket string) {
+	w.src.UnresolvedPolicies = append(w.src.UnresolvedPolicies, Policy{Address: addr, Path: path, Type: policyType(kind, nil), Bucket: bucket})
 }
 
 // unread records that call's configuration of e is not known.

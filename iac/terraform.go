@@ -268,6 +268,7 @@ func (t *tfReader) resource(r *tfRes) {
 				t.addPolicy(r, path, identityBased, "", []byte(s), t.inlineBefore(r, b))
 			} else if unknown(r.unknown, "inline_policy", i, "policy") {
 				t.w.unresolved(r.addr, path, "known only after apply")
+				t.w.unresolvedPolicy(r.addr, path, identityBased, "")
 			}
 		}
 	}
@@ -298,6 +299,7 @@ const (
 func (t *tfReader) policy(r *tfRes, attr string, kind int, bucket string) (doc []byte, ok bool) {
 	if unknown(r.unknown, attr) {
 		t.w.unresolved(r.addr, attr, "known only after apply")
+		t.w.unresolvedPolicy(r.addr, attr, kind, bucket)
 		return nil, false
 	}
 	s, _ := r.after[attr].(string)
@@ -312,6 +314,9 @@ func (t *tfReader) policy(r *tfRes, attr string, kind int, bucket string) (doc [
 		before = nil
 	}
 	t.addPolicy(r, attr, kind, bucket, []byte(s), before)
+	if r.mode == "data" {
+		t.w.src.Policies[len(t.w.src.Policies)-1].DataSource = true
+	}
 	return []byte(s), true
 }
 

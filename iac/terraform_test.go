@@ -188,6 +188,73 @@ func TestTerraformRules(t *testing.T) {
 			t.Errorf("errors (-want +got):\n%s", diff)
 		}
 	})
+	t.Run("an unknown policy is named among the unresolved policies", func(t *testing.T) {
+		src, err := iac.Terraform(tfPlan(`{"address": "aws_iam_user_policy.u", "mode": "managed", "type": "aws_iam_user_policy", "name": "u",
+			"change": {"actions": ["update"], "before": {"policy": "{}"}, "after": {}, "after_unknown": {"policy": true}}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []policyView{{"aws_iam_user_policy.u.policy", policy.IdentityBased, "", "", ""}}
+		if diff := cmp.Diff(want, viewPolicies(src.UnresolvedPolicies)); diff != "" || len(src.Policies) != 0 {
+			t.Errorf("unresolved policies (-want +got):\n%s\npolicies %v", diff, viewPolicies(src.Policies))
+		}
+	})
+	t.Run("user and group policies are identity-based", func(t *testing.T) {
+		// Terraform AWS provider: aws_iam_user_policy, aws_iam_group_policy.
+		src, err := iac.Terraform(tfPlan(`{"address": "aws_iam_user_policy.u", "mode": "managed", "type": "aws_iam_user_policy", "name": "u",
+			"change": {"actions": ["create"], "before": null, "after": {"policy": "{\"u\":1}"}, "after_unknown": {}}},
+			{"address": "aws_iam_group_policy.g", "mode": "managed", "type": "aws_iam_group_policy", "name": "g",
+			"change": {"actions": ["update"], "before": {"policy": "{\"g\":0}"}, "after": {"policy": "{\"g\":1}"}, "after_unknown": {}}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []policyView{
+			{"aws_iam_user_policy.u.policy", policy.IdentityBased, "", `{"u":1}`, ""},
+			{"aws_iam_group_policy.g.policy", policy.IdentityBased, "", `{"g":1}`, `{"g":0}`},
+		}
+		if diff := cmp.Diff(want, viewPolicies(src.Policies)); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	})
+	t.Run("a data source's document has no before", func(t *testing.T) {
+		plan := `{"format_version": "1.2", "resource_changes": [], "prior_state": {"values": {"root_module": {"resources": [
+			{"address": "data.aws_iam_policy_document.kms", "mode": "data", "type": "aws_iam_policy_document", "name": "kms",
+			 "values": {"json": "{\"Statement\":[]}"}}]}}}}`
+		src, err := iac.Terraform([]byte(plan))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(src.Policies) != 1 || !src.Policies[0].DataSource || src.Policies[0].Before != nil {
+			t.Errorf("policies %+v, want one data source without a before", src.Policies)
+		}
+	})
+	t.Run("aws_s3_bucket_acl gives the bucket its grants", func(t *testing.T) {
+		// Terraform AWS provider: aws_s3_bucket_acl; S3 User Guide,
+		// "Access control list (ACL) overview" (Canned ACL: public-read).
+		src, err := iac.Terraform(tfPlan(`{"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+			"change": {"actions": ["create"], "before": null, "after": {"bucket": "b"}, "after_unknown": {}}},
+			{"address": "aws_s3_bucket_acl.b", "mode": "managed", "type": "aws_s3_bucket_acl", "name": "b",
+			"change": {"actions": ["create"], "before": null, "after": {"bucket": "b", "acl": "public-read"}, "after_unknown": {}}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(src.Snapshot.Buckets) != 1 || src.Snapshot.Buckets[0].ACL == nil {
+			t.Fatalf("buckets %+v, want b with an ACL", src.Snapshot.Buckets)
+		}
+		want, err := access.CannedACL("public-read", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var others []access.Grant
+		for _, g := range want {
+			if g.Grantee != "" {
+				others = append(others, g)
+			}
+		}
+		if diff := cmp.Diff(others, src.Snapshot.Buckets[0].ACL.Grants); diff != "" || len(others) == 0 {
+			t.Errorf("grants (-want +got):\n%s", diff)
+		}
+	})
 	t.Run("a bucket of count found by the same index", func(t *testing.T) {
 		plan := `{"format_version": "1.2", "resource_changes": [
 			{"address": "aws_s3_bucket.b[0]", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "index": 0,

@@ -214,6 +214,17 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			}
 			report.Results = append(report.Results, checkResult{Location: p.Location(), Result: res})
 		}
+		// A document that holds a value known only after apply (or at
+		// deployment) is proven nothing about: UNKNOWN, which fails the
+		// gate, never a silent pass.
+		for _, p := range src.UnresolvedPolicies {
+			if !checksKind(name, p, kind) {
+				continue
+			}
+			report.Results = append(report.Results, checkResult{Location: p.Location(), Result: verify.Result{
+				Verdict: verify.Unknown, Reason: "the document holds values not known until " + knownWhen(*terraform) + ": " + unresolvedWhy(src.Unresolved, p),
+			}})
+		}
 		if !*asJSON && !*asSARIF {
 			writeUnresolved(stderr, "check", src.Unresolved)
 		}
@@ -298,11 +309,12 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 // reports a policy the check has no question for (a trust policy for
 // no-public-access, an identity policy for no-public-access).
 func checkIaCPolicy(ctx context.Context, name string, p iac.Policy, access verify.Access, kind verify.Kind) (verify.Result, bool, error) {
-	k, err := verify.KindOf(p.Type)
-	if err != nil {
+	if !checksKind(name, p, kind) {
 		return verify.Result{}, true, nil
 	}
-	if kind != 0 && k != kind {
+	// A data source's document has no before in a plan: the resources
+	// that use it are compared instead.
+	if name == "no-new-access" && p.DataSource {
 		return verify.Result{}, true, nil
 	}
 	newP, err := policy.Parse(p.Location(), p.Type, p.Document)
@@ -325,11 +337,45 @@ func checkIaCPolicy(ctx context.Context, name string, p iac.Policy, access verif
 		res, err := verify.AccessNotGranted(ctx, []*policy.Policy{newP}, access, nil)
 		return res, false, err
 	}
-	if p.Type != policy.ResourceBased {
-		return verify.Result{}, true, nil
-	}
 	res, err := verify.NoPublicAccess(ctx, newP, nil)
 	return res, false, err
+}
+
+// checksKind reports whether the check asks anything of a policy of p's
+// type: no trust policies; for no-public-access, resource-based policies
+// alone; with --type, that kind alone.
+func checksKind(name string, p iac.Policy, kind verify.Kind) bool {
+	k, err := verify.KindOf(p.Type)
+	if err != nil {
+		return false
+	}
+	if kind != 0 && k != kind {
+		return false
+	}
+	return name != "no-public-access" || p.Type == policy.ResourceBased
+}
+
+// knownWhen says when an unresolved value of the input becomes known.
+func knownWhen(terraform string) string {
+	if terraform != "" {
+		return "apply"
+	}
+	return "deployment"
+}
+
+// unresolvedWhy joins the reasons of the unresolved values within p's
+// document.
+func unresolvedWhy(us []iac.Unresolved, p iac.Policy) string {
+	var why []string
+	for _, u := range us {
+		if u.Address == p.Address && (u.Path == p.Path || strings.HasPrefix(u.Path, p.Path+".") || strings.HasPrefix(u.Path, p.Path+"[")) {
+			why = append(why, u.Path+": "+u.Reason)
+		}
+	}
+	if len(why) == 0 {
+		return p.Path
+	}
+	return strings.Join(why, "; ")
 }
 
 // parseForCheck parses a policy file as the kind asked for, or as the

@@ -115,6 +115,58 @@ func TestCheckCloudFormation(t *testing.T) {
 	}
 }
 
+// TestCheckUnresolved: a policy whose document is known only at
+// deployment (or after apply) is UNKNOWN, which fails the gate; it is
+// never left out silently.
+func TestCheckUnresolved(t *testing.T) {
+	tmpl := file(t, "t.yaml", `
+Resources:
+  Data: {Type: AWS::S3::Bucket}
+  DataPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Data
+      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: "*", Action: "s3:*", Resource: !Sub "${Data.Arn}/*"}]}
+`)
+	got := cli(t, "", "check", "no-public-access", "--cloudformation", tmpl, "--json")
+	var report struct {
+		Results []struct{ Location, Result, Reason string }
+	}
+	if err := json.Unmarshal([]byte(got.Stdout), &report); err != nil {
+		t.Fatalf("%v: %s", err, got.Stdout)
+	}
+	if got.Code != 1 || len(report.Results) != 1 || report.Results[0].Location != "DataPolicy.Properties.PolicyDocument" ||
+		report.Results[0].Result != "UNKNOWN" || !strings.Contains(report.Results[0].Reason, "Fn::GetAtt Data.Arn") {
+		t.Errorf("exit %d, results %+v", got.Code, report.Results)
+	}
+	plan := file(t, "plan.json", `{"format_version": "1.2", "resource_changes": [
+		{"address": "aws_s3_bucket_policy.p", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "p",
+		 "change": {"actions": ["update"], "before": {"bucket": "b", "policy": "{}"}, "after": {"bucket": "b"}, "after_unknown": {"policy": true}}}]}`)
+	if got := cli(t, "", "check", "no-new-access", "--terraform", plan); got.Code != 1 ||
+		!strings.Contains(got.Stdout, "aws_s3_bucket_policy.p.policy: no-new-access: UNKNOWN") || !strings.Contains(got.Stdout, "not known until apply") {
+		t.Errorf("a policy known after apply: exit %d:\n%s", got.Code, got.Stdout)
+	}
+}
+
+// TestCheckDataSource: Terraform reads a data source anew at every plan,
+// so no-new-access has no before for its document (it judges the
+// resources that use it); the other checks judge the document itself.
+func TestCheckDataSource(t *testing.T) {
+	plan := file(t, "plan.json", `{"format_version": "1.2", "resource_changes": [
+		{"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k",
+		 "change": {"actions": ["no-op"], "before": {}, "after": {}, "after_unknown": {}}}],
+		"prior_state": {"values": {"root_module": {"resources": [
+		{"address": "data.aws_iam_policy_document.kms", "mode": "data", "type": "aws_iam_policy_document", "name": "kms",
+		 "values": {"json": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:DeleteObject\",\"Resource\":\"*\"}]}"}}]}}}}`)
+	if got := cli(t, "", "check", "no-new-access", "--terraform", plan); got.Code != 0 {
+		t.Errorf("no-new-access: exit %d:\n%s%s", got.Code, got.Stdout, got.Stderr)
+	}
+	if got := cli(t, "", "check", "access-not-granted", "--terraform", plan, "--action", "s3:DeleteObject"); got.Code != 1 ||
+		!strings.Contains(got.Stdout, "data.aws_iam_policy_document.kms.json: access-not-granted: FAIL") {
+		t.Errorf("access-not-granted: exit %d:\n%s", got.Code, got.Stdout)
+	}
+}
+
 // TestCheckSARIF: a FAIL is an error result located in the plan and at
 // the policy's address, for code scanning.
 func TestCheckSARIF(t *testing.T) {
