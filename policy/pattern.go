@@ -2,6 +2,7 @@ package policy
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // A pattern is a compiled string from a policy: literal text, the wildcards
@@ -312,30 +313,24 @@ func equal(a, b string, fold bool) bool {
 	return a == b
 }
 
-// runeLen returns the length of the first UTF-8 sequence of s (s non-empty),
-// so that ? matches one character, not one byte.
+// runeLen returns the length of the first character of s (s non-empty),
+// so that ? matches one character, not one byte. A byte that begins no
+// valid UTF-8 sequence is a character of its own, as utf8 decodes it: ?
+// never takes the ASCII characters that follow it.
 func runeLen(s string) int {
-	c := s[0]
-	switch {
-	case c < 0xC0:
+	if s[0] < utf8.RuneSelf {
 		return 1
-	case c < 0xE0 && len(s) >= 2:
-		return 2
-	case c < 0xF0 && len(s) >= 3:
-		return 3
-	case len(s) >= 4:
-		return 4
 	}
-	return 1
+	_, n := utf8.DecodeRuneInString(s)
+	return n
 }
 
+// lastRuneLen is runeLen for the last character of s; it splits s as
+// runeLen does, since a valid sequence ends no decoding of its bytes.
 func lastRuneLen(s string) int {
-	n := 1
-	for n < 4 && n < len(s) && s[len(s)-n]&0xC0 == 0x80 {
-		n++
-	}
-	if n > 1 && runeLen(s[len(s)-n:]) != n {
+	if s[len(s)-1] < utf8.RuneSelf {
 		return 1
 	}
+	_, n := utf8.DecodeLastRuneInString(s)
 	return n
 }

@@ -42,3 +42,32 @@ func TestMatchBacktrackAgreesWithGreedy(t *testing.T) {
 		t.Fatalf("only %d comparisons", checked)
 	}
 }
+
+// TestQuestionMarkOnBadUTF8: ? matches one character (IAM User Guide,
+// String condition operators: "? matches a single character"); a byte that
+// begins no valid UTF-8 sequence is one character, and ? never takes the
+// ASCII characters after it.
+func TestQuestionMarkOnBadUTF8(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"?", "é", true},
+		{"?", "\xe0ab", false},
+		{"?ab", "\xe0ab", true},
+		{"??", "\xe0\x80", true}, // an overlong or cut sequence: two characters
+		{"?", "\xf0\x9f\x98", false},
+		{"*?", "a\xe0", true},
+		{"a?", "a\xf0\x9f\x98\x80", true},
+		{"*b?", "ab\xe0", true},
+		{"*b?", "a\xe0b", false},
+	} {
+		p, err := compilePattern(tc.pattern, true, false, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.match(tc.s, false, nil); got != tc.want {
+			t.Errorf("%q matches %q: %v, want %v", tc.pattern, tc.s, got, tc.want)
+		}
+	}
+}
