@@ -122,6 +122,14 @@ func splitOperator(op string) (base, set string, ifExists bool) {
 // valueNotFixed says why v, a value of the key name of kind k, does not
 // fix the caller, or returns "".
 func valueNotFixed(name string, k keyKind, v string, m mode) string {
+	// "For anonymous requests, the request context returns anonymous"
+	// (IAM User Guide, AWS global condition context keys:
+	// aws:PrincipalAccount; Policy variables, Principal key values:
+	// aws:userid): a value that names it lets everyone in. Read without
+	// regard to case, the stricter reading.
+	if l := strings.ToLower(name); (l == "aws:principalaccount" || l == "aws:userid") && strings.EqualFold(v, "anonymous") {
+		return fmt.Sprintf("%s %q is what an anonymous request carries", name, v)
+	}
 	switch k {
 	case keyIP:
 		return ipNotFixed(name, v)
