@@ -164,9 +164,72 @@ func TestAdversarial(t *testing.T) {
 		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"k":"?"}}}`,
 		reqs: []advReq{get(alice, "arn:aws:s3:::b/k", map[string][]string{"k": {"é"}})},
 		want: Fail,
+	}, {
+		// A key whose patterns are all "" (or one character each) still
+		// has values that match none of them.
+		name: "StringEqualsIfExists s3:prefix \"\" removed",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringEqualsIfExists":{"s3:prefix":""}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"}`,
+		reqs: []advReq{{alice, "s3:ListBucket", "arn:aws:s3:::b", map[string][]string{"s3:prefix": {"secret/"}}}},
+		want: Fail,
+	}, {
+		name: "StringNotEquals s3:delimiter of one character",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"},{"Effect":"Deny","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringNotEquals":{"s3:delimiter":["/",""]}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"}`,
+		reqs: []advReq{{alice, "s3:ListBucket", "arn:aws:s3:::b", map[string][]string{"s3:delimiter": {"|"}}}},
+		want: Fail,
+	}, {
+		name: "ForAllValues aws:TagKeys of the empty string",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:PutObjectTagging","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":[""]}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:PutObjectTagging","Resource":"*"}`,
+		reqs: []advReq{{alice, "s3:PutObjectTagging", "arn:aws:s3:::b/k", map[string][]string{"aws:TagKeys": {"team"}}}},
+		want: Fail,
+	}, {
+		// IAM User Guide, Numeric condition operators: between two bounds
+		// near the largest float, the midpoint must not overflow.
+		name: "numbers near the largest float",
+		kind: Identity,
+		new:  `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericGreaterThan":{"s3:max-keys":"1e308"},"NumericLessThan":{"s3:max-keys":"1.5e308"}}}`,
+		reqs: []advReq{{alice, "s3:ListBucket", "arn:aws:s3:::b", map[string][]string{"s3:max-keys": {"1.2e308"}}}},
+		want: Fail,
+	}, {
+		// IAM User Guide, Date condition operators (W3C ISO 8601): the
+		// year 0000 at +01:00 is an instant before 0000-01-01T00:00:00Z.
+		name: "a date before the year 0000 in UTC",
+		kind: Identity,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"0000-01-01T00:00:00Z"}}}`,
+		reqs: []advReq{get(alice, "arn:aws:s3:::b/k", map[string][]string{"aws:CurrentTime": {"0000-01-01T00:00:00+01:00"}})},
+		want: Fail,
+	}, {
+		name: "a date after the year 9999 in UTC",
+		kind: Identity,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"9999-12-31T23:59:59.999999999Z"}}}`,
+		reqs: []advReq{get(alice, "arn:aws:s3:::b/k", map[string][]string{"aws:CurrentTime": {"9999-12-31T23:59:59-01:00"}})},
+		want: Fail,
 	}}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { runAdv(t, tc) })
+	}
+}
+
+// TestAccessNotGrantedUnmatched: AccessNotGranted reads values no pattern
+// matches too (a Deny on s3:prefix "" leaves every other prefix allowed).
+func TestAccessNotGrantedUnmatched(t *testing.T) {
+	p, err := policy.Parse("p", policy.IdentityBased, []byte(`{"Version":"2012-10-17","Statement":[`+
+		`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"},`+
+		`{"Effect":"Deny","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringEqualsIfExists":{"s3:prefix":""}}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := AccessNotGranted(context.Background(), []*policy.Policy{p}, Access{Actions: []string{"s3:ListBucket"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != Fail || len(res.Witness.Context["s3:prefix"]) != 1 || res.Witness.Context["s3:prefix"][0] == "" {
+		t.Errorf("verdict %s (%s), witness %v; want FAIL with a non-empty s3:prefix", res.Verdict, res.Reason, res.Witness)
 	}
 }
 

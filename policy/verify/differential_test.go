@@ -44,6 +44,7 @@ var (
 		`{"StringLike":{"aws:userid":"AROA*:*"}}`, `{"StringEquals":{"aws:PrincipalType":"AssumedRole"}}`,
 		`{"StringNotEquals":{"aws:PrincipalType":"FederatedUser"}}`, `{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/ops/*"}}`,
 		`{"StringLike":{"aws:userid":"1111*:b*"}}`,
+		`{"StringEqualsIfExists":{"s3:prefix":""}}`, `{"StringNotEquals":{"s3:delimiter":["/",""]}}`,
 	}
 	// Values chosen independently of the procedure, per key.
 	extraValues = map[string][][]string{
@@ -55,6 +56,7 @@ var (
 		"aws:sourcevpce":      {{"vpce-1"}, {"vpce-2"}},
 		"aws:tagkeys":         {{"a"}, {"b"}, {"a", "c"}, {"c"}, {"ab"}, {"b", "ab"}},
 		"s3:x-amz-acl":        {{"private"}, {"PRIVATE"}, {"public-read"}},
+		"s3:delimiter":        {{"/"}, {""}, {"|"}},
 	}
 	extraPrincipals = []string{"anonymous", "arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:user/alice",
 		"arn:aws:iam::111122223333:user/s3vet-var",
@@ -359,7 +361,14 @@ func TestDifferential(t *testing.T) {
 		}
 		old := g.parse(t, "old", oldSts)
 		var nw *policy.Policy
-		switch r.IntN(4) {
+		switch r.IntN(5) {
+		case 4: // a Deny removed: it grants only what old allowed and denied
+			nw = g.parse(t, "new", oldSts)
+			// The Deny is one of old's statements made a Deny, so that it
+			// meets what old allows.
+			d := strings.Replace(oldSts[r.IntN(len(oldSts))], `"Effect":"Allow"`, `"Effect":"Deny"`, 1)
+			oldSts = append(slices.Clone(oldSts), d)
+			old = g.parse(t, "old", oldSts)
 		case 0: // an edit: one statement replaced
 			sts := slices.Clone(oldSts)
 			sts[r.IntN(len(sts))] = g.statement()

@@ -289,12 +289,18 @@ func buildActionResource(ctx context.Context, stmts []*stmt, q *Access, bud *bud
 	// of actions that take no resource type) and the catalog's templates.
 	var resPreds []pred
 	var resCands []string
-	rseen := map[string]bool{}
+	// The same text is two patterns in policies of the two versions:
+	// ${*} is a variable in 2012-10-17 and text in 2008-10-17.
+	type resKey struct {
+		r    string
+		vars bool
+	}
+	rseen := map[resKey]bool{}
 	addRes := func(r string, vars bool) error {
-		if rseen[r] {
+		if rseen[resKey{r, vars}] {
 			return nil
 		}
-		rseen[r] = true
+		rseen[resKey{r, vars}] = true
 		g, ok, err := patternGlob(r, true, vars, false, true, "")
 		if err != nil {
 			return err
@@ -1066,8 +1072,11 @@ func numericReps(conds []condition) []string {
 	for i, n := range ns {
 		if i == 0 {
 			out = append(out, format(math.Nextafter(n, math.Inf(-1))), format(n-1))
-		} else {
-			out = append(out, format((ns[i-1]+n)/2))
+		} else if m := ns[i-1]/2 + n/2; ns[i-1] < m && m < n {
+			// Halved first, so that the sum cannot overflow.
+			out = append(out, format(m))
+		} else if m := math.Nextafter(ns[i-1], n); m < n {
+			out = append(out, format(m))
 		}
 		out = append(out, format(n))
 	}
@@ -1096,22 +1105,36 @@ func dateReps(conds []condition) []string {
 	}
 	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
 	ts = slices.CompactFunc(ts, func(a, b time.Time) bool { return a.Equal(b) })
-	format := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 	var out []string
 	for i, t := range ts {
 		if i == 0 {
-			out = append(out, format(t.Add(-time.Second)))
+			out = append(out, formatDate(t.Add(-time.Second)))
 		} else if d := t.Sub(ts[i-1]); d > 1 {
-			out = append(out, format(ts[i-1].Add(d/2)))
+			out = append(out, formatDate(ts[i-1].Add(d/2)))
 		}
-		out = append(out, format(t))
+		out = append(out, formatDate(t))
 	}
 	if len(ts) > 0 {
-		out = append(out, format(ts[len(ts)-1].Add(time.Second)))
+		out = append(out, formatDate(ts[len(ts)-1].Add(time.Second)))
 	} else {
 		out = append(out, "2026-01-01T00:00:00Z")
 	}
 	return append(out, "example")
+}
+
+// formatDate writes t as the engine reads dates (ISO 8601, years 0000 to
+// 9999): in UTC when its year is one of those, else with the offset of
+// ±23:59 that brings it within them (0000-01-01T23:58:59+23:59 is an
+// instant of the year -1 in UTC). A t that no offset brings within is
+// written in UTC, which no date operator reads: no date is its class.
+func formatDate(t time.Time) string {
+	u := t.UTC()
+	for _, off := range []int{0, 23*3600 + 59*60, -(23*3600 + 59*60)} {
+		if z := u.In(time.FixedZone("", off)); z.Year() >= 0 && z.Year() <= 9999 {
+			return z.Format(time.RFC3339Nano)
+		}
+	}
+	return u.Format(time.RFC3339Nano)
 }
 
 // ipReps returns the first address of every range the CIDR blocks cut

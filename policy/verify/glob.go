@@ -487,7 +487,9 @@ func (a *automaton) classes(ctx context.Context) ([]class, error) {
 				return nil, err
 			}
 			next := a.step(it.s, c)
-			if len(next) == 0 || !a.shapeAlive(next) {
+			// Without a shape, the empty state (no pattern can match any
+			// more) is a class of its own: strings no pattern matches.
+			if !a.shapeAlive(next) {
 				continue
 			}
 			k := next.key()

@@ -60,6 +60,24 @@ const alice = "arn:aws:iam::111122223333:user/alice"
 func TestVariablesReview(t *testing.T) {
 	for _, tc := range []vrCase{
 		{
+			// IAM User Guide, Policy variables: ${*} is a variable (a
+			// literal *) only in Version 2012-10-17.
+			name: "the same resource text in a 2008 and a 2012 policy",
+			kind: Resource,
+			old:  []string{v08(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${*}"}`)},
+			new:  []string{v12(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${*}"}`)},
+			reqs: []advReq{{"anonymous", "s3:GetObject", "arn:aws:s3:::b/*", nil}},
+			want: Fail,
+		},
+		{
+			name: "the same resource text in a 2012 and a 2008 policy",
+			kind: Resource,
+			old:  []string{v12(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${*}"}`)},
+			new:  []string{v08(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${*}"}`)},
+			reqs: []advReq{{"anonymous", "s3:GetObject", "arn:aws:s3:::b/${x}", nil}},
+			want: Fail,
+		},
+		{
 			name: "old default, new none: absent tag",
 			kind: Identity,
 			old:  []string{v12(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:PrincipalTag/team, 'shared'}/*"}`)},
