@@ -55,11 +55,7 @@ func WriteTable(w io.Writer, r Report) error {
 		fmt.Fprintln(tw, "SEVERITY\tCHECK\tRESOURCE\tFINDING\tEVIDENCE")
 	}
 	for _, f := range fs {
-		res := f.Bucket
-		if res == "" {
-			res = f.Resource
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.Severity, f.Check, res, f.Title, clip(f.Evidence, 100))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.Severity, f.Check, tableResource(&f), f.Title, clip(f.Evidence, 100))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -80,6 +76,24 @@ func WriteTable(w io.Writer, r Report) error {
 	}
 	_, err := fmt.Fprintf(w, "%s in %d %s of account %s\n", summary, r.Buckets, buckets, r.Account)
 	return err
+}
+
+// tableResource names the finding's resource: its bucket, or resource
+// ARN, after the address that declares it when the findings were judged
+// from infrastructure as code ("aws_s3_bucket.logs (acme-logs)"; a
+// bucket named by a placeholder, "<aws_s3_bucket.site>", is its address).
+func tableResource(f *Finding) string {
+	res := f.Bucket
+	if res == "" {
+		res = f.Resource
+	}
+	switch {
+	case f.Location == "":
+		return res
+	case res == "<"+f.Location+">":
+		return f.Location
+	}
+	return f.Location + " (" + res + ")"
 }
 
 // clip shortens s to n runes on one line.

@@ -328,6 +328,25 @@ func TestTable(t *testing.T) {
 	if err := checks.WriteTable(&b, checks.NewReport(s, nil)); err != nil || !strings.HasPrefix(b.String(), "no findings in") {
 		t.Errorf("empty table %q", b.String())
 	}
+	// Findings judged from infrastructure as code name the address that
+	// declares the resource.
+	located := []checks.Finding{
+		{Check: "S3.8", Severity: checks.High, Bucket: "acme-logs", Location: "module.logs.aws_s3_bucket.this", Title: "t"},
+		{Check: "S3.8", Severity: checks.High, Bucket: "<aws_s3_bucket.site>", Location: "aws_s3_bucket.site", Title: "t"},
+		{Check: "S3.1", Severity: checks.Medium, Resource: "AWS::::Account:111122223333", Title: "t"},
+	}
+	b.Reset()
+	if err := checks.WriteTable(&b, checks.NewReport(s, located)); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range strings.Split(b.String(), "\n")[1:4] {
+		got = append(got, strings.Fields(l)[2])
+	}
+	want := []string{"module.logs.aws_s3_bucket.this", "aws_s3_bucket.site", "AWS::::Account:111122223333"}
+	if diff := cmp.Diff(want, got); diff != "" || !strings.Contains(b.String(), "module.logs.aws_s3_bucket.this (acme-logs)") {
+		t.Errorf("resources (-want +got):\n%s\n%s", diff, b.String())
+	}
 }
 
 func TestSeverity(t *testing.T) {
