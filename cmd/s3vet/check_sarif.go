@@ -1,12 +1,7 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"io"
-	"net/url"
-	"strings"
 
 	"github.com/s3vet/s3vet/policy/verify"
 )
@@ -23,40 +18,7 @@ var checkRules = map[string]string{
 // each located in file (the policy, plan or template) and, for a plan or
 // template, at the policy's address.
 func writeCheckSARIF(w io.Writer, report checkReport, file string, iacInput bool) error {
-	type text struct {
-		Text string `json:"text"`
-	}
-	type artifact struct {
-		URI       string `json:"uri"`
-		URIBaseID string `json:"uriBaseId,omitempty"`
-	}
-	type logical struct {
-		FullyQualifiedName string `json:"fullyQualifiedName"`
-		Kind               string `json:"kind"`
-	}
-	type location struct {
-		PhysicalLocation *struct {
-			ArtifactLocation artifact `json:"artifactLocation"`
-		} `json:"physicalLocation,omitempty"`
-		LogicalLocations []logical `json:"logicalLocations,omitempty"`
-	}
-	type result struct {
-		RuleID              string            `json:"ruleId"`
-		Level               string            `json:"level"`
-		Message             text              `json:"message"`
-		Locations           []location        `json:"locations"`
-		PartialFingerprints map[string]string `json:"partialFingerprints"`
-	}
-	type rule struct {
-		ID               string `json:"id"`
-		ShortDescription text   `json:"shortDescription"`
-		HelpURI          string `json:"helpUri"`
-	}
-	art := artifact{URI: (&url.URL{Path: file}).String(), URIBaseID: "%SRCROOT%"}
-	if strings.HasPrefix(file, "/") {
-		art = artifact{URI: (&url.URL{Scheme: "file", Path: file}).String()}
-	}
-	results := []result{}
+	var results []sarifResult
 	for _, r := range report.Results {
 		if r.Verdict == verify.Pass {
 			continue
@@ -68,32 +30,16 @@ func writeCheckSARIF(w io.Writer, report checkReport, file string, iacInput bool
 		if r.Witness != nil {
 			msg += ": " + r.Witness.String()
 		}
-		loc := location{PhysicalLocation: &struct {
-			ArtifactLocation artifact `json:"artifactLocation"`
-		}{art}}
+		address := ""
 		if iacInput {
-			loc.LogicalLocations = []logical{{FullyQualifiedName: r.Location, Kind: "declaration"}}
+			address = r.Location
 		}
-		sum := sha256.Sum256([]byte(report.Check + "\x00" + r.Location))
-		results = append(results, result{
-			RuleID: report.Check, Level: level, Message: text{msg}, Locations: []location{loc},
-			PartialFingerprints: map[string]string{"s3vetCheck/v1": hex.EncodeToString(sum[:16])},
+		results = append(results, sarifResult{
+			RuleID: report.Check, Level: level, Message: sarifText{msg}, Locations: []sarifLocation{sarifAt(file, address)},
+			PartialFingerprints: sarifFingerprint("s3vetCheck/v1", report.Check, r.Location),
 		})
 	}
-	log := map[string]any{
-		"version": "2.1.0",
-		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-		"runs": []any{map[string]any{
-			"tool": map[string]any{"driver": map[string]any{
-				"name": "s3vet", "version": version(), "informationUri": "https://github.com/s3vet/s3vet",
-				"rules": []rule{{ID: report.Check, ShortDescription: text{checkRules[report.Check]},
-					HelpURI: "https://pkg.go.dev/github.com/s3vet/s3vet/policy/verify"}},
-			}},
-			"results": results,
-		}},
-	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(log)
+	rules := []sarifRule{{ID: report.Check, ShortDescription: sarifText{checkRules[report.Check]},
+		HelpURI: "https://pkg.go.dev/github.com/s3vet/s3vet/policy/verify"}}
+	return writeSARIF(w, rules, results)
 }

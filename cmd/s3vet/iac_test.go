@@ -124,6 +124,67 @@ func TestLintTerraform(t *testing.T) {
 	}
 }
 
+// TestLintSARIF: lint --sarif writes a SARIF 2.1.0 log whose results are
+// located in the plan and at the policy's address, with one rule per code
+// and its AWS page, for code scanning.
+func TestLintSARIF(t *testing.T) {
+	doc, _ := json.Marshal(lintBucketPolicy)
+	plan := writePolicy(t, `{"format_version": "1.2", "resource_changes": [
+		{"address": "module.m.aws_s3_bucket_policy.media", "module_address": "module.m", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "media",
+		 "change": {"actions": ["update"], "before": {"bucket": "media", "policy": "{}"}, "after": {"bucket": "media", "policy": `+string(doc)+`}, "after_unknown": {}}}]}`)
+	var out, errb strings.Builder
+	code := run(t.Context(), []string{"lint", "--terraform", plan, "--account", "111122223333", "--sarif"}, nil, &out, &errb)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (an ERROR finding)\n%s%s", code, out.String(), errb.String())
+	}
+	type result struct {
+		RuleID, Level string
+		URI, Address  string
+	}
+	var log struct {
+		Version string
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct{ ID, HelpURI string }
+				}
+			}
+			Results []struct {
+				RuleID, Level string
+				Locations     []struct {
+					PhysicalLocation struct{ ArtifactLocation struct{ URI string } }
+					LogicalLocations []struct{ FullyQualifiedName string }
+				}
+				PartialFingerprints map[string]string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out.String()), &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Version != "2.1.0" || len(log.Runs) != 1 || len(log.Runs[0].Results) == 0 {
+		t.Fatalf("log %+v", log)
+	}
+	r := log.Runs[0].Results[0]
+	got := result{r.RuleID, r.Level, r.Locations[0].PhysicalLocation.ArtifactLocation.URI, r.Locations[0].LogicalLocations[0].FullyQualifiedName}
+	want := result{"RESOURCE_ARN_MISMATCH", "error", "file://" + plan, "module.m.aws_s3_bucket_policy.media.policy"}
+	if diff := cmp.Diff(want, got); diff != "" || r.PartialFingerprints["s3vetLint/v1"] == "" {
+		t.Errorf("first result (-want +got):\n%s", diff)
+	}
+	rules := map[string]string{}
+	for _, ru := range log.Runs[0].Tool.Driver.Rules {
+		rules[ru.ID] = ru.HelpURI
+	}
+	for _, r := range log.Runs[0].Results {
+		if !strings.HasPrefix(rules[r.RuleID], "https://docs.aws.amazon.com/") {
+			t.Errorf("result %s: rule %q", r.RuleID, rules[r.RuleID])
+		}
+	}
+	if code := run(t.Context(), []string{"lint", "-f", "-", "--sarif"}, strings.NewReader("{}"), &out, &errb); code != 2 {
+		t.Errorf("--sarif on standard input: exit %d, want 2", code)
+	}
+}
+
 func TestLintCloudFormationJSON(t *testing.T) {
 	var out, errb strings.Builder
 	code := run(t.Context(), []string{"lint", "--cloudformation", iacFixtures + "template.yaml", "--json"}, nil, &out, &errb)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/s3vet/s3vet/iac"
@@ -16,8 +17,8 @@ import (
 	"github.com/s3vet/s3vet/policy/lint"
 )
 
-const lintUsage = `usage: s3vet lint -f FILE [--json] [--type TYPE] [--account ID]
-       s3vet lint --terraform FILE | --cloudformation FILE [--parameter NAME=VALUE ...] [--json] [--account ID]
+const lintUsage = `usage: s3vet lint -f FILE [--json | --sarif] [--type TYPE] [--account ID]
+       s3vet lint --terraform FILE | --cloudformation FILE [--parameter NAME=VALUE ...] [--json | --sarif] [--account ID]
 
 Validates the policy document in FILE ("-" for standard input) as IAM Access
 Analyzer's policy validation does, and prints one finding per line:
@@ -47,6 +48,9 @@ error, a file that cannot be read, or output that cannot be written.
 flags:
   -f FILE        the policy document
   --json         print the findings as a JSON array
+  --sarif        print the findings as a SARIF 2.1.0 log for code scanning,
+                 each located in FILE and, for a plan or template, at the
+                 policy's address
   --type TYPE    identity, resource (a bucket or access point policy),
                  boundary, session, scp, rcp or vpc-endpoint; by default
                  resource if any statement has a Principal or NotPrincipal
@@ -73,6 +77,7 @@ func lintCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
 	file := fs.String("f", "", "")
 	asJSON := fs.Bool("json", false, "")
+	asSARIF := fs.Bool("sarif", false, "")
 	typName := fs.String("type", "", "")
 	account := fs.String("account", "", "")
 	terraform := fs.String("terraform", "", "")
@@ -85,6 +90,10 @@ func lintCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 	switch {
 	case fs.NArg() > 0:
 		return usageError(stderr, "lint", "unexpected argument %q", fs.Arg(0))
+	case *asJSON && *asSARIF:
+		return usageError(stderr, "lint", "--json and --sarif cannot go together")
+	case *asSARIF && *file == "-":
+		return usageError(stderr, "lint", "--sarif locates findings in a file: give -f FILE, not standard input")
 	case countSet(*file, *terraform, *cfn) > 1:
 		return usageError(stderr, "lint", "-f, --terraform and --cloudformation cannot go together")
 	case len(params) > 0 && *cfn == "":
@@ -95,7 +104,7 @@ func lintCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 		if *account != "" && !policy.IsAccountID(*account) {
 			return usageError(stderr, "lint", "--account %q: want a 12-digit account ID", *account)
 		}
-		return lintIaC(*terraform, *cfn, params, *asJSON, *account, stdout, stderr)
+		return lintIaC(*terraform, *cfn, params, lintFormat(*asJSON, *asSARIF), *account, stdout, stderr)
 	case *file == "":
 		return usageError(stderr, "lint", "-f FILE is required")
 	case *account != "" && !policy.IsAccountID(*account):
@@ -119,12 +128,19 @@ func lintCmd(_ context.Context, args []string, stdin io.Reader, stdout, stderr i
 		return 2
 	}
 	lintInWords(doc, findings)
-	if *asJSON {
+	switch {
+	case *asSARIF:
+		var located []locatedFinding
+		for _, f := range findings {
+			located = append(located, locatedFinding{Finding: f})
+		}
+		err = writeLintSARIF(stdout, *file, located)
+	case *asJSON:
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		err = enc.Encode(findings)
-	} else {
+	default:
 		var b strings.Builder
 		for _, f := range findings {
 			fmt.Fprintln(&b, f)
@@ -161,7 +177,7 @@ type locatedFinding struct {
 
 // lintIaC lints every policy of a Terraform plan or CloudFormation
 // template.
-func lintIaC(terraform, cfn string, params map[string]string, asJSON bool, account string, stdout, stderr io.Writer) int {
+func lintIaC(terraform, cfn string, params map[string]string, format string, account string, stdout, stderr io.Writer) int {
 	src, err := readIaC(terraform, cfn, params)
 	if err != nil {
 		fmt.Fprintf(stderr, "s3vet lint: %v\n", err)
@@ -187,12 +203,15 @@ func lintIaC(terraform, cfn string, params map[string]string, asJSON bool, accou
 		plain = append(plain, findings...)
 	}
 	writeUnresolved(stderr, "lint", src.Unresolved)
-	if asJSON {
+	switch format {
+	case "sarif":
+		err = writeLintSARIF(stdout, terraform+cfn, all)
+	case "json":
 		err = writeIndented(stdout, struct {
 			Findings   []locatedFinding `json:"findings"`
 			Unresolved []iac.Unresolved `json:"unresolved"`
 		}{all, unresolvedList(src.Unresolved)})
-	} else {
+	default:
 		var b strings.Builder
 		for _, f := range all {
 			fmt.Fprintf(&b, "%s: %s\n", f.Location, f.Finding)
@@ -210,6 +229,53 @@ func lintIaC(terraform, cfn string, params map[string]string, asJSON bool, accou
 		return 1
 	}
 	return 0
+}
+
+// lintFormat names the output format the flags ask for.
+func lintFormat(asJSON, asSARIF bool) string {
+	switch {
+	case asJSON:
+		return "json"
+	case asSARIF:
+		return "sarif"
+	}
+	return "text"
+}
+
+// writeLintSARIF writes lint findings as a SARIF 2.1.0 log: one rule per
+// issue code, with Access Analyzer's page (or the AWS page the rule
+// follows) as its help; ERROR an error, SUGGESTION a note, the warnings
+// warnings; each result located in file and at the policy's address.
+func writeLintSARIF(w io.Writer, file string, findings []locatedFinding) error {
+	var rules []sarifRule
+	seen := map[string]bool{}
+	var results []sarifResult
+	for _, f := range findings {
+		if !seen[f.Code] {
+			seen[f.Code] = true
+			words := strings.ToLower(strings.ReplaceAll(f.Code, "_", " "))
+			if words != "" {
+				words = strings.ToUpper(words[:1]) + words[1:]
+			}
+			rules = append(rules, sarifRule{ID: f.Code, ShortDescription: sarifText{words}, HelpURI: f.Learn})
+		}
+		level := "warning"
+		switch f.Severity {
+		case lint.Error:
+			level = "error"
+		case lint.Suggestion:
+			level = "note"
+		}
+		results = append(results, sarifResult{
+			RuleID: f.Code, Level: level, Message: sarifText{f.Finding.String()},
+			Locations:           []sarifLocation{sarifAt(file, f.Location)},
+			PartialFingerprints: sarifFingerprint("s3vetLint/v1", f.Code, f.Location, strconv.Itoa(f.Statement), f.Element, f.Message),
+		})
+	}
+	if rules == nil {
+		rules = []sarifRule{}
+	}
+	return writeSARIF(w, rules, results)
 }
 
 // readDoc reads the document a command's -f flag names: the file, or
