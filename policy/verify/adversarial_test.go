@@ -215,6 +215,82 @@ func TestAdversarial(t *testing.T) {
 	}
 }
 
+// TestPrincipalsReview: the second review's probes of the callers (users
+// and roles with paths, federated users, partitions), each against
+// requests chosen by hand.
+func TestPrincipalsReview(t *testing.T) {
+	get := func(p, res string, ctx map[string][]string) advReq { return advReq{p, "s3:GetObject", res, ctx} }
+	for _, tc := range []advCase{{
+		// IAM API Reference, CreateUser: Path holds any of ! to ~, so a
+		// user's path may read ":role/" and a * crosses it.
+		name: "StringLike aws:PrincipalArn arn:aws:iam::*:role/*",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
+		new:  `{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/*"}}}`,
+		reqs: []advReq{{"arn:aws:sts::111122223333:assumed-role/app/s", "s3:PutObject", "arn:aws:s3:::b/k", nil}},
+		want: Fail,
+	}, {
+		name: "a user whose path reads :federated-user/",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"Null":{"aws:userid":"true"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:user/x:federated-user/*"}}}`,
+		reqs: []advReq{get("arn:aws:iam::111122223333:user/x:federated-user/bob", "arn:aws:s3:::b/k", map[string][]string{"aws:userid": {"AIDAEXAMPLE"}})},
+		want: Fail,
+	}, {
+		// A principal of aws-cn calls into aws-cn: a policy that names
+		// both partitions grants in both.
+		name: "a grant to the aws-cn partition beside aws",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws-cn:s3:::c/*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws-cn:iam::*"}}}`,
+		reqs: []advReq{get("arn:aws-cn:iam::111122223333:user/alice", "arn:aws-cn:s3:::c/k", nil)},
+		want: Fail,
+	}, {
+		// A role recreated with another path between the two policies:
+		// its sessions match by name, as package policy matches them.
+		name: "one role named with two paths",
+		kind: Resource,
+		old:  `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/p/r"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/p/r"}}}`,
+		new:  `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/q/r"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
+		reqs: []advReq{get("arn:aws:sts::111122223333:assumed-role/r/s", "arn:aws:s3:::b/k", map[string][]string{"aws:PrincipalArn": {"arn:aws:iam::111122223333:role/q/r"}})},
+		want: Fail,
+	}} {
+		t.Run(tc.name, func(t *testing.T) { runAdv(t, tc) })
+	}
+	ctx := context.Background()
+	t.Run("AccessNotGranted, one role named with two paths in one policy", func(t *testing.T) {
+		p := advPolicy(t, Resource, "p", `{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:role/p/r","arn:aws:iam::111122223333:role/q/r"]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`)
+		res, err := AccessNotGranted(ctx, []*policy.Policy{p}, Access{Actions: []string{"s3:GetObject"}}, nil)
+		if err != nil || res.Verdict != Fail {
+			t.Errorf("%s (%s) %v, want FAIL", res.Verdict, res.Reason, err)
+		}
+	})
+	t.Run("NoPublicAccess with StringNotLike aws:PrincipalArn role/admin-*", func(t *testing.T) {
+		p := advPolicy(t, Resource, "p", `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/admin-*"}}}`)
+		res, err := NoPublicAccess(ctx, p, nil)
+		if err != nil || res.Verdict != Fail {
+			t.Errorf("%s (%s) %v, want FAIL", res.Verdict, res.Reason, err)
+		}
+	})
+	// A witness given a user for ${aws:username} keeps none of the keys
+	// of the caller it replaces: no role's aws:PrincipalArn, and a userid.
+	for _, tc := range []struct {
+		name string
+		kind Kind
+		st   string
+	}{
+		{"a user is no role", Identity, `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/p/*"}}}`},
+		{"a user has a userid", Resource, `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*","Condition":{"Null":{"aws:userid":"true"}}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := NoNewAccess(ctx, nil, []*policy.Policy{advPolicy(t, tc.kind, "new", tc.st)}, nil)
+			if err != nil || res.Verdict == Fail {
+				t.Errorf("%s (%s) %v, witness %v: want PASS or UNKNOWN", res.Verdict, res.Reason, err, res.Witness)
+			}
+		})
+	}
+}
+
 // TestAccessNotGrantedUnmatched: AccessNotGranted reads values no pattern
 // matches too (a Deny on s3:prefix "" leaves every other prefix allowed).
 func TestAccessNotGrantedUnmatched(t *testing.T) {

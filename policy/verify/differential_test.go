@@ -45,6 +45,7 @@ var (
 		`{"StringNotEquals":{"aws:PrincipalType":"FederatedUser"}}`, `{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/ops/*"}}`,
 		`{"StringLike":{"aws:userid":"1111*:b*"}}`,
 		`{"StringEqualsIfExists":{"s3:prefix":""}}`, `{"StringNotEquals":{"s3:delimiter":["/",""]}}`,
+		`{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/*"}}`,
 	}
 	// Values chosen independently of the procedure, per key.
 	extraValues = map[string][][]string{
@@ -64,7 +65,7 @@ var (
 		"arn:aws:sts::444455556666:assumed-role/app2/s", "arn:aws:sts::111122223333:assumed-role/other/s",
 		"arn:aws:iam::999999999999:user/alfred", "arn:aws:iam::111122223333:user/eng/alice", "cloudtrail.amazonaws.com", "s3.amazonaws.com",
 		"arn:aws:sts::111122223333:federated-user/bob", "arn:aws:sts::111122223333:federated-user/carol",
-		"arn:aws:sts::444455556666:assumed-role/deploy/s"}
+		"arn:aws:sts::444455556666:assumed-role/deploy/s", "arn:aws:iam::111122223333:user/x:role/y"}
 	// The role of a session, when its path is not "/".
 	extraRolePaths = map[string]string{"arn:aws:sts::444455556666:assumed-role/deploy/s": "arn:aws:iam::444455556666:role/ops/deploy"}
 	extraActions   = []string{"s3:GetObject", "s3:GetObjectAcl", "s3:PutBucketPolicy", "s3:ListBucket", "s3:ListAllMyBuckets", "kms:Decrypt", "ec2:RunInstances"}

@@ -455,37 +455,37 @@ func templateExample(t string) string {
 // ---- principal
 
 func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, opts Options) (*dim, error) {
-	// Principals are of one partition: a principal of aws-cn never calls
-	// into aws. It is the partition the policies name, "aws" by default.
-	part := partitionOf(stmts)
-	iamPrefix := func() glob {
-		return glob{}.lit("arn:"+part+":iam::", false)
-	}
-	stsPrefix := func() glob {
-		return glob{}.lit("arn:"+part+":sts::", false)
-	}
-	acct := func(g glob) glob {
-		for i := 0; i < 12; i++ {
-			g = g.one(digits)
-		}
-		return g
+	// Principals are of the partitions the policies name, and of "aws".
+	// Package policy matches a Principal entry by account and name, in
+	// any partition, so the entry's predicate spans them all.
+	parts := partitionsOf(stmts)
+	iamPrefix := func() pred { return prefixes(parts, "iam") }
+	stsPrefix := func() pred { return prefixes(parts, "sts") }
+	acct := func(p pred) pred {
+		return each(p, func(g glob) glob {
+			for i := 0; i < 12; i++ {
+				g = g.one(digits)
+			}
+			return g
+		})
 	}
 	// A user or a role has a path, "/" or "/" [!-~]+ "/", which its ARN
 	// shows and aws:PrincipalArn gives: arn:aws:iam::111122223333:role/a/b/name
 	// (IAM User Guide, "IAM identifiers"; IAM API Reference, CreateRole:
 	// Path). A federated user (a GetFederationToken session) has none.
 	withPath := func(kind string) pred {
-		head := acct(iamPrefix()).lit(":"+kind+"/", false)
-		return pred{slices.Clone(head).plus(nameChars), head.plus(pathChars).lit("/", false).plus(nameChars)}
+		head := each(acct(iamPrefix()), func(g glob) glob { return g.lit(":"+kind+"/", false) })
+		return append(each(head, func(g glob) glob { return g.plus(nameChars) }),
+			each(head, func(g glob) glob { return g.plus(pathChars).lit("/", false).plus(nameChars) })...)
 	}
-	rootShape := acct(iamPrefix()).lit(":root", false)
+	rootShape := each(acct(iamPrefix()), func(g glob) glob { return g.lit(":root", false) })
 	userShape, roleShape := withPath("user"), withPath("role")
-	fedShape := acct(stsPrefix()).lit(":federated-user/", false).plus(nameChars)
-	shape := slices.Concat(userShape, roleShape, pred{fedShape})
-	preds := []pred{userShape, roleShape, {fedShape}}
+	fedShape := each(acct(stsPrefix()), func(g glob) glob { return g.lit(":federated-user/", false).plus(nameChars) })
+	shape := slices.Concat(userShape, roleShape, fedShape)
+	preds := []pred{userShape, roleShape, fedShape}
 	if kind == Resource {
-		shape = append(shape, rootShape)
-		preds = append(preds, pred{rootShape})
+		shape = append(shape, rootShape...)
+		preds = append(preds, rootShape)
 	}
 	// A role's name is unique in its account, whatever its path, and a
 	// Principal that names a role names one that exists (AWS refuses the
@@ -493,8 +493,15 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 	// another path is asked about. byName and exact hold, per role
 	// named, the predicates of the name (as package policy matches a
 	// session) and of the whole ARN.
-	type namedRole struct{ byName, exact int }
+	// When the policies name one role with two paths, the role was
+	// recreated between them: its sessions are matched by name alone, as
+	// package policy does.
+	type namedRole struct {
+		byName, exact int
+		key           string // account:name
+	}
 	var roles []namedRole
+	rolePaths := map[string]map[string]bool{} // account:name to the ARNs named
 	var cands []string
 	accounts := map[string]bool{}
 	services := map[string]bool{}
@@ -514,7 +521,7 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 				services[v] = true
 			}
 			for _, v := range ps.AWS {
-				g, exact, account, err := awsPrincipalPred(v, part)
+				g, exact, account, err := awsPrincipalPred(v, parts)
 				if err != nil {
 					return nil, fmt.Errorf("%w (%s)", err, where(s))
 				}
@@ -522,8 +529,13 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 					preds = append(preds, g)
 				}
 				if exact != nil {
-					roles = append(roles, namedRole{len(preds) - 1, len(preds)})
-					preds = append(preds, pred{exact})
+					key := account + ":" + v[strings.LastIndexByte(v, '/')+1:]
+					if rolePaths[key] == nil {
+						rolePaths[key] = map[string]bool{}
+					}
+					rolePaths[key][v] = true
+					roles = append(roles, namedRole{len(preds) - 1, len(preds), key})
+					preds = append(preds, exact)
 				}
 				if account != "" {
 					accounts[account] = true
@@ -573,10 +585,9 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 						return nil, err
 					}
 					if ok {
-						preds = append(preds, pred{
-							append(iamPrefix(), g...).lit(":", false).star(allChars()),
-							append(stsPrefix(), g...).lit(":", false).star(allChars()),
-						})
+						preds = append(preds, each(append(iamPrefix(), stsPrefix()...), func(p glob) glob {
+							return append(p, g...).lit(":", false).star(allChars())
+						}))
 					}
 					if policy.IsAccountID(fill(v)) {
 						accounts[fill(v)] = true
@@ -590,8 +601,9 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 						return nil, err
 					}
 					if ok {
-						base := iamPrefix().star(allBut(":")).lit(":user/", false)
-						preds = append(preds, pred{append(slices.Clone(base), g...), append(base.star(allChars()).lit("/", false), g...)})
+						base := each(iamPrefix(), func(p glob) glob { return p.star(allBut(":")).lit(":user/", false) })
+						preds = append(preds, append(each(base, func(b glob) glob { return append(b, g...) }),
+							each(base, func(b glob) glob { return append(b.star(allChars()).lit("/", false), g...) })...))
 					}
 				case "aws:userid":
 					useridFold.note(v, c.fold())
@@ -614,7 +626,11 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 						// A federated user's userid is derived, not free:
 						// ACCOUNT:NAME ("Policy variables: principal key
 						// values"), so the pattern cuts its ARN.
-						preds = append(preds, federatedUserid(g, stsPrefix()))
+						var fed pred
+						for _, p := range stsPrefix() {
+							fed = append(fed, federatedUserid(g, p)...)
+						}
+						preds = append(preds, fed)
 					}
 					useridCands = append(useridCands, fill(v))
 					// A root user's userid is its account, which has no
@@ -624,7 +640,7 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 						continue
 					}
 					if g2, ok, _ := patternGlob(v, c.like(), s.vars, c.fold(), false, ":"); ok && kind == Resource {
-						preds = append(preds, pred{append(iamPrefix(), g2...).lit(":root", false)})
+						preds = append(preds, each(iamPrefix(), func(p glob) glob { return append(p, g2...).lit(":root", false) }))
 					}
 				}
 			}
@@ -635,8 +651,10 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 	list := slices.Sorted(maps.Keys(accounts))
 	list = append(list, "111122223333", "444455556666", "999999999999", "123456789012")
 	for _, a := range list {
-		cands = append(cands, "arn:"+part+":iam::"+a+":user/s3vet-witness", "arn:"+part+":iam::"+a+":role/s3vet-witness",
-			"arn:"+part+":iam::"+a+":root", "arn:"+part+":sts::"+a+":federated-user/s3vet-witness")
+		for _, part := range parts {
+			cands = append(cands, "arn:"+part+":iam::"+a+":user/s3vet-witness", "arn:"+part+":iam::"+a+":role/s3vet-witness",
+				"arn:"+part+":iam::"+a+":root", "arn:"+part+":sts::"+a+":federated-user/s3vet-witness")
+		}
 	}
 	pa := newAutomaton(preds, shape, opts.MaxStates, bud)
 	classes, err := pa.classes(ctx)
@@ -645,7 +663,7 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 	}
 	classes = slices.DeleteFunc(classes, func(c class) bool {
 		for _, r := range roles {
-			if c.sig.has(r.byName) && !c.sig.has(r.exact) {
+			if len(rolePaths[r.key]) == 1 && c.sig.has(r.byName) && !c.sig.has(r.exact) {
 				return true
 			}
 		}
@@ -692,28 +710,39 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 		}
 	}
 	for _, c := range classes {
-		arn, principalArn := c.rep, ""
-		if i := strings.Index(arn, ":role/"); i >= 0 {
+		// The kind of caller is read from the ARN's fields, never by a
+		// search of its text: a user's path may hold ":role/".
+		f := strings.SplitN(c.rep, ":", 6)
+		if len(f) != 6 {
+			return nil, fmt.Errorf("verify: principal class %q (internal error)", c.rep)
+		}
+		switch res := f[5]; {
+		case f[2] == "iam" && res == "root", f[2] == "sts":
+			// A root user or a federated user: aws:userid is derived,
+			// the account or ACCOUNT:NAME.
+			if err := add(c.rep, "", ""); err != nil {
+				return nil, err
+			}
+		case strings.HasPrefix(res, "role/"):
 			// A session of the role. The session's ARN names the role
 			// without its path, so a role with a path gives
 			// aws:PrincipalArn in the context.
-			head := strings.Replace(arn[:i], ":iam::", ":sts::", 1)
-			name := arn[strings.LastIndexByte(arn, '/')+1:]
-			if arn[i+len(":role/"):] != name {
-				principalArn = arn
+			name := res[strings.LastIndexByte(res, '/')+1:]
+			principalArn := ""
+			if res != "role/"+name {
+				principalArn = c.rep
 			}
-			arn = head + ":assumed-role/" + name + "/s3vet-session"
-		}
-		if strings.HasSuffix(arn, ":root") || strings.Contains(arn, ":federated-user/") {
-			// aws:userid is derived: the account, or ACCOUNT:NAME.
-			if err := add(arn, "", ""); err != nil {
-				return nil, err
+			session := "arn:" + f[1] + ":sts::" + f[4] + ":assumed-role/" + name + "/s3vet-session"
+			for _, u := range userids {
+				if err := add(session, u, principalArn); err != nil {
+					return nil, err
+				}
 			}
-			continue
-		}
-		for _, u := range userids {
-			if err := add(arn, u, principalArn); err != nil {
-				return nil, err
+		default:
+			for _, u := range userids {
+				if err := add(c.rep, u, ""); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
@@ -732,15 +761,14 @@ func buildPrincipal(ctx context.Context, kind Kind, stmts []*stmt, bud *budget, 
 	return d, nil
 }
 
-// partitionOf returns the partition the statements' ARNs name (in
-// Resource, Principal and aws:PrincipalArn): "aws" when they name it or
-// none, else the first other one.
-func partitionOf(stmts []*stmt) string {
-	var found []string
+// partitionsOf returns "aws" and the other partitions the statements'
+// ARNs name (in Resource, Principal and aws:PrincipalArn), sorted.
+func partitionsOf(stmts []*stmt) []string {
+	found := map[string]bool{"aws": true}
 	note := func(v string) {
 		if rest, ok := strings.CutPrefix(v, "arn:"); ok {
 			if p, _, ok := strings.Cut(rest, ":"); ok && p != "" && !strings.ContainsAny(p, "*?$") {
-				found = append(found, p)
+				found[p] = true
 			}
 		}
 	}
@@ -761,25 +789,40 @@ func partitionOf(stmts []*stmt) string {
 			}
 		}
 	}
-	if len(found) == 0 || slices.Contains(found, "aws") {
-		return "aws"
+	return slices.Sorted(maps.Keys(found))
+}
+
+// prefixes returns "arn:PARTITION:SERVICE::", a glob per partition.
+func prefixes(parts []string, service string) pred {
+	var out pred
+	for _, p := range parts {
+		out = append(out, glob{}.lit("arn:"+p+":"+service+"::", false))
 	}
-	return found[0]
+	return out
+}
+
+// each applies f to a copy of every glob of p.
+func each(p pred, f func(glob) glob) pred {
+	out := make(pred, 0, len(p))
+	for _, g := range p {
+		out = append(out, f(slices.Clone(g)))
+	}
+	return out
 }
 
 // awsPrincipalPred turns an entry of {"AWS": ...} into the set of
 // principal ARNs (as aws:PrincipalArn gives them: the role's ARN for a
-// role session) that it names, as package policy matches them: an
-// account names its users, roles, federated users and root; a role names
-// its sessions by the role's name. For a role, exact is its whole ARN.
-func awsPrincipalPred(v, part string) (p pred, exact glob, account string, err error) {
+// role session) that it names, as package policy matches them, by
+// account and name in any of parts: an account names its users, roles,
+// federated users and root; a role names its sessions by the role's name.
+// For a role, exact is its whole ARN, path and all.
+func awsPrincipalPred(v string, parts []string) (p, exact pred, account string, err error) {
 	if v == "*" {
 		return nil, nil, "", nil
 	}
-	iam := glob{}.lit("arn:"+part+":iam::", false)
-	sts := glob{}.lit("arn:"+part+":sts::", false)
+	iam, sts := prefixes(parts, "iam"), prefixes(parts, "sts")
 	inAccount := func(account string) pred {
-		return pred{slices.Clone(iam).lit(account+":", false).star(allChars()), slices.Clone(sts).lit(account+":", false).star(allChars())}
+		return each(append(iam, sts...), func(g glob) glob { return g.lit(account+":", false).star(allChars()) })
 	}
 	if policy.IsAccountID(v) {
 		return inAccount(v), nil, v, nil
@@ -787,11 +830,11 @@ func awsPrincipalPred(v, part string) (p pred, exact glob, account string, err e
 	if !strings.HasPrefix(v, "arn:") {
 		return nil, nil, "", unsupported("principal %q (an IAM unique ID)", v)
 	}
-	parts := strings.SplitN(v, ":", 6)
-	if len(parts) != 6 || !isASCII(v) {
+	f := strings.SplitN(v, ":", 6)
+	if len(f) != 6 || !isASCII(v) {
 		return nil, nil, "", unsupported("principal %q", v)
 	}
-	svc, account, res := parts[2], parts[4], parts[5]
+	svc, account, res := f[2], f[4], f[5]
 	switch {
 	case svc == "iam" && res == "root":
 		return inAccount(account), nil, account, nil
@@ -799,13 +842,12 @@ func awsPrincipalPred(v, part string) (p pred, exact glob, account string, err e
 		return pred{glob{}.lit(v, false)}, nil, account, nil
 	case svc == "iam" && strings.HasPrefix(res, "role/"):
 		name := res[strings.LastIndexByte(res, '/')+1:]
-		head := slices.Clone(iam).lit(account+":role/", false)
-		return pred{
-			slices.Clone(head).lit(name, false),
-			head.plus(pathChars).lit("/"+name, false),
-		}, slices.Clone(iam).lit(account+":"+res, false), account, nil
+		head := each(iam, func(g glob) glob { return g.lit(account+":role/", false) })
+		return append(each(head, func(g glob) glob { return g.lit(name, false) }),
+				each(head, func(g glob) glob { return g.plus(pathChars).lit("/"+name, false) })...),
+			pred{glob{}.lit(v, false)}, account, nil
 	case svc == "sts" && strings.HasPrefix(res, "federated-user/"):
-		return pred{sts.lit(account+":"+res, false)}, nil, account, nil
+		return each(sts, func(g glob) glob { return g.lit(account+":"+res, false) }), nil, account, nil
 	}
 	return nil, nil, "", unsupported("principal %q (role sessions named in a Principal)", v)
 }

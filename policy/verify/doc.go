@@ -41,7 +41,9 @@
 //     ACCOUNT:NAME for a federated user); aws:userid of users and role
 //     sessions, and every other key, is free. A role named in a Principal
 //     is the one role of that name in its account, whatever path other
-//     roles' ARNs take.
+//     roles' ARNs take (when the policies name it with two paths, it was
+//     recreated between them, and its sessions match by name, as package
+//     policy matches them).
 //
 // Whether a statement matches a class is asked of package policy itself,
 // so the check and the engine cannot disagree on a match. The allowed
@@ -77,7 +79,8 @@
 // "*"), from an IAM user, a role session, a federated user (a
 // GetFederationToken session, whose session policy is taken to allow
 // everything), a root user, a service or an anonymous caller, with single
-// values for single-valued keys. They are decided as cross-account
+// values for single-valued keys. Callers are of the partition "aws" and of
+// every other partition the policies' ARNs name. They are decided as cross-account
 // requests, so that a policy's grants are compared whatever account the
 // caller is in; aws:ResourceAccount is a key of its own. For identity
 // policies the caller is a user, a role session or a federated user, for

@@ -435,11 +435,21 @@ func instantiateAll(pols []*policy.Policy) ([]*policy.Policy, []binding, error) 
 func bindVariables(w *Witness, bs []binding) {
 	for _, b := range bs {
 		if b == "aws:username" {
-			account := "111122223333"
+			account, partition := "111122223333", "aws"
 			if p, err := policy.ParsePrincipal(w.Principal); err == nil && p.Account != "" {
-				account = p.Account
+				account, partition = p.Account, p.Partition
 			}
-			w.Principal = "arn:aws:iam::" + account + ":user/" + varValue
+			w.Principal = "arn:" + partition + ":iam::" + account + ":user/" + varValue
+			// The keys of the caller it replaces are not the user's: its
+			// aws:PrincipalArn is its own ARN, and a user has an
+			// aws:userid (kept when the caller was a user or session).
+			if w.Context == nil {
+				w.Context = map[string][]string{}
+			}
+			delete(w.Context, "aws:PrincipalArn")
+			if len(w.Context["aws:userid"]) == 0 {
+				w.Context["aws:userid"] = []string{"AIDAS3VETVAR"}
+			}
 			continue
 		}
 		if w.Context == nil {
