@@ -165,7 +165,7 @@ func requests(classes map[string]int) float64 {
 // BenchmarkNoNewAccess measures a check on realistic pairs. It reports
 // the requests that brute force over the class representatives would
 // evaluate for the same answer (requests/op): for the 20-statement bucket
-// policy, about 10^9, which is no reference one can run. The reference
+// policy, about 3×10^8, which is no reference one can run. The reference
 // is therefore measured on the 6-statement policy, where it finishes:
 // method=bruteforce evaluates, with Set.Evaluate, every request built
 // from the class representatives (and stops at the first witness of a
