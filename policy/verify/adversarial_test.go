@@ -160,9 +160,9 @@ func TestAdversarial(t *testing.T) {
 	}, {
 		name: "every ASCII character named",
 		kind: Identity,
-		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"k":` + everyASCII() + `}}}`,
-		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"k":"?"}}}`,
-		reqs: []advReq{get(alice, "arn:aws:s3:::b/k", map[string][]string{"k": {"é"}})},
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:UserAgent":` + everyASCII() + `}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"aws:UserAgent":"?"}}}`,
+		reqs: []advReq{get(alice, "arn:aws:s3:::b/k", map[string][]string{"aws:UserAgent": {"é"}})},
 		want: Fail,
 	}, {
 		// A key whose patterns are all "" (or one character each) still
@@ -289,6 +289,74 @@ func TestPrincipalsReview(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOtherDimensionsReview: the third review's probes of actions,
+// resources, the resource account and multivalued keys, each against
+// requests chosen by hand.
+func TestOtherDimensionsReview(t *testing.T) {
+	alice := "arn:aws:iam::111122223333:user/alice"
+	for _, tc := range []advCase{{
+		// KMS API Reference, CreateAlias: an alias name takes /.
+		name: "a KMS alias with / in its name",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"kms:CreateAlias","Resource":"*"},{"Effect":"Deny","Action":"kms:CreateAlias","Resource":"arn:aws:kms:*:*:alias/team/*"}`,
+		new:  `{"Effect":"Allow","Action":"kms:CreateAlias","Resource":"*"}`,
+		reqs: []advReq{{alice, "kms:CreateAlias", "arn:aws:kms:us-east-1:111122223333:alias/team/x", nil}},
+		want: Fail,
+	}, {
+		// S3 User Guide, Multi-Region Access Point permissions: objects
+		// through one are arn:aws:s3::ACCOUNT:accesspoint/ALIAS/object/KEY.
+		name: "an object through a Multi-Region Access Point",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::*","arn:aws:s3:?*:*:accesspoint/*"]}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:*"}`,
+		reqs: []advReq{{alice, "s3:GetObject", "arn:aws:s3::111122223333:accesspoint/mfzwi23gnjvgw.mrap/object/k", nil}},
+		want: Fail,
+	}, {
+		// Service Authorization Reference: s3:ResourceAccount is S3's;
+		// IAM User Guide: aws:ResourceAccount is in most services' requests.
+		name: "s3:ResourceAccount is in S3's requests alone",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"s3:ResourceAccount":"111122223333"}}}`,
+		new:  `{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"aws:ResourceAccount":"111122223333"}}}`,
+		reqs: []advReq{{alice, "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k", map[string][]string{"aws:ResourceAccount": {"111122223333"}}}},
+		want: Fail,
+	}, {
+		name: "s3:ResourceAccount and aws:ResourceAccount agree on S3",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"s3:ResourceAccount":"111122223333"}}}`,
+		new:  `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:ResourceAccount":"111122223333"}}}`,
+		reqs: []advReq{{alice, "s3:GetObject", "arn:aws:s3:::b/k", map[string][]string{"aws:ResourceAccount": {"111122223333"}, "s3:ResourceAccount": {"111122223333"}}}},
+		want: Pass,
+	}, {
+		// IAM User Guide, single-valued vs multivalued context keys:
+		// dynamodb:LeadingKeys is multivalued; a key of a service outside
+		// the catalog is read as one.
+		name: "a multivalued key of a service outside the catalog",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"},{"Effect":"Deny","Action":"dynamodb:GetItem","Resource":"*","Condition":{"StringEquals":{"dynamodb:LeadingKeys":"b"}}}`,
+		new:  `{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"},{"Effect":"Deny","Action":"dynamodb:GetItem","Resource":"*","Condition":{"StringEquals":{"dynamodb:LeadingKeys":"b"},"StringNotEquals":{"dynamodb:LeadingKeys":"c"}}}`,
+		reqs: []advReq{{alice, "dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:111122223333:table/t", map[string][]string{"dynamodb:LeadingKeys": {"b", "c"}}}},
+		want: Fail,
+	}} {
+		t.Run(tc.name, func(t *testing.T) { runAdv(t, tc) })
+	}
+	t.Run("AccessNotGranted, a Multi-Region Access Point's objects", func(t *testing.T) {
+		p := advPolicy(t, Identity, "p", `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3::111122223333:accesspoint/*"}`)
+		res, err := AccessNotGranted(context.Background(), []*policy.Policy{p}, Access{Actions: []string{"s3:GetObject"}}, nil)
+		if err != nil || res.Verdict != Fail {
+			t.Errorf("%s (%s) %v, want FAIL", res.Verdict, res.Reason, err)
+		}
+	})
+	t.Run("NoPublicAccess, an access point policy for a set of access points", func(t *testing.T) {
+		// S3 User Guide, The meaning of "public" (access point policies).
+		p := advPolicy(t, Resource, "p", `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:111122223333:accesspoint/ap/object/*","Condition":{"StringLike":{"s3:DataAccessPointArn":"arn:aws:s3:us-east-1:111122223333:accesspoint/*"}}}`)
+		res, err := NoPublicAccess(context.Background(), p, nil)
+		if err != nil || res.Verdict != Fail {
+			t.Errorf("%s (%s) %v, want FAIL", res.Verdict, res.Reason, err)
+		}
+	})
 }
 
 // TestAccessNotGrantedUnmatched: AccessNotGranted reads values no pattern

@@ -68,10 +68,11 @@ var (
 		"arn:aws:sts::444455556666:assumed-role/deploy/s", "arn:aws:iam::111122223333:user/x:role/y"}
 	// The role of a session, when its path is not "/".
 	extraRolePaths = map[string]string{"arn:aws:sts::444455556666:assumed-role/deploy/s": "arn:aws:iam::444455556666:role/ops/deploy"}
-	extraActions   = []string{"s3:GetObject", "s3:GetObjectAcl", "s3:PutBucketPolicy", "s3:ListBucket", "s3:ListAllMyBuckets", "kms:Decrypt", "ec2:RunInstances"}
+	extraActions   = []string{"s3:GetObject", "s3:GetObjectAcl", "s3:PutBucketPolicy", "s3:ListBucket", "s3:ListAllMyBuckets", "kms:Decrypt", "kms:CreateAlias", "ec2:RunInstances"}
 	extraResources = []string{"arn:aws:s3:::b", "arn:aws:s3:::b/alice/x", "arn:aws:s3:::b/s3vet-var/x", "arn:aws:s3:::b/a/x", "arn:aws:s3:::bb/x", "arn:aws:s3:::bbb/x", "arn:aws:s3:::b/ab",
 		"arn:aws:s3:::b/abc", "arn:aws:s3:::c/k", "*",
-		"arn:aws:kms:us-east-1:111122223333:key/k", "arn:aws:ec2:us-east-1:111122223333:instance/i"}
+		"arn:aws:kms:us-east-1:111122223333:key/k", "arn:aws:ec2:us-east-1:111122223333:instance/i",
+		"arn:aws:kms:us-east-1:111122223333:alias/team/x", "arn:aws:s3::111122223333:accesspoint/m.mrap/object/k"}
 )
 
 type generator struct {
@@ -187,9 +188,16 @@ func inDomain(action, resource string) bool {
 }
 
 // templateMatch matches an ARN template by hand: each ${...} takes one or
-// more characters other than : and /, ${ObjectName} takes any, and a
-// name with its path (${RoleNameWithPath}) takes /.
+// more characters other than : and /, ${ObjectName} takes any, a name
+// with its path (${RoleNameWithPath}) takes /, a KMS ${Alias} takes / and
+// :, and the ${Region} of an S3 access point may be empty (a Multi-Region
+// Access Point's).
 func templateMatch(t, s string) bool {
+	mrap := strings.HasPrefix(t, "arn:${Partition}:s3:${Region}:${Account}:accesspoint/")
+	return templateMatchFrom(t, s, mrap)
+}
+
+func templateMatchFrom(t, s string, mrap bool) bool {
 	if t == "" {
 		return s == ""
 	}
@@ -203,11 +211,21 @@ func templateMatch(t, s string) bool {
 	j := strings.IndexByte(t[i:], '}')
 	name, rest := t[i+2:i+j], t[i+j+1:]
 	s = s[i:]
+	if name == "Region" && mrap && templateMatchFrom(rest, s, mrap) {
+		return true
+	}
 	for n := 1; n <= len(s); n++ {
-		if name != "ObjectName" && strings.ContainsAny(s[n-1:n], ":/") && !(strings.HasSuffix(name, "WithPath") && s[n-1] == '/') {
+		c := s[n-1]
+		switch {
+		case name == "ObjectName":
+		case name == "Alias":
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(":/_-", c) >= 0) {
+				return false
+			}
+		case c == ':' || c == '/' && !strings.HasSuffix(name, "WithPath"):
 			return false
 		}
-		if templateMatch(rest, s[n:]) {
+		if templateMatchFrom(rest, s[n:], mrap) {
 			return true
 		}
 	}
@@ -300,7 +318,9 @@ func bruteForce(t testing.TB, c *check, newSet, oldSet *policy.Set, within func(
 						}
 						if a != "" {
 							ctx["aws:ResourceAccount"] = []string{a}
-							ctx["s3:ResourceAccount"] = []string{a}
+							if strings.HasPrefix(strings.ToLower(ar.a), "s3:") {
+								ctx["s3:ResourceAccount"] = []string{a}
+							}
 						}
 						cand := &Witness{Principal: p[0], Action: ar.a, Resource: ar.r, Context: ctx}
 						if within != nil && !within(cand) {

@@ -409,6 +409,11 @@ func buildActionResource(ctx context.Context, stmts []*stmt, q *Access, bud *bud
 // ${RoleNameWithPath}), which may hold /.
 func templateGlob(t string) glob {
 	var g glob
+	// A Multi-Region Access Point's ARNs have no Region
+	// (arn:aws:s3::111122223333:accesspoint/NAME.mrap/object/KEY, S3 User
+	// Guide, "Multi-Region Access Point policy examples"), and S3's
+	// object and access point actions take them.
+	noRegion := strings.HasPrefix(t, "arn:${Partition}:s3:${Region}:${Account}:accesspoint/")
 	for t != "" {
 		i := strings.Index(t, "${")
 		if i < 0 {
@@ -428,6 +433,12 @@ func templateGlob(t string) glob {
 			g = g.plus(allChars()) // an object key holds any character
 		case strings.HasSuffix(name, "WithPath"):
 			g = g.plus(allBut(":")) // a name with its path: role/team/app
+		case name == "Alias":
+			// A KMS alias name takes / and : (KMS API Reference,
+			// CreateAlias: AliasName, ^[a-zA-Z0-9:/_-]+$).
+			g = g.plus(rangeChars('a', 'z').union(rangeChars('A', 'Z')).union(digits).union(charsOf(":/_-")))
+		case name == "Region" && noRegion:
+			g = g.star(arnSegment())
 		default:
 			g = g.plus(arnSegment())
 		}
@@ -972,14 +983,27 @@ func (f *foldLetters) clash() bool {
 var globalMultivalued = map[string]bool{
 	"aws:calledvia": true, "aws:principalorgpaths": true, "aws:principalservicenameslist": true,
 	"aws:resourceorgpaths": true, "aws:sourceorgpaths": true, "aws:tagkeys": true,
+	"aws:vpceorgpaths": true,
+}
+
+// multivalued reports whether a request may carry several values of key
+// (lower case): the catalog's ArrayOf types and the global keys above. A
+// key of a service outside the catalog may be multivalued
+// (dynamodb:LeadingKeys is), so it is taken as one, the stricter reading;
+// the other global keys (aws:...) are single-valued.
+func multivalued(key string) bool {
+	if k, ok := catalog.LookupConditionKey(key); ok {
+		return strings.HasPrefix(k.Type, "ArrayOf")
+	}
+	if globalMultivalued[key] {
+		return true
+	}
+	return !strings.HasPrefix(key, "aws:")
 }
 
 func buildKey(ctx context.Context, key string, conds []condition, stmts []*stmt, bud *budget, opts Options) (*dim, error) {
 	family := ""
-	multi := false
-	if k, ok := catalog.LookupConditionKey(key); ok && strings.HasPrefix(k.Type, "ArrayOf") || globalMultivalued[key] {
-		multi = true
-	}
+	multi := multivalued(key)
 	for _, c := range conds {
 		multi = multi || c.set
 		f := c.family

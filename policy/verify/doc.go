@@ -29,9 +29,9 @@
 //   - Numbers, dates and IP addresses are cut at the values and CIDR
 //     blocks the policies name; Bool and Null read true, false and
 //     absence.
-//   - A multivalued key (ForAnyValue, ForAllValues, or a key the Service
-//     Authorization Reference types as an array) takes every set of
-//     classes.
+//   - A multivalued key (ForAnyValue, ForAllValues, a key the Service
+//     Authorization Reference types as an array, or, the stricter reading,
+//     a key of a service outside the catalog) takes every set of classes.
 //   - An action pairs only with the resource types the Service
 //     Authorization Reference lists for it, and actions that take none
 //     pair with "*"; actions outside the catalog pair with any resource.
@@ -80,9 +80,10 @@
 // GetFederationToken session, whose session policy is taken to allow
 // everything), a root user, a service or an anonymous caller, with single
 // values for single-valued keys. Callers are of the partition "aws" and of
-// every other partition the policies' ARNs name. They are decided as cross-account
-// requests, so that a policy's grants are compared whatever account the
-// caller is in; aws:ResourceAccount is a key of its own. For identity
+// every other partition the policies' ARNs name. The requests are decided
+// as cross-account ones, so that a policy's grants are compared whatever
+// account the caller is in; aws:ResourceAccount is a key of its own, and
+// S3's requests alone carry s3:ResourceAccount beside it. For identity
 // policies the caller is a user, a role session or a federated user, for
 // resource-based policies anyone.
 //

@@ -292,6 +292,19 @@ func AccessNotGranted(ctx context.Context, pols []*policy.Policy, access Access,
 	})
 }
 
+// namesAccessPoint reports whether a Resource of p is an S3 access point
+// or its objects (arn:PARTITION:s3:REGION:ACCOUNT:accesspoint/...).
+func namesAccessPoint(p *policy.Policy) bool {
+	for _, st := range p.Statements {
+		for _, r := range st.Resource {
+			if f := strings.SplitN(r, ":", 6); len(f) == 6 && f[2] == "s3" && strings.HasPrefix(f[5], "accesspoint/") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // NoPublicAccess reports whether a bucket or access point policy grants
 // public access, as S3 Block Public Access defines it ("The meaning of
 // "public"", S3 User Guide; package policy/public). FAIL comes with a
@@ -305,6 +318,15 @@ func NoPublicAccess(ctx context.Context, p *policy.Policy, opts *Options) (Resul
 		return Result{}, fmt.Errorf("verify: public access is a question about a resource-based policy, not a %s", p.Type)
 	}
 	pub := public.Analyze(p)
+	if namesAccessPoint(p) {
+		// An access point policy: S3's rules for access points, which
+		// call a set of access points public, read for an access point
+		// of Internet origin (the stricter reading when the policy does
+		// not say which it is).
+		if ap := public.AnalyzeAccessPoint(p, false); ap.Public {
+			pub = ap
+		}
+	}
 	if !pub.Public {
 		return Result{Verdict: Pass, Reason: "S3 does not call the policy public: every statement that allows fixes the caller"}, nil
 	}
@@ -570,31 +592,54 @@ func (c *check) boxes(ctx context.Context, stmts []*stmt) (allow, deny []box, er
 	var approxAllow []box
 	defer func() { allow = append(allow, approxAllow...) }()
 	for _, s := range stmts {
-		b, err := c.box(ctx, s)
-		if err != nil {
-			return nil, nil, err
+		// Only S3's requests carry s3:ResourceAccount (beside
+		// aws:ResourceAccount, which every service's do): a statement that
+		// reads it is two boxes, on S3's actions and on the others'.
+		parts := []accountPart{bothAccountKeys}
+		if slices.ContainsFunc(s.conds, func(cd condition) bool { return cd.key == "s3:resourceaccount" }) {
+			parts = []accountPart{s3Actions, otherActions}
 		}
-		if b.empty() {
-			continue
-		}
-		switch {
-		case s.st.Effect == policy.Deny:
-			deny = append(deny, b)
-		case c.approxStmt[s.st]:
-			// Searched last: a witness from an exact statement is one the
-			// policies confirm.
-			approxAllow = append(approxAllow, b)
-		default:
-			allow = append(allow, b)
+		for _, part := range parts {
+			b, err := c.box(ctx, s, part)
+			if err != nil {
+				return nil, nil, err
+			}
+			if b.empty() {
+				continue
+			}
+			switch {
+			case s.st.Effect == policy.Deny:
+				deny = append(deny, b)
+			case c.approxStmt[s.st]:
+				// Searched last: a witness from an exact statement is one
+				// the policies confirm.
+				approxAllow = append(approxAllow, b)
+			default:
+				allow = append(allow, b)
+			}
 		}
 	}
 	return allow, deny, nil
 }
 
+// accountPart is the part of the request space a box of a statement
+// covers, by whether the request carries s3:ResourceAccount.
+type accountPart uint8
+
+const (
+	bothAccountKeys accountPart = iota // the statement does not read s3:ResourceAccount
+	s3Actions                          // S3's actions: both keys
+	otherActions                       // other services' actions: aws:ResourceAccount alone
+)
+
+// isS3Action reports whether an action (lower case) is of the service
+// s3, whose requests carry s3:ResourceAccount.
+func isS3Action(action string) bool { return strings.HasPrefix(action, "s3:") }
+
 // box projects a statement on every dimension: the states where the
 // statement's elements that read the dimension hold, as package policy
 // decides them.
-func (c *check) box(ctx context.Context, s *stmt) (box, error) {
+func (c *check) box(ctx context.Context, s *stmt, part accountPart) (box, error) {
 	b := make(box, len(c.sp.dims))
 	for di, d := range c.sp.dims {
 		set := newBitset(d.size())
@@ -602,7 +647,7 @@ func (c *check) box(ctx context.Context, s *stmt) (box, error) {
 			return nil, err
 		}
 		for i := 0; i < d.size(); i++ {
-			if c.holds(s, d, i) {
+			if c.holds(s, d, i, part) {
 				set.set(i)
 			}
 		}
@@ -611,10 +656,13 @@ func (c *check) box(ctx context.Context, s *stmt) (box, error) {
 	return b, nil
 }
 
-func (c *check) holds(s *stmt, d *dim, i int) bool {
+func (c *check) holds(s *stmt, d *dim, i int, part accountPart) bool {
 	switch d.kind {
 	case dimActionResource:
 		st := d.ar[i]
+		if part == s3Actions && !isS3Action(st.action) || part == otherActions && isS3Action(st.action) {
+			return false
+		}
 		return s.st.MatchesAction(st.action) && s.st.MatchesResource(&policy.Request{Resource: st.resource})
 	case dimPrincipal:
 		st := &d.prin[i]
@@ -638,7 +686,9 @@ func (c *check) holds(s *stmt, d *dim, i int) bool {
 		r := &policy.Request{}
 		if a := d.acct[i]; a != "" {
 			r.Context.Set("aws:ResourceAccount", a)
-			r.Context.Set("s3:ResourceAccount", a)
+			if part != otherActions {
+				r.Context.Set("s3:ResourceAccount", a)
+			}
 		}
 		for _, cd := range s.conds {
 			if accountKeys[cd.key] && !cd.c.Matches(r) {
@@ -728,7 +778,9 @@ func (c *check) witness(point []int) *Witness {
 		case dimAccount:
 			if a := d.acct[i]; a != "" {
 				w.Context["aws:ResourceAccount"] = []string{a}
-				w.Context["s3:ResourceAccount"] = []string{a}
+				if isS3Action(strings.ToLower(w.Action)) {
+					w.Context["s3:ResourceAccount"] = []string{a}
+				}
 			}
 		case dimKey:
 			if v := d.vals[i]; v != nil {
