@@ -40,7 +40,8 @@ type cfnReader struct {
 //
 // Resources are read in the order of their logical IDs. A resource whose
 // Condition is false is not part of the world; one whose Condition cannot
-// be evaluated is left out and reported as Unresolved.
+// be evaluated is judged as created (the stricter reading) and reported as
+// Unresolved.
 func CloudFormation(template []byte, params map[string]string) (*Source, error) {
 	v, err := decodeTemplate(template)
 	if err != nil {
@@ -105,8 +106,10 @@ func (c *cfnReader) deployed(id string) bool {
 	r := &resolver{c: c, addr: id}
 	holds, ok := r.condition(res.condition, "Condition", 0)
 	if !ok {
-		c.w.unresolved(id, "Condition", "created only if condition "+res.condition+" holds, which cannot be evaluated: left out")
-		return false
+		// It may be created: judged as created, the stricter reading,
+		// so that no policy escapes the checks for want of a parameter.
+		c.w.unresolved(id, "Condition", "created only if condition "+res.condition+" holds, which cannot be evaluated: judged as created")
+		return true
 	}
 	return holds
 }
@@ -348,9 +351,20 @@ func (c *cfnReader) resource(id string) {
 		}
 		list, ok := res.props["Policies"].([]any)
 		if !ok {
-			if _, present := res.props["Policies"]; present {
-				if _, ok := c.prop(id, "Policies"); !ok { // reports what cannot be resolved
-					c.w.unresolvedPolicy(id, "Properties.Policies", identityBased, "")
+			// Written with a function (Fn::If): the resolved list.
+			if _, present := res.props["Policies"]; !present {
+				return
+			}
+			v, ok := c.prop(id, "Policies") // reports what cannot be resolved
+			if !ok {
+				c.w.unresolvedPolicy(id, "Properties.Policies", identityBased, "")
+				return
+			}
+			resolved, _ := v.([]any)
+			for i, p := range resolved {
+				m, _ := p.(map[string]any)
+				if d, present := m["PolicyDocument"]; present {
+					c.addDocument(id, "Properties.Policies["+strconv.Itoa(i)+"].PolicyDocument", identityBased, "", d)
 				}
 			}
 			return

@@ -291,3 +291,47 @@ Resources:
 		t.Errorf("unresolved policies (-want +got):\n%s", diff)
 	}
 }
+
+// TestCloudFormationMaybeCreated: a resource whose Condition cannot be
+// evaluated is judged as created, and Policies written with Fn::If are
+// read as they resolve (AWS CloudFormation User Guide, Conditions;
+// Fn::If).
+func TestCloudFormationMaybeCreated(t *testing.T) {
+	tmpl := `
+Parameters: {Env: {Type: String}}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  Always: !Equals [a, a]
+Resources:
+  Public:
+    Type: AWS::S3::BucketPolicy
+    Condition: IsProd
+    Properties:
+      Bucket: media
+      PolicyDocument: {Statement: [{Effect: Allow, Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::media/*"}]}
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: "sts:AssumeRole"}]}
+      Policies: !If [Always, [{PolicyName: admin, PolicyDocument: {Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}}], !Ref AWS::NoValue]
+`
+	src, err := iac.CloudFormation([]byte(tmpl), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range src.Policies {
+		got = append(got, p.Location())
+	}
+	want := []string{"Public.Properties.PolicyDocument", "R.Properties.AssumeRolePolicyDocument", "R.Properties.Policies[0].PolicyDocument"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("policies (-want +got):\n%s", diff)
+	}
+	found := false
+	for _, u := range src.Unresolved {
+		found = found || u.Address == "Public" && strings.Contains(u.Reason, "judged as created")
+	}
+	if !found {
+		t.Errorf("unresolved %v: want a note that Public is judged as created", src.Unresolved)
+	}
+}

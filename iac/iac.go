@@ -199,6 +199,10 @@ type bucketEntry struct {
 	// bucket's own resource, 0 for none, for a bucket policy resource to
 	// supersede.
 	legacyPolicy int
+	// legacyConfigured is set when the bucket's configuration sets its
+	// policy attribute (AWS provider v3), or the plan has no
+	// configuration to tell.
+	legacyConfigured bool
 }
 
 func newWorld() *world {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -199,20 +200,36 @@ func (t *tfReader) resource(r *tfRes) {
 	}
 	switch r.typ {
 	case "aws_s3_bucket_policy":
-		if e := t.bucketOf(r); e != nil {
-			e.set["GetBucketPolicy"] = true
-			// The resource supersedes the bucket's computed policy
-			// attribute, which reflects it.
-			if e.legacyPolicy > 0 {
-				t.w.src.Policies[e.legacyPolicy-1].Address = ""
-				e.legacyPolicy = 0
+		e := t.bucketOf(r)
+		if e == nil {
+			// A bucket the plan does not show (a module's variable, a
+			// bucket made elsewhere): the document is still a policy of
+			// the plan, and the checks judge it.
+			bucket := ""
+			if !unknown(r.unknown, "bucket") {
+				bucket = str(r.after, "bucket")
 			}
-			e.b.Policy = ""
-			if doc, ok := t.policy(r, "policy", resourceBased, bucketName(e)); ok {
-				e.b.Policy = string(doc)
-			} else if unknown(r.unknown, "policy") {
-				e.unread("GetBucketPolicy", "the policy of "+r.addr+" is known only after apply")
-			}
+			t.policy(r, "policy", resourceBased, bucket)
+			break
+		}
+		e.set["GetBucketPolicy"] = true
+		legacy, configured := e.legacyPolicy, e.legacyConfigured
+		e.legacyPolicy = 0
+		e.b.Policy = ""
+		doc, ok := t.policy(r, "policy", resourceBased, bucketName(e))
+		switch {
+		case ok:
+			e.b.Policy = string(doc)
+		case unknown(r.unknown, "policy"):
+			e.unread("GetBucketPolicy", "the policy of "+r.addr+" is known only after apply")
+		}
+		// The resource supersedes the bucket's policy attribute, which
+		// mirrors it (AWS provider v4 and later). Where the bucket's
+		// configuration sets the attribute too (provider v3, both
+		// managing the policy) and the two differ, whichever is applied
+		// last wins: both documents are kept, for the checks to judge.
+		if legacy > 0 && (!configured || ok && policyJSONEqual(t.w.src.Policies[legacy-1].Document, doc)) {
+			t.w.src.Policies[legacy-1].Address = ""
 		}
 	case "aws_s3_bucket_public_access_block":
 		if e := t.bucketOf(r); e != nil {
@@ -352,4 +369,14 @@ func bucketName(e *bucketEntry) string {
 		return ""
 	}
 	return e.b.Name
+}
+
+// policyJSONEqual reports whether two policy documents are the same JSON
+// value.
+func policyJSONEqual(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return bytes.Equal(a, b)
+	}
+	return reflect.DeepEqual(x, y)
 }

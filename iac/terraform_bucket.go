@@ -50,6 +50,7 @@ func (t *tfReader) s3Bucket(r *tfRes) {
 		if doc, ok := t.policy(r, "policy", resourceBased, bucketName(e)); ok {
 			e.b.Policy, e.set["GetBucketPolicy"] = string(doc), true
 			e.legacyPolicy = len(t.w.src.Policies)
+			e.legacyConfigured = t.cfg == nil || t.configured(r, "policy")
 		}
 	}
 	if legacy("acl", "GetBucketAcl") {

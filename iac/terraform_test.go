@@ -255,6 +255,47 @@ func TestTerraformRules(t *testing.T) {
 			t.Errorf("grants (-want +got):\n%s", diff)
 		}
 	})
+	t.Run("a bucket policy of a bucket the plan does not show is still a policy", func(t *testing.T) {
+		src, err := iac.Terraform(tfPlan(`{"address": "module.perms.aws_s3_bucket_policy.this", "module_address": "module.perms", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "this",
+			"change": {"actions": ["create"], "before": null, "after": {"policy": "{\"p\":1}"}, "after_unknown": {"bucket": true}}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []policyView{{"module.perms.aws_s3_bucket_policy.this.policy", policy.ResourceBased, "", `{"p":1}`, ""}}
+		if diff := cmp.Diff(want, viewPolicies(src.Policies)); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	})
+	t.Run("a v3 inline policy that differs from the bucket policy resource is kept", func(t *testing.T) {
+		// AWS provider v3: aws_s3_bucket's policy argument and
+		// aws_s3_bucket_policy both manage the bucket's policy.
+		changes := `{"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+			"change": {"actions": ["update"], "before": {"bucket": "data", "policy": "{\"v\":0}"}, "after": {"bucket": "data", "policy": "{\"v\":2}"}, "after_unknown": {}}},
+			{"address": "aws_s3_bucket_policy.data", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "data",
+			"change": {"actions": ["no-op"], "before": {"bucket": "data", "policy": "{\"v\":0}"}, "after": {"bucket": "data", "policy": "{\"v\":0}"}, "after_unknown": {}}}`
+		config := func(expr string) string {
+			return `, "configuration": {"root_module": {"resources": [{"mode": "managed", "type": "aws_s3_bucket", "name": "data", "expressions": {"bucket": {"constant_value": "data"}` + expr + `}}]}}`
+		}
+		for _, tc := range []struct {
+			name, config string
+			want         []string
+		}{
+			{"configured", config(`, "policy": {"references": ["data.aws_iam_policy_document.p.json"]}`), []string{"aws_s3_bucket.data.policy", "aws_s3_bucket_policy.data.policy"}},
+			{"computed (provider v4)", config(""), []string{"aws_s3_bucket_policy.data.policy"}},
+		} {
+			src, err := iac.Terraform([]byte(`{"format_version": "1.2", "resource_changes": [` + changes + `]` + tc.config + `}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range src.Policies {
+				got = append(got, p.Location())
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+			}
+		}
+	})
 	t.Run("a bucket of count found by the same index", func(t *testing.T) {
 		plan := `{"format_version": "1.2", "resource_changes": [
 			{"address": "aws_s3_bucket.b[0]", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "index": 0,
