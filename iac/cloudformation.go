@@ -3,6 +3,7 @@ package iac
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -344,7 +345,9 @@ func (c *cfnReader) resource(id string) {
 			e.unread("GetBucketPolicy", "the policy of "+id+" cannot be resolved")
 		}
 	case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy":
-		c.document(id, "PolicyDocument", identityBased, "")
+		if _, ok := c.document(id, "PolicyDocument", identityBased, ""); ok {
+			c.w.src.Policies[len(c.w.src.Policies)-1].Identities = c.attachedTo(id)
+		}
 	case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
 		if res.typ == "AWS::IAM::Role" {
 			c.document(id, "AssumeRolePolicyDocument", trustPolicy, "")
@@ -364,7 +367,9 @@ func (c *cfnReader) resource(id string) {
 			for i, p := range resolved {
 				m, _ := p.(map[string]any)
 				if d, present := m["PolicyDocument"]; present {
-					c.addDocument(id, "Properties.Policies["+strconv.Itoa(i)+"].PolicyDocument", identityBased, "", d)
+					if _, ok := c.addDocument(id, "Properties.Policies["+strconv.Itoa(i)+"].PolicyDocument", identityBased, "", d); ok {
+						c.w.src.Policies[len(c.w.src.Policies)-1].Identities = []string{c.identityOf(id)}
+					}
 				}
 			}
 			return
@@ -380,10 +385,73 @@ func (c *cfnReader) resource(id string) {
 			}
 			m, _ := v.(map[string]any)
 			if d, present := m["PolicyDocument"]; present {
-				c.addDocument(id, path+".PolicyDocument", identityBased, "", d)
+				if _, ok := c.addDocument(id, path+".PolicyDocument", identityBased, "", d); ok {
+					c.w.src.Policies[len(c.w.src.Policies)-1].Identities = []string{c.identityOf(id)}
+				}
 			}
 		}
 	}
+}
+
+// identityKinds maps the IAM identity types to their kind and the
+// property that names them.
+var identityKinds = map[string]struct{ kind, nameProp string }{
+	"AWS::IAM::Role":  {"role", "RoleName"},
+	"AWS::IAM::User":  {"user", "UserName"},
+	"AWS::IAM::Group": {"group", "GroupName"},
+}
+
+// identityOf names the identity a Role, User or Group of the template is
+// ("role/NAME"), or by its logical ID when it has no literal name
+// ("role/@AppRole").
+func (c *cfnReader) identityOf(id string) string {
+	res := c.resources[id]
+	k := identityKinds[res.typ]
+	if name, ok := res.props[k.nameProp].(string); ok && name != "" {
+		return k.kind + "/" + name
+	}
+	return k.kind + "/@" + id
+}
+
+// attachedTo names the identities a policy resource attaches its
+// document to (AWS CloudFormation Template Reference: RoleName, UserName
+// and GroupName of RolePolicy, UserPolicy, GroupPolicy; Roles, Users and
+// Groups of Policy and ManagedPolicy), as identityOf names them: a Ref to
+// an identity of the template is that identity. A name that cannot be
+// read is left out.
+func (c *cfnReader) attachedTo(id string) []string {
+	props := c.resources[id].props
+	var out []string
+	name := func(kind string, v any) {
+		if m, ok := v.(map[string]any); ok {
+			if ref, ok := m["Ref"].(string); ok {
+				if r, ok := c.resources[ref]; ok && identityKinds[r.typ].kind == kind {
+					out = append(out, c.identityOf(ref))
+				}
+				return
+			}
+		}
+		r := &resolver{c: c, addr: id}
+		if s, ok := r.resolve(v, "", 0); ok {
+			if s, ok := s.(string); ok && s != "" {
+				out = append(out, kind+"/"+s)
+			}
+		}
+	}
+	for prop, kind := range map[string]string{"RoleName": "role", "UserName": "user", "GroupName": "group"} {
+		if v, ok := props[prop]; ok {
+			name(kind, v)
+		}
+	}
+	for prop, kind := range map[string]string{"Roles": "role", "Users": "user", "Groups": "group"} {
+		if list, ok := props[prop].([]any); ok {
+			for _, v := range list {
+				name(kind, v)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // policyBucket finds the bucket of an AWS::S3::BucketPolicy: the bucket

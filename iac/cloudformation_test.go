@@ -335,3 +335,35 @@ Resources:
 		t.Errorf("unresolved %v: want a note that Public is judged as created", src.Unresolved)
 	}
 }
+
+// TestCloudFormationIdentities: each identity-based document names the
+// identities it is attached to (AWS CloudFormation Template Reference:
+// RoleName of AWS::IAM::RolePolicy, Roles and Users of AWS::IAM::Policy;
+// a Role's own Policies), a Ref to an identity of the template by its name
+// or logical ID.
+func TestCloudFormationIdentities(t *testing.T) {
+	tmpl := `
+Resources:
+  Named: {Type: AWS::IAM::Role, Properties: {RoleName: app, Policies: [{PolicyName: a, PolicyDocument: {Statement: []}}]}}
+  Anon: {Type: AWS::IAM::Role, Properties: {Policies: [{PolicyName: a, PolicyDocument: {Statement: []}}]}}
+  RP: {Type: AWS::IAM::RolePolicy, Properties: {RoleName: !Ref Anon, PolicyName: p, PolicyDocument: {Statement: []}}}
+  P: {Type: AWS::IAM::Policy, Properties: {PolicyName: p, Roles: [!Ref Named, other], Users: [bob], PolicyDocument: {Statement: []}}}
+`
+	src, err := iac.CloudFormation([]byte(tmpl), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, p := range src.Policies {
+		got[p.Location()] = p.Identities
+	}
+	want := map[string][]string{
+		"Anon.Properties.Policies[0].PolicyDocument":  {"role/@Anon"},
+		"Named.Properties.Policies[0].PolicyDocument": {"role/app"},
+		"P.Properties.PolicyDocument":                 {"role/app", "role/other", "user/bob"},
+		"RP.Properties.PolicyDocument":                {"role/@Anon"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("identities (-want +got):\n%s", diff)
+	}
+}

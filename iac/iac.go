@@ -93,6 +93,10 @@ type Source struct {
 	// Policies are the policy documents of the input: in the order of the
 	// plan's resources, or of the template's logical IDs.
 	Policies []Policy
+	// Removed are the identity-based documents the change deletes: for
+	// Terraform, those of resources the plan deletes, with Before and
+	// Identities set and Document nil.
+	Removed []Policy
 	// UnresolvedPolicies are the policy documents that hold a value that
 	// could not be known, and so are not in Policies: Address, Path, Type
 	// and Bucket as there, Document and Before nil. Unresolved says why.
@@ -126,6 +130,13 @@ type Policy struct {
 	// (resource_changes[].change.before); nil when the resource is created,
 	// and for CloudFormation.
 	Before []byte
+	// Identities are the IAM identities the document is attached to, as
+	// the input names them: "role/NAME", "user/NAME", "group/NAME" (a
+	// CloudFormation identity without a name is its logical ID after @:
+	// "role/@AppRole"). Empty when the input does not say (a managed
+	// policy, whose attachments are not read). An identity's documents
+	// are one set: a Deny in one limits an Allow in another.
+	Identities []string
 	// DataSource marks the document of a Terraform data source
 	// (data.aws_iam_policy_document): Terraform reads it anew at every
 	// plan, so a plan holds no document of it from before the change. The

@@ -132,6 +132,7 @@ func (t *tfReader) collect(p *tfPlan) {
 	for _, c := range p.ResourceChanges {
 		if len(c.Change.Actions) == 1 && c.Change.Actions[0] == "delete" {
 			seen[c.Address] = true
+			t.removed(c)
 			continue
 		}
 		r := &tfRes{addr: c.Address, module: c.ModuleAddress, mode: c.Mode, typ: c.Type, name: c.Name,
@@ -276,17 +277,75 @@ func (t *tfReader) resource(r *tfRes) {
 			t.lifecycle(r, e)
 		}
 	case "aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
-		t.policy(r, "policy", identityBased, "")
+		if _, ok := t.policy(r, "policy", identityBased, ""); ok {
+			t.w.src.Policies[len(t.w.src.Policies)-1].Identities = tfIdentities(r.typ, r.after, r.unknown)
+		}
 	case "aws_iam_role":
 		t.policy(r, "assume_role_policy", trustPolicy, "")
 		for i, b := range blocks(r.after, "inline_policy") {
 			path := "inline_policy[" + strconv.Itoa(i) + "].policy"
 			if s, _ := b["policy"].(string); s != "" && !unknown(r.unknown, "inline_policy", i, "policy") {
 				t.addPolicy(r, path, identityBased, "", []byte(s), t.inlineBefore(r, b))
+				t.w.src.Policies[len(t.w.src.Policies)-1].Identities = tfIdentities(r.typ, r.after, r.unknown)
 			} else if unknown(r.unknown, "inline_policy", i, "policy") {
 				t.w.unresolved(r.addr, path, "known only after apply")
 				t.w.unresolvedPolicy(r.addr, path, identityBased, "")
 			}
+		}
+	}
+}
+
+// tfIdentities names the identity a policy resource attaches its
+// document to (Terraform AWS provider: aws_iam_role_policy.role,
+// aws_iam_user_policy.user, aws_iam_group_policy.group; an aws_iam_role's
+// inline policies, its name); nil when unknown or not said.
+func tfIdentities(typ string, values map[string]any, unknownValues any) []string {
+	kind, attr := "", ""
+	switch typ {
+	case "aws_iam_role_policy":
+		kind, attr = "role", "role"
+	case "aws_iam_user_policy":
+		kind, attr = "user", "user"
+	case "aws_iam_group_policy":
+		kind, attr = "group", "group"
+	case "aws_iam_role":
+		kind, attr = "role", "name"
+	default:
+		return nil
+	}
+	if unknown(unknownValues, attr) {
+		return nil
+	}
+	name := str(values, attr)
+	if name == "" {
+		return nil
+	}
+	// aws_iam_role_policy.role takes the role's name or its ID; both
+	// name one role.
+	return []string{kind + "/" + name}
+}
+
+// removed records the identity-based documents of a resource the plan
+// deletes.
+func (t *tfReader) removed(c tfChange) {
+	before, _ := c.Change.Before.(map[string]any)
+	if before == nil {
+		return
+	}
+	add := func(path string, doc string) {
+		ids := tfIdentities(c.Type, before, nil)
+		if doc == "" || ids == nil {
+			return
+		}
+		addr := c.Address
+		t.w.src.Removed = append(t.w.src.Removed, Policy{Address: addr, Path: path, Type: policyType(identityBased, nil), Before: []byte(doc), Identities: ids})
+	}
+	switch c.Type {
+	case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
+		add("policy", str(before, "policy"))
+	case "aws_iam_role":
+		for i, b := range blocks(before, "inline_policy") {
+			add("inline_policy["+strconv.Itoa(i)+"].policy", str(b, "policy"))
 		}
 	}
 }

@@ -296,6 +296,31 @@ func TestTerraformRules(t *testing.T) {
 			}
 		}
 	})
+	t.Run("identity policies name their identity, and deleted ones are kept", func(t *testing.T) {
+		// Terraform AWS provider: aws_iam_role_policy.role,
+		// aws_iam_user_policy.user, aws_iam_role.name (inline_policy).
+		src, err := iac.Terraform(tfPlan(`{"address": "aws_iam_user_policy.u", "mode": "managed", "type": "aws_iam_user_policy", "name": "u",
+			"change": {"actions": ["create"], "before": null, "after": {"user": "alice", "policy": "{}"}, "after_unknown": {}}},
+			{"address": "aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "name": "r",
+			"change": {"actions": ["create"], "before": null, "after": {"name": "app", "assume_role_policy": "{}", "inline_policy": [{"name": "i", "policy": "{}"}]}, "after_unknown": {}}},
+			{"address": "aws_iam_role_policy.gone", "mode": "managed", "type": "aws_iam_role_policy", "name": "gone",
+			"change": {"actions": ["delete"], "before": {"role": "app", "policy": "{\"d\":1}"}, "after": null}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string][]string{}
+		for _, p := range src.Policies {
+			got[p.Location()] = p.Identities
+		}
+		want := map[string][]string{"aws_iam_user_policy.u.policy": {"user/alice"}, "aws_iam_role.r.assume_role_policy": nil, "aws_iam_role.r.inline_policy[0].policy": {"role/app"}}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("identities (-want +got):\n%s", diff)
+		}
+		if len(src.Removed) != 1 || src.Removed[0].Location() != "aws_iam_role_policy.gone.policy" || string(src.Removed[0].Before) != `{"d":1}` ||
+			!cmp.Equal(src.Removed[0].Identities, []string{"role/app"}) {
+			t.Errorf("removed %+v", src.Removed)
+		}
+	})
 	t.Run("a bucket of count found by the same index", func(t *testing.T) {
 		plan := `{"format_version": "1.2", "resource_changes": [
 			{"address": "aws_s3_bucket.b[0]", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "index": 0,

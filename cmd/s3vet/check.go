@@ -52,15 +52,20 @@ kind of policy: resource for a bucket, access point or VPC endpoint policy
 (one with a Principal), identity otherwise; by default it is read from the
 document.
 
-With --terraform PLAN (terraform show -json plan.out) every policy the plan
-creates or changes is checked: no-new-access compares each document with
-its value before the plan (a new policy is compared with nothing), the other
-checks judge each document. --cloudformation TEMPLATE (JSON or YAML) is the
-same for a template's policies; for no-new-access, --old-cloudformation
+With --terraform PLAN (terraform show -json plan.out) every policy of the
+plan of a type package iac reads is checked: no-new-access compares each
+document with its value before the plan (a new policy is compared with
+nothing), the other checks judge each document. An IAM identity's
+documents (a role's, user's or group's inline and attached policies that
+the plan names) are one set, compared with the set before the change,
+deleted documents included. --cloudformation TEMPLATE (JSON or YAML) is
+the same for a template's policies; for no-new-access, --old-cloudformation
 gives the template before the change, whose policies are paired with the
-new one's by logical ID and property path (without it, nothing was before). Values the plan or
-template leaves unknown are printed as notes; a policy that holds one is not
-checked. Each result is located by its resource address.
+new one's by logical ID and property path (without it, nothing was
+before). Values the plan or template leaves unknown are printed as notes; a
+policy that holds one is UNKNOWN. Each result is located by its resource
+address (an identity's, by the identity and its documents). The resource
+types read are listed in docs/iac.md.
 
 --json prints {"check": ..., "results": [{"location": ..., "result":
 "PASS|FAIL|UNKNOWN", "witness": {...}, "statements": [...], "reason":
@@ -189,10 +194,11 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return fail(err)
 		}
 		report.Unresolved = src.Unresolved
+		var before *iac.Source
 		if *oldCfn != "" {
 			// The template before the change: its policies are the
 			// before of the new one's, paired by logical ID and path.
-			before, err := readIaC("", *oldCfn, params)
+			before, err = readIaC("", *oldCfn, params)
 			if err != nil {
 				return fail(err)
 			}
@@ -204,7 +210,19 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 				src.Policies[i].Before = docs[src.Policies[i].Location()]
 			}
 		}
+		grouped := map[string]bool{}
+		if name == "no-new-access" && kind != verify.Resource {
+			results, covered, err := checkIdentities(ctx, src, before)
+			if err != nil {
+				return fail(err)
+			}
+			report.Results = append(report.Results, results...)
+			grouped = covered
+		}
 		for _, p := range src.Policies {
+			if grouped[p.Location()] {
+				continue
+			}
 			res, skip, err := checkIaCPolicy(ctx, name, p, access, kind)
 			if err != nil {
 				return fail(fmt.Errorf("%s: %w", p.Location(), err))
@@ -339,6 +357,76 @@ func checkIaCPolicy(ctx context.Context, name string, p iac.Policy, access verif
 	}
 	res, err := verify.NoPublicAccess(ctx, newP, nil)
 	return res, false, err
+}
+
+// checkIdentities runs no-new-access once per IAM identity of a plan or
+// template, on all its documents together: a principal's identity-based
+// policies are one set, and a Deny in one limits an Allow in another
+// (IAM User Guide, "Policy evaluation logic"). The documents before the
+// change are the Terraform plan's befores and deleted documents, or the
+// old template's (before, nil without one). covered names the documents
+// judged so, which are not judged one by one.
+func checkIdentities(ctx context.Context, src, before *iac.Source) (results []checkResult, covered map[string]bool, err error) {
+	type doc struct {
+		loc  string
+		body []byte
+	}
+	oldG, newG := map[string][]doc{}, map[string][]doc{}
+	add := func(g map[string][]doc, p iac.Policy, loc string, body []byte) {
+		if p.Type != policy.IdentityBased || body == nil {
+			return
+		}
+		for _, id := range p.Identities {
+			g[id] = append(g[id], doc{loc, body})
+		}
+	}
+	for _, p := range src.Policies {
+		add(newG, p, p.Location(), p.Document)
+		if before == nil {
+			add(oldG, p, p.Location()+" (before)", p.Before)
+		}
+	}
+	for _, p := range src.Removed {
+		add(oldG, p, p.Location()+" (deleted)", p.Before)
+	}
+	if before != nil {
+		for _, p := range before.Policies {
+			add(oldG, p, p.Location()+" (old template)", p.Document)
+		}
+	}
+	parse := func(ds []doc) ([]*policy.Policy, error) {
+		var out []*policy.Policy
+		for _, d := range ds {
+			p, err := policy.Parse(d.loc, policy.IdentityBased, d.body)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", d.loc, err)
+			}
+			out = append(out, p)
+		}
+		return out, nil
+	}
+	covered = map[string]bool{}
+	for _, id := range slices.Sorted(maps.Keys(newG)) {
+		newP, err := parse(newG[id])
+		if err != nil {
+			return nil, nil, err
+		}
+		oldP, err := parse(oldG[id])
+		if err != nil {
+			return nil, nil, err
+		}
+		res, err := verify.NoNewAccess(ctx, oldP, newP, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", id, err)
+		}
+		var locs []string
+		for _, d := range newG[id] {
+			locs = append(locs, d.loc)
+			covered[d.loc] = true
+		}
+		results = append(results, checkResult{Location: id + " (" + strings.Join(locs, ", ") + ")", Result: res})
+	}
+	return results, covered, nil
 }
 
 // checksKind reports whether the check asks anything of a policy of p's

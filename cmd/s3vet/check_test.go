@@ -148,6 +148,56 @@ Resources:
 	}
 }
 
+// TestCheckIdentitySets: an identity's documents are one set (IAM User
+// Guide, "Policy evaluation logic": an explicit Deny in any policy
+// overrides an Allow in another), so a Deny deleted with its resource, or
+// moved from one document to another, is judged with the identity's
+// other documents.
+func TestCheckIdentitySets(t *testing.T) {
+	allow := `{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}`
+	guard := `{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"s3:DeleteBucket\",\"Resource\":\"*\"}]}`
+	both := `{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"},{\"Effect\":\"Deny\",\"Action\":\"s3:DeleteBucket\",\"Resource\":\"*\"}]}`
+	change := func(addr, actions, before, after string) string {
+		name := addr[strings.IndexByte(addr, '.')+1:]
+		b, a := "null", "null"
+		if before != "" {
+			b = `{"role": "app", "policy": "` + before + `"}`
+		}
+		if after != "" {
+			a = `{"role": "app", "policy": "` + after + `"}`
+		}
+		return `{"address": "` + addr + `", "mode": "managed", "type": "aws_iam_role_policy", "name": "` + name + `",
+			"change": {"actions": ` + actions + `, "before": ` + b + `, "after": ` + a + `, "after_unknown": {}}}`
+	}
+	plan := func(changes ...string) string {
+		return file(t, "plan.json", `{"format_version": "1.2", "resource_changes": [`+strings.Join(changes, ",")+`]}`)
+	}
+	deleted := plan(change("aws_iam_role_policy.main", `["no-op"]`, allow, allow), change("aws_iam_role_policy.guard", `["delete"]`, guard, ""))
+	if got := cli(t, "", "check", "no-new-access", "--terraform", deleted); got.Code != 1 ||
+		!strings.Contains(got.Stdout, "role/app (aws_iam_role_policy.main.policy): no-new-access: FAIL") || !strings.Contains(got.Stdout, "s3:DeleteBucket") {
+		t.Errorf("the guard deleted: exit %d:\n%s%s", got.Code, got.Stdout, got.Stderr)
+	}
+	moved := plan(change("aws_iam_role_policy.main", `["update"]`, both, allow), change("aws_iam_role_policy.guard", `["create"]`, "", guard))
+	if got := cli(t, "", "check", "no-new-access", "--terraform", moved); got.Code != 0 ||
+		!strings.Contains(got.Stdout, "role/app (aws_iam_role_policy.main.policy, aws_iam_role_policy.guard.policy): no-new-access: PASS") {
+		t.Errorf("the Deny moved to another document of the role: exit %d:\n%s%s", got.Code, got.Stdout, got.Stderr)
+	}
+	tmpl := func(policies string) string {
+		return `{"Resources": {"App": {"Type": "AWS::IAM::Role", "Properties": {
+			"AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+			"Policies": [` + policies + `]}}}}`
+	}
+	inline := func(name, st string) string {
+		return `{"PolicyName": "` + name + `", "PolicyDocument": {"Version": "2012-10-17", "Statement": [` + st + `]}}`
+	}
+	a, d := `{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}`, `{"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"}`
+	old := file(t, "old.json", tmpl(inline("main", a)+","+inline("guard", d)))
+	nw := file(t, "new.json", tmpl(inline("main", a)+","+inline("guard", `{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}`)))
+	if got := cli(t, "", "check", "no-new-access", "--cloudformation", nw, "--old-cloudformation", old); got.Code != 1 || !strings.Contains(got.Stdout, "role/@App (") || !strings.Contains(got.Stdout, "s3:DeleteBucket") {
+		t.Errorf("CloudFormation, the guard's Deny dropped: exit %d:\n%s%s", got.Code, got.Stdout, got.Stderr)
+	}
+}
+
 // TestCheckDataSource: Terraform reads a data source anew at every plan,
 // so no-new-access has no before for its document (it judges the
 // resources that use it); the other checks judge the document itself.
