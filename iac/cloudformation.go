@@ -344,6 +344,8 @@ func (c *cfnReader) resource(id string) {
 		case !ok && e != nil:
 			e.unread("GetBucketPolicy", "the policy of "+id+" cannot be resolved")
 		}
+	case "AWS::S3::AccessPoint", "AWS::S3::MultiRegionAccessPointPolicy":
+		c.document(id, "Policy", resourceBased, "")
 	case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy":
 		if _, ok := c.document(id, "PolicyDocument", identityBased, ""); ok {
 			c.w.src.Policies[len(c.w.src.Policies)-1].Identities = c.attachedTo(id)

@@ -367,3 +367,40 @@ Resources:
 		t.Errorf("identities (-want +got):\n%s", diff)
 	}
 }
+
+// TestAccessPointPolicies: access point policies are resource-based
+// policies of the input (AWS CloudFormation Template Reference:
+// AWS::S3::AccessPoint Policy, AWS::S3::MultiRegionAccessPointPolicy
+// Policy; Terraform AWS provider: aws_s3_access_point policy,
+// aws_s3control_access_point_policy policy).
+func TestAccessPointPolicies(t *testing.T) {
+	src, err := iac.CloudFormation([]byte(`
+Resources:
+  AP: {Type: AWS::S3::AccessPoint, Properties: {Bucket: media, Policy: {Statement: []}}}
+  MRAP: {Type: AWS::S3::MultiRegionAccessPointPolicy, Properties: {MrapName: m, Policy: {Statement: []}}}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []policyView{
+		{"AP.Properties.Policy", policy.ResourceBased, "", `{"Statement":[]}`, ""},
+		{"MRAP.Properties.Policy", policy.ResourceBased, "", `{"Statement":[]}`, ""},
+	}
+	if diff := cmp.Diff(want, viewPolicies(src.Policies)); diff != "" {
+		t.Errorf("CloudFormation (-want +got):\n%s", diff)
+	}
+	plan, err := iac.Terraform(tfPlan(`{"address": "aws_s3_access_point.ap", "mode": "managed", "type": "aws_s3_access_point", "name": "ap",
+		"change": {"actions": ["create"], "before": null, "after": {"bucket": "media", "name": "ap", "policy": "{}"}, "after_unknown": {}}},
+		{"address": "aws_s3control_access_point_policy.p", "mode": "managed", "type": "aws_s3control_access_point_policy", "name": "p",
+		"change": {"actions": ["create"], "before": null, "after": {"policy": "{\"p\":1}"}, "after_unknown": {"access_point_arn": true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []policyView{
+		{"aws_s3_access_point.ap.policy", policy.ResourceBased, "", `{}`, ""},
+		{"aws_s3control_access_point_policy.p.policy", policy.ResourceBased, "", `{"p":1}`, ""},
+	}
+	if diff := cmp.Diff(want, viewPolicies(plan.Policies)); diff != "" {
+		t.Errorf("Terraform (-want +got):\n%s", diff)
+	}
+}

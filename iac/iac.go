@@ -25,6 +25,9 @@
 //	aws_s3_bucket_lifecycle_configuration, aws_s3_account_public_access_block
 //	aws_iam_policy, aws_iam_role_policy, aws_iam_user_policy,
 //	aws_iam_group_policy, aws_iam_role (assume_role_policy, inline_policy),
+//	aws_iam_role_policy_attachment, aws_iam_user_policy_attachment,
+//	aws_iam_group_policy_attachment, aws_iam_policy_attachment,
+//	aws_s3_access_point, aws_s3control_access_point_policy,
 //	data.aws_iam_policy_document (json)
 //
 // A bucket-level resource belongs to the bucket its bucket attribute names;
@@ -40,8 +43,9 @@
 // the template's Conditions, Fn::FindInMap and the condition functions. The
 // resource types read are AWS::S3::Bucket, AWS::S3::BucketPolicy,
 // AWS::IAM::Policy, AWS::IAM::ManagedPolicy, AWS::IAM::RolePolicy,
-// AWS::IAM::UserPolicy, AWS::IAM::GroupPolicy, AWS::IAM::Role, AWS::IAM::User
-// and AWS::IAM::Group.
+// AWS::IAM::UserPolicy, AWS::IAM::GroupPolicy, AWS::IAM::Role, AWS::IAM::User,
+// AWS::IAM::Group, AWS::S3::AccessPoint and
+// AWS::S3::MultiRegionAccessPointPolicy.
 //
 // # Unknown values are never guessed
 //
@@ -93,6 +97,11 @@ type Source struct {
 	// Policies are the policy documents of the input: in the order of the
 	// plan's resources, or of the template's logical IDs.
 	Policies []Policy
+	// Attachments are the policy attachments the change creates or
+	// changes whose policy document the input does not hold (an AWS
+	// managed policy, a policy made elsewhere) or whose identity it does
+	// not name: what they grant cannot be judged.
+	Attachments []Attachment
 	// Removed are the identity-based documents the change deletes: for
 	// Terraform, those of resources the plan deletes, with Before and
 	// Identities set and Document nil.
@@ -137,6 +146,10 @@ type Policy struct {
 	// policy, whose attachments are not read). An identity's documents
 	// are one set: a Deny in one limits an Allow in another.
 	Identities []string
+	// Attached are the identities the change attaches the document to
+	// (a Terraform policy attachment the plan creates or changes): they
+	// have it after the change, not before.
+	Attached []string
 	// DataSource marks the document of a Terraform data source
 	// (data.aws_iam_policy_document): Terraform reads it anew at every
 	// plan, so a plan holds no document of it from before the change. The
@@ -151,6 +164,19 @@ func (p *Policy) Location() string {
 		return p.Address
 	}
 	return p.Address + "." + p.Path
+}
+
+// An Attachment is a policy attachment whose document or identity the
+// input does not hold.
+type Attachment struct {
+	// Address is the resource that attaches the policy.
+	Address string `json:"address"`
+	// PolicyARN is the policy attached; empty when known only after
+	// apply.
+	PolicyARN string `json:"policyArn,omitempty"`
+	// Identities are those it is attached to, as in Policy.Identities;
+	// empty when unknown.
+	Identities []string `json:"identities,omitempty"`
 }
 
 // An Unresolved is a value that could not be known from the input: one

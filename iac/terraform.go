@@ -117,6 +117,7 @@ func Terraform(plan []byte) (*Source, error) {
 	for _, r := range t.res {
 		t.resource(r)
 	}
+	t.attach()
 	return w.finish(), nil
 }
 
@@ -124,6 +125,18 @@ type tfReader struct {
 	w   *world
 	cfg *tfConfig
 	res []*tfRes
+	// policies maps the address and the ARN (when known) of each
+	// aws_iam_policy to its index in Policies; attachments are those the
+	// plan creates or changes.
+	policies    map[string]int
+	attachments []tfAttachment
+}
+
+type tfAttachment struct {
+	r          *tfRes
+	identities []string // nil when one is unknown
+	arn        string   // "" when unknown
+	ref        string   // the aws_iam_policy the configuration refers to
 }
 
 // collect lists the resource instances of the planned world.
@@ -278,8 +291,24 @@ func (t *tfReader) resource(r *tfRes) {
 		}
 	case "aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
 		if _, ok := t.policy(r, "policy", identityBased, ""); ok {
-			t.w.src.Policies[len(t.w.src.Policies)-1].Identities = tfIdentities(r.typ, r.after, r.unknown)
+			i := len(t.w.src.Policies) - 1
+			t.w.src.Policies[i].Identities = tfIdentities(r.typ, r.after, r.unknown)
+			if r.typ == "aws_iam_policy" {
+				if t.policies == nil {
+					t.policies = map[string]int{}
+				}
+				t.policies[r.addr] = i
+				if arn := str(r.after, "arn"); arn != "" && !unknown(r.unknown, "arn") {
+					t.policies[arn] = i
+				}
+			}
 		}
+	case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment":
+		t.attachment(r)
+	case "aws_s3_access_point", "aws_s3control_access_point_policy":
+		// An access point's policy (Terraform AWS provider: the policy
+		// argument of both), resource-based.
+		t.policy(r, "policy", resourceBased, "")
 	case "aws_iam_role":
 		t.policy(r, "assume_role_policy", trustPolicy, "")
 		for i, b := range blocks(r.after, "inline_policy") {
@@ -292,6 +321,89 @@ func (t *tfReader) resource(r *tfRes) {
 				t.w.unresolvedPolicy(r.addr, path, identityBased, "")
 			}
 		}
+	}
+}
+
+// attachment records a policy attachment the plan creates or changes
+// (Terraform AWS provider: aws_iam_role_policy_attachment role,
+// aws_iam_user_policy_attachment user, aws_iam_group_policy_attachment
+// group, aws_iam_policy_attachment roles, users and groups; policy_arn).
+func (t *tfReader) attachment(r *tfRes) {
+	if !r.created && reflect.DeepEqual(r.before, r.after) {
+		return
+	}
+	a := tfAttachment{r: r}
+	if !unknown(r.unknown, "policy_arn") {
+		a.arn = str(r.after, "policy_arn")
+	}
+	a.ref = t.policyReference(r)
+	known := true
+	for _, f := range []struct{ attr, kind string }{{"role", "role"}, {"user", "user"}, {"group", "group"}, {"roles", "role"}, {"users", "user"}, {"groups", "group"}} {
+		if unknown(r.unknown, f.attr) {
+			known = false
+			continue
+		}
+		switch v := r.after[f.attr].(type) {
+		case string:
+			if v != "" {
+				a.identities = append(a.identities, f.kind+"/"+v)
+			}
+		case []any:
+			for _, x := range v {
+				if s, ok := x.(string); ok && s != "" {
+					a.identities = append(a.identities, f.kind+"/"+s)
+				}
+			}
+		}
+	}
+	if !known || len(a.identities) == 0 {
+		a.identities = nil
+	}
+	t.attachments = append(t.attachments, a)
+}
+
+// policyReference is the aws_iam_policy of the plan that r's policy_arn
+// expression refers to, by address; "" when none.
+func (t *tfReader) policyReference(r *tfRes) string {
+	cr := t.configResource(r)
+	if cr == nil {
+		return ""
+	}
+	var expr struct {
+		References []string `json:"references"`
+	}
+	if json.Unmarshal(cr.Expressions["policy_arn"], &expr) != nil {
+		return ""
+	}
+	prefix := ""
+	if r.module != "" {
+		prefix = r.module + "."
+	}
+	for _, ref := range expr.References {
+		if rest, ok := strings.CutPrefix(ref, "aws_iam_policy."); ok {
+			if end := strings.IndexAny(rest, ".["); end >= 0 {
+				rest = rest[:end]
+			}
+			return prefix + "aws_iam_policy." + rest
+		}
+	}
+	return ""
+}
+
+// attach gives each attached policy of the plan the identities the plan
+// attaches it to, and lists the attachments it cannot follow.
+func (t *tfReader) attach() {
+	for _, a := range t.attachments {
+		i, ok := t.policies[a.arn]
+		if !ok || a.arn == "" {
+			i, ok = t.policies[a.ref]
+		}
+		if ok && a.identities != nil {
+			p := &t.w.src.Policies[i]
+			p.Attached = append(p.Attached, a.identities...)
+			continue
+		}
+		t.w.src.Attachments = append(t.w.src.Attachments, Attachment{Address: a.r.addr, PolicyARN: a.arn, Identities: a.identities})
 	}
 }
 

@@ -232,6 +232,23 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			}
 			report.Results = append(report.Results, checkResult{Location: p.Location(), Result: res})
 		}
+		// An attachment of a policy the plan does not hold grants what
+		// that policy grants, which nothing here can prove.
+		if name != "no-public-access" && kind != verify.Resource {
+			for _, a := range src.Attachments {
+				what := "a policy known only after apply"
+				if a.PolicyARN != "" {
+					what = a.PolicyARN
+				}
+				to := "an identity known only after apply"
+				if len(a.Identities) > 0 {
+					to = strings.Join(a.Identities, ", ")
+				}
+				report.Results = append(report.Results, checkResult{Location: a.Address, Result: verify.Result{
+					Verdict: verify.Unknown, Reason: "attaches " + what + " to " + to + ", and the plan does not hold its document",
+				}})
+			}
+		}
 		// A document that holds a value known only after apply (or at
 		// deployment) is proven nothing about: UNKNOWN, which fails the
 		// gate, never a silent pass.
@@ -372,26 +389,28 @@ func checkIdentities(ctx context.Context, src, before *iac.Source) (results []ch
 		body []byte
 	}
 	oldG, newG := map[string][]doc{}, map[string][]doc{}
-	add := func(g map[string][]doc, p iac.Policy, loc string, body []byte) {
+	add := func(g map[string][]doc, p iac.Policy, ids []string, loc string, body []byte) {
 		if p.Type != policy.IdentityBased || body == nil {
 			return
 		}
-		for _, id := range p.Identities {
+		for _, id := range ids {
 			g[id] = append(g[id], doc{loc, body})
 		}
 	}
 	for _, p := range src.Policies {
-		add(newG, p, p.Location(), p.Document)
+		// The identities the change attaches the document to have it
+		// after, not before.
+		add(newG, p, slices.Concat(p.Identities, p.Attached), p.Location(), p.Document)
 		if before == nil {
-			add(oldG, p, p.Location()+" (before)", p.Before)
+			add(oldG, p, p.Identities, p.Location()+" (before)", p.Before)
 		}
 	}
 	for _, p := range src.Removed {
-		add(oldG, p, p.Location()+" (deleted)", p.Before)
+		add(oldG, p, p.Identities, p.Location()+" (deleted)", p.Before)
 	}
 	if before != nil {
 		for _, p := range before.Policies {
-			add(oldG, p, p.Location()+" (old template)", p.Document)
+			add(oldG, p, p.Identities, p.Location()+" (old template)", p.Document)
 		}
 	}
 	parse := func(ds []doc) ([]*policy.Policy, error) {

@@ -198,6 +198,39 @@ func TestCheckIdentitySets(t *testing.T) {
 	}
 }
 
+// TestCheckAttachments: a policy attachment the plan creates grants what
+// the attached policy grants: judged with the identity's documents when
+// the plan holds the policy, UNKNOWN when it does not (an AWS managed
+// policy); an attachment the plan leaves alone changes nothing.
+func TestCheckAttachments(t *testing.T) {
+	attach := func(actions, arn string) string {
+		return `{"address": "aws_iam_role_policy_attachment.a", "mode": "managed", "type": "aws_iam_role_policy_attachment", "name": "a",
+			"change": {"actions": ` + actions + `, "before": null, "after": {"role": "app", "policy_arn": "` + arn + `"}, "after_unknown": {}}}`
+	}
+	managed := file(t, "managed.json", `{"format_version": "1.2", "resource_changes": [`+attach(`["create"]`, "arn:aws:iam::aws:policy/AdministratorAccess")+`]}`)
+	if got := cli(t, "", "check", "no-new-access", "--terraform", managed); got.Code != 1 ||
+		!strings.Contains(got.Stdout, "aws_iam_role_policy_attachment.a: no-new-access: UNKNOWN") || !strings.Contains(got.Stdout, "AdministratorAccess to role/app") {
+		t.Errorf("an AWS managed policy attached: exit %d:\n%s", got.Code, got.Stdout)
+	}
+	linked := file(t, "linked.json", `{"format_version": "1.2", "resource_changes": [
+		{"address": "aws_iam_policy.p", "mode": "managed", "type": "aws_iam_policy", "name": "p",
+		 "change": {"actions": ["create"], "before": null, "after": {"policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:DeleteBucket\",\"Resource\":\"*\"}]}"}, "after_unknown": {"arn": true}}},
+		{"address": "aws_iam_role_policy_attachment.a", "mode": "managed", "type": "aws_iam_role_policy_attachment", "name": "a",
+		 "change": {"actions": ["create"], "before": null, "after": {"role": "app"}, "after_unknown": {"policy_arn": true}}}],
+		"configuration": {"root_module": {"resources": [{"mode": "managed", "type": "aws_iam_role_policy_attachment", "name": "a",
+		 "expressions": {"role": {"constant_value": "app"}, "policy_arn": {"references": ["aws_iam_policy.p.arn", "aws_iam_policy.p"]}}}]}}}`)
+	if got := cli(t, "", "check", "no-new-access", "--terraform", linked); got.Code != 1 ||
+		!strings.Contains(got.Stdout, "role/app (aws_iam_policy.p.policy): no-new-access: FAIL") || strings.Contains(got.Stdout, "UNKNOWN") {
+		t.Errorf("a policy of the plan attached: exit %d:\n%s", got.Code, got.Stdout)
+	}
+	noop := file(t, "noop.json", `{"format_version": "1.2", "resource_changes": [
+		{"address": "aws_iam_role_policy_attachment.a", "mode": "managed", "type": "aws_iam_role_policy_attachment", "name": "a",
+		 "change": {"actions": ["no-op"], "before": {"role": "app", "policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"}, "after": {"role": "app", "policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"}, "after_unknown": {}}}]}`)
+	if got := cli(t, "", "check", "no-new-access", "--terraform", noop); got.Code != 0 {
+		t.Errorf("an attachment left alone: exit %d:\n%s", got.Code, got.Stdout)
+	}
+}
+
 // TestCheckDataSource: Terraform reads a data source anew at every plan,
 // so no-new-access has no before for its document (it judges the
 // resources that use it); the other checks judge the document itself.
