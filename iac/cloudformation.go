@@ -499,6 +499,12 @@ func (c *cfnReader) document(id, prop string, kind int, bucket string) ([]byte, 
 func (c *cfnReader) addDocument(id, path string, kind int, bucket string, v any) ([]byte, bool) {
 	var doc []byte
 	if s, ok := v.(string); ok {
+		if strings.TrimSpace(s) == "" {
+			// A parameter given as "", say: no document to judge.
+			c.w.unresolved(id, path, "resolves to an empty document")
+			c.w.unresolvedPolicy(id, path, kind, bucket)
+			return nil, false
+		}
 		doc = []byte(s)
 	} else {
 		b, err := json.Marshal(v)
