@@ -339,6 +339,22 @@ func TestOtherDimensionsReview(t *testing.T) {
 		new:  `{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"},{"Effect":"Deny","Action":"dynamodb:GetItem","Resource":"*","Condition":{"StringEquals":{"dynamodb:LeadingKeys":"b"},"StringNotEquals":{"dynamodb:LeadingKeys":"c"}}}`,
 		reqs: []advReq{{alice, "dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:111122223333:table/t", map[string][]string{"dynamodb:LeadingKeys": {"b", "c"}}}},
 		want: Fail,
+	}, {
+		// Read only by positive operators in Allows, a key outside the
+		// catalog is decided by single values, however many it names.
+		name: "eleven regions of ec2:Region, unchanged",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"ec2:*","Resource":"*","Condition":{"StringEquals":{"ec2:Region":["r1","r2","r3","r4","r5","r6","r7","r8","r9","r10","r11"]}}}`,
+		new:  `{"Effect":"Allow","Action":"ec2:*","Resource":"*","Condition":{"StringEquals":{"ec2:Region":["r1","r2","r3","r4","r5","r6","r7","r8","r9","r10","r11"]}}}`,
+		reqs: []advReq{{alice, "ec2:RunInstances", "*", map[string][]string{"ec2:Region": {"r1", "r12"}}}},
+		want: Pass,
+	}, {
+		name: "a twelfth region of ec2:Region",
+		kind: Identity,
+		old:  `{"Effect":"Allow","Action":"ec2:*","Resource":"*","Condition":{"StringEquals":{"ec2:Region":["r1","r2","r3","r4","r5","r6","r7","r8","r9","r10","r11"]}}}`,
+		new:  `{"Effect":"Allow","Action":"ec2:*","Resource":"*","Condition":{"StringEquals":{"ec2:Region":["r1","r2","r3","r4","r5","r6","r7","r8","r9","r10","r11","r12"]}}}`,
+		reqs: []advReq{{alice, "ec2:RunInstances", "*", map[string][]string{"ec2:Region": {"r12"}}}},
+		want: Fail,
 	}} {
 		t.Run(tc.name, func(t *testing.T) { runAdv(t, tc) })
 	}

@@ -987,23 +987,38 @@ var globalMultivalued = map[string]bool{
 }
 
 // multivalued reports whether a request may carry several values of key
-// (lower case): the catalog's ArrayOf types and the global keys above. A
-// key of a service outside the catalog may be multivalued
-// (dynamodb:LeadingKeys is), so it is taken as one, the stricter reading;
-// the other global keys (aws:...) are single-valued.
-func multivalued(key string) bool {
+// (lower case) that the check must tell from single values: the catalog's
+// ArrayOf types and the global keys above. A key of a service outside the
+// catalog may be multivalued (dynamodb:LeadingKeys is); it is taken as one
+// when a Deny statement or a negated operator reads it. Otherwise every
+// condition on it is a positive operator in an Allow, which a set of
+// values meets exactly when one of its values does (package policy reads
+// an operator without a qualifier so): a set allowed by the new policies
+// and not the old has a value that is, so single values decide. The other
+// global keys (aws:...) are single-valued.
+func multivalued(key string, stmts []*stmt) bool {
 	if k, ok := catalog.LookupConditionKey(key); ok {
 		return strings.HasPrefix(k.Type, "ArrayOf")
 	}
 	if globalMultivalued[key] {
 		return true
 	}
-	return !strings.HasPrefix(key, "aws:")
+	if strings.HasPrefix(key, "aws:") {
+		return false
+	}
+	for _, s := range stmts {
+		for _, c := range s.conds {
+			if c.key == key && (s.st.Effect == policy.Deny || strings.Contains(c.base, "Not")) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func buildKey(ctx context.Context, key string, conds []condition, stmts []*stmt, bud *budget, opts Options) (*dim, error) {
 	family := ""
-	multi := multivalued(key)
+	multi := multivalued(key, stmts)
 	for _, c := range conds {
 		multi = multi || c.set
 		f := c.family
