@@ -16,6 +16,7 @@ type cfnResource struct {
 	typ       string
 	props     map[string]any
 	condition string
+	maybe     bool // condition cannot be evaluated: judged as created
 }
 
 type cfnReader struct {
@@ -94,6 +95,14 @@ func CloudFormation(template []byte, params map[string]string) (*Source, error) 
 			c.resource(id)
 		}
 	}
+	// The policies of resources created under a condition that cannot be
+	// evaluated say so.
+	for i := range c.w.src.Policies {
+		p := &c.w.src.Policies[i]
+		if res := c.resources[p.Address]; res != nil && res.maybe {
+			p.MaybeCreated = res.condition
+		}
+	}
 	return c.w.finish(), nil
 }
 
@@ -110,6 +119,7 @@ func (c *cfnReader) deployed(id string) bool {
 		// It may be created: judged as created, the stricter reading,
 		// so that no policy escapes the checks for want of a parameter.
 		c.w.unresolved(id, "Condition", "created only if condition "+res.condition+" holds, which cannot be evaluated: judged as created")
+		res.maybe = true
 		return true
 	}
 	return holds
@@ -350,9 +360,32 @@ func (c *cfnReader) resource(id string) {
 		if _, ok := c.document(id, "PolicyDocument", identityBased, ""); ok {
 			c.w.src.Policies[len(c.w.src.Policies)-1].Identities = c.attachedTo(id)
 		}
+	case "AWS::IAM::UserToGroupAddition":
+		c.membership(id, res.props["GroupName"], res.props["Users"])
 	case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
 		if res.typ == "AWS::IAM::Role" {
 			c.document(id, "AssumeRolePolicyDocument", trustPolicy, "")
+		}
+		// Managed policies and group memberships: attachments the
+		// template does not hold the documents of.
+		if v, ok := res.props["ManagedPolicyArns"]; ok {
+			r := &resolver{c: c, addr: id}
+			list, ok := r.resolve(v, "Properties.ManagedPolicyArns", 0)
+			arns, _ := list.([]any)
+			if !ok || arns == nil && list != noValue {
+				c.w.src.Attachments = append(c.w.src.Attachments, Attachment{Address: id + ".Properties.ManagedPolicyArns", Identities: []string{c.identityOf(id)}})
+			}
+			for _, a := range arns {
+				arn, _ := a.(string)
+				c.w.src.Attachments = append(c.w.src.Attachments, Attachment{Address: id + ".Properties.ManagedPolicyArns", PolicyARN: arn, Identities: []string{c.identityOf(id)}})
+			}
+		}
+		if res.typ == "AWS::IAM::User" {
+			if groups, ok := res.props["Groups"].([]any); ok {
+				for _, g := range groups {
+					c.membership(id, g, []any{map[string]any{"Ref": id}})
+				}
+			}
 		}
 		list, ok := res.props["Policies"].([]any)
 		if !ok {
@@ -395,6 +428,39 @@ func (c *cfnReader) resource(id string) {
 	}
 }
 
+// membership records users added to a group (AWS::IAM::User Groups,
+// AWS::IAM::UserToGroupAddition): they gain the group's policies, which
+// the template may not show.
+func (c *cfnReader) membership(id string, group any, users any) {
+	name := "?"
+	r := &resolver{c: c, addr: id}
+	if m, ok := group.(map[string]any); ok {
+		if ref, ok := m["Ref"].(string); ok && c.resources[ref] != nil {
+			name = strings.TrimPrefix(c.identityOf(ref), "group/")
+		}
+	} else if v, ok := r.resolve(group, "", 0); ok {
+		if s, ok := v.(string); ok {
+			name = s
+		}
+	}
+	var ids []string
+	list, _ := users.([]any)
+	for _, u := range list {
+		if m, ok := u.(map[string]any); ok {
+			if ref, ok := m["Ref"].(string); ok && c.resources[ref] != nil {
+				ids = append(ids, c.identityOf(ref))
+				continue
+			}
+		}
+		if v, ok := r.resolve(u, "", 0); ok {
+			if s, ok := v.(string); ok {
+				ids = append(ids, "user/"+s)
+			}
+		}
+	}
+	c.w.src.Attachments = append(c.w.src.Attachments, Attachment{Address: id, What: "the policies of group/" + name, Identities: ids})
+}
+
 // identityKinds maps the IAM identity types to their kind and the
 // property that names them.
 var identityKinds = map[string]struct{ kind, nameProp string }{
@@ -409,8 +475,13 @@ var identityKinds = map[string]struct{ kind, nameProp string }{
 func (c *cfnReader) identityOf(id string) string {
 	res := c.resources[id]
 	k := identityKinds[res.typ]
-	if name, ok := res.props[k.nameProp].(string); ok && name != "" {
-		return k.kind + "/" + name
+	if v, ok := res.props[k.nameProp]; ok {
+		r := &resolver{c: c, addr: id}
+		if name, ok := r.resolve(v, "", 0); ok {
+			if name, ok := name.(string); ok && name != "" {
+				return k.kind + "/" + name
+			}
+		}
 	}
 	return k.kind + "/@" + id
 }

@@ -28,6 +28,7 @@
 //	aws_iam_role_policy_attachment, aws_iam_user_policy_attachment,
 //	aws_iam_group_policy_attachment, aws_iam_policy_attachment,
 //	aws_s3_access_point, aws_s3control_access_point_policy,
+//	aws_iam_user_group_membership, aws_iam_group_membership,
 //	data.aws_iam_policy_document (json)
 //
 // A bucket-level resource belongs to the bucket its bucket attribute names;
@@ -97,14 +98,17 @@ type Source struct {
 	// Policies are the policy documents of the input: in the order of the
 	// plan's resources, or of the template's logical IDs.
 	Policies []Policy
-	// Attachments are the policy attachments the change creates or
-	// changes whose policy document the input does not hold (an AWS
-	// managed policy, a policy made elsewhere) or whose identity it does
-	// not name: what they grant cannot be judged.
+	// Attachments are the policy attachments (and group memberships,
+	// managed policy lists) the change creates, changes or deletes whose
+	// policy document the input does not hold (an AWS managed policy, a
+	// policy made elsewhere, a group's policies) or whose identity it
+	// does not name: what they grant cannot be judged. A CloudFormation
+	// template lists all its own, changed or not.
 	Attachments []Attachment
 	// Removed are the identity-based documents the change deletes: for
-	// Terraform, those of resources the plan deletes, with Before and
-	// Identities set and Document nil.
+	// Terraform, those of resources the plan deletes and the inline
+	// policies a role drops, with Before and Identities set and Document
+	// nil.
 	Removed []Policy
 	// UnresolvedPolicies are the policy documents that hold a value that
 	// could not be known, and so are not in Policies: Address, Path, Type
@@ -146,10 +150,17 @@ type Policy struct {
 	// policy, whose attachments are not read). An identity's documents
 	// are one set: a Deny in one limits an Allow in another.
 	Identities []string
-	// Attached are the identities the change attaches the document to
-	// (a Terraform policy attachment the plan creates or changes): they
-	// have it after the change, not before.
-	Attached []string
+	// BeforeIdentities are the identities the document was attached to
+	// before the change (Terraform's change.before), as Identities.
+	BeforeIdentities []string
+	// AttachedBefore and AttachedAfter are the identities Terraform policy
+	// attachments of the plan attach the document to, before and after
+	// the change.
+	AttachedBefore, AttachedAfter []string
+	// MaybeCreated is, for CloudFormation, the condition a resource is
+	// created under when it cannot be evaluated (a parameter without a
+	// value); empty otherwise.
+	MaybeCreated string
 	// DataSource marks the document of a Terraform data source
 	// (data.aws_iam_policy_document): Terraform reads it anew at every
 	// plan, so a plan holds no document of it from before the change. The
@@ -172,11 +183,16 @@ type Attachment struct {
 	// Address is the resource that attaches the policy.
 	Address string `json:"address"`
 	// PolicyARN is the policy attached; empty when known only after
-	// apply.
+	// apply, or when what is attached is a group's policies (What).
 	PolicyARN string `json:"policyArn,omitempty"`
-	// Identities are those it is attached to, as in Policy.Identities;
-	// empty when unknown.
+	// What says what is attached when it is no policy ARN: "the policies
+	// of group/NAME" for a group membership.
+	What string `json:"what,omitempty"`
+	// Identities are those it is attached to after the change, as in
+	// Policy.Identities; empty when unknown or when the change deletes it.
 	Identities []string `json:"identities,omitempty"`
+	// Before are those it was attached to before the change.
+	Before []string `json:"before,omitempty"`
 }
 
 // An Unresolved is a value that could not be known from the input: one

@@ -133,10 +133,13 @@ type tfReader struct {
 }
 
 type tfAttachment struct {
-	r          *tfRes
-	identities []string // nil when one is unknown
+	addr       string
 	arn        string   // "" when unknown
 	ref        string   // the aws_iam_policy the configuration refers to
+	before     []string // identities before the change; nil when created
+	after      []string // identities after; nil when deleted
+	afterKnown bool     // every identity after the change is known
+	changed    bool     // created, changed or deleted
 }
 
 // collect lists the resource instances of the planned world.
@@ -293,6 +296,7 @@ func (t *tfReader) resource(r *tfRes) {
 		if _, ok := t.policy(r, "policy", identityBased, ""); ok {
 			i := len(t.w.src.Policies) - 1
 			t.w.src.Policies[i].Identities = tfIdentities(r.typ, r.after, r.unknown)
+			t.w.src.Policies[i].BeforeIdentities = tfIdentities(r.typ, r.before, nil)
 			if r.typ == "aws_iam_policy" {
 				if t.policies == nil {
 					t.policies = map[string]int{}
@@ -305,17 +309,84 @@ func (t *tfReader) resource(r *tfRes) {
 		}
 	case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment":
 		t.attachment(r)
+	case "aws_iam_user_group_membership", "aws_iam_group_membership":
+		// Group memberships (Terraform AWS provider): a user gains the
+		// group's policies, which the plan may not show.
+		if r.created || !reflect.DeepEqual(r.before, r.after) {
+			users, groups := []string{str(r.after, "user")}, []string{str(r.after, "group")}
+			if l, ok := r.after["users"].([]any); ok {
+				users = nil
+				for _, u := range l {
+					users = append(users, fmt.Sprint(u))
+				}
+			}
+			if l, ok := r.after["groups"].([]any); ok {
+				groups = nil
+				for _, g := range l {
+					groups = append(groups, fmt.Sprint(g))
+				}
+			}
+			for _, g := range groups {
+				var ids []string
+				for _, u := range users {
+					if u != "" {
+						ids = append(ids, "user/"+u)
+					}
+				}
+				t.w.src.Attachments = append(t.w.src.Attachments, Attachment{Address: r.addr, What: "the policies of group/" + g, Identities: ids})
+			}
+		}
 	case "aws_s3_access_point", "aws_s3control_access_point_policy":
 		// An access point's policy (Terraform AWS provider: the policy
-		// argument of both), resource-based.
+		// argument of both), resource-based. aws_s3_access_point's is
+		// computed too: unknown and not set, it is no policy.
+		if r.typ == "aws_s3_access_point" && unknown(r.unknown, "policy") && t.cfg != nil && !t.configured(r, "policy") {
+			break
+		}
 		t.policy(r, "policy", resourceBased, "")
 	case "aws_iam_role":
 		t.policy(r, "assume_role_policy", trustPolicy, "")
+		// managed_policy_arns: the policies it gains are attachments the
+		// plan does not follow.
+		if !reflect.DeepEqual(r.before["managed_policy_arns"], r.after["managed_policy_arns"]) || unknown(r.unknown, "managed_policy_arns") && t.configured(r, "managed_policy_arns") {
+			had := map[string]bool{}
+			if l, ok := r.before["managed_policy_arns"].([]any); ok && !r.createdFresh() {
+				for _, a := range l {
+					had[fmt.Sprint(a)] = true
+				}
+			}
+			ids := tfIdentities(r.typ, r.after, r.unknown)
+			if l, ok := r.after["managed_policy_arns"].([]any); ok && !unknown(r.unknown, "managed_policy_arns") {
+				for _, a := range l {
+					if !had[fmt.Sprint(a)] {
+						t.w.src.Attachments = append(t.w.src.Attachments, Attachment{Address: r.addr + ".managed_policy_arns", PolicyARN: fmt.Sprint(a), Identities: ids})
+					}
+				}
+			} else {
+				t.w.src.Attachments = append(t.w.src.Attachments, Attachment{Address: r.addr + ".managed_policy_arns", Identities: ids})
+			}
+		}
+		// Inline policies the change drops are documents the role had.
+		kept := map[any]bool{}
+		for _, b := range blocks(r.after, "inline_policy") {
+			kept[b["name"]] = true
+		}
+		if !r.createdFresh() {
+			for i, b := range blocks(r.before, "inline_policy") {
+				if s, _ := b["policy"].(string); s != "" && !kept[b["name"]] {
+					if ids := tfIdentities(r.typ, r.before, nil); ids != nil {
+						t.w.src.Removed = append(t.w.src.Removed, Policy{Address: r.addr, Path: "inline_policy[" + strconv.Itoa(i) + "].policy (before)",
+							Type: policyType(identityBased, nil), Before: []byte(s), Identities: ids})
+					}
+				}
+			}
+		}
 		for i, b := range blocks(r.after, "inline_policy") {
 			path := "inline_policy[" + strconv.Itoa(i) + "].policy"
 			if s, _ := b["policy"].(string); s != "" && !unknown(r.unknown, "inline_policy", i, "policy") {
 				t.addPolicy(r, path, identityBased, "", []byte(s), t.inlineBefore(r, b))
 				t.w.src.Policies[len(t.w.src.Policies)-1].Identities = tfIdentities(r.typ, r.after, r.unknown)
+				t.w.src.Policies[len(t.w.src.Policies)-1].BeforeIdentities = tfIdentities(r.typ, r.before, nil)
 			} else if unknown(r.unknown, "inline_policy", i, "policy") {
 				t.w.unresolved(r.addr, path, "known only after apply")
 				t.w.unresolvedPolicy(r.addr, path, identityBased, "")
@@ -324,42 +395,50 @@ func (t *tfReader) resource(r *tfRes) {
 	}
 }
 
-// attachment records a policy attachment the plan creates or changes
-// (Terraform AWS provider: aws_iam_role_policy_attachment role,
+// attachment records a policy attachment of the plan (Terraform AWS
+// provider: aws_iam_role_policy_attachment role,
 // aws_iam_user_policy_attachment user, aws_iam_group_policy_attachment
-// group, aws_iam_policy_attachment roles, users and groups; policy_arn).
+// group, aws_iam_policy_attachment roles, users and groups; policy_arn),
+// with the identities it attaches the policy to before and after the
+// change.
 func (t *tfReader) attachment(r *tfRes) {
-	if !r.created && reflect.DeepEqual(r.before, r.after) {
-		return
-	}
-	a := tfAttachment{r: r}
+	a := tfAttachment{addr: r.addr, ref: t.policyReference(r), changed: r.created || !reflect.DeepEqual(r.before, r.after)}
 	if !unknown(r.unknown, "policy_arn") {
 		a.arn = str(r.after, "policy_arn")
 	}
-	a.ref = t.policyReference(r)
-	known := true
+	if a.arn == "" && !r.created {
+		a.arn = str(r.before, "policy_arn")
+	}
+	a.after, a.afterKnown = attachedIdentities(r.after, r.unknown)
+	if !r.created {
+		a.before, _ = attachedIdentities(r.before, nil)
+	}
+	t.attachments = append(t.attachments, a)
+}
+
+// attachedIdentities reads the identities of an attachment's values;
+// known is false when one is known only after apply.
+func attachedIdentities(values map[string]any, unknownValues any) (ids []string, known bool) {
+	known = true
 	for _, f := range []struct{ attr, kind string }{{"role", "role"}, {"user", "user"}, {"group", "group"}, {"roles", "role"}, {"users", "user"}, {"groups", "group"}} {
-		if unknown(r.unknown, f.attr) {
+		if unknown(unknownValues, f.attr) {
 			known = false
 			continue
 		}
-		switch v := r.after[f.attr].(type) {
+		switch v := values[f.attr].(type) {
 		case string:
 			if v != "" {
-				a.identities = append(a.identities, f.kind+"/"+v)
+				ids = append(ids, f.kind+"/"+v)
 			}
 		case []any:
 			for _, x := range v {
 				if s, ok := x.(string); ok && s != "" {
-					a.identities = append(a.identities, f.kind+"/"+s)
+					ids = append(ids, f.kind+"/"+s)
 				}
 			}
 		}
 	}
-	if !known || len(a.identities) == 0 {
-		a.identities = nil
-	}
-	t.attachments = append(t.attachments, a)
+	return ids, known
 }
 
 // policyReference is the aws_iam_policy of the plan that r's policy_arn
@@ -390,20 +469,32 @@ func (t *tfReader) policyReference(r *tfRes) string {
 	return ""
 }
 
-// attach gives each attached policy of the plan the identities the plan
-// attaches it to, and lists the attachments it cannot follow.
+// attach gives each attached policy of the plan the identities it is
+// attached to before and after the change, and lists the attachments the
+// change makes, alters or deletes that it cannot follow (a policy the plan
+// does not hold, an identity known only after apply).
 func (t *tfReader) attach() {
 	for _, a := range t.attachments {
-		i, ok := t.policies[a.arn]
-		if !ok || a.arn == "" {
+		i, ok := -1, false
+		if a.arn != "" {
+			i, ok = t.policies[a.arn]
+		} else if a.ref != "" {
 			i, ok = t.policies[a.ref]
 		}
-		if ok && a.identities != nil {
+		if ok && a.afterKnown {
 			p := &t.w.src.Policies[i]
-			p.Attached = append(p.Attached, a.identities...)
+			p.AttachedBefore = append(p.AttachedBefore, a.before...)
+			p.AttachedAfter = append(p.AttachedAfter, a.after...)
 			continue
 		}
-		t.w.src.Attachments = append(t.w.src.Attachments, Attachment{Address: a.r.addr, PolicyARN: a.arn, Identities: a.identities})
+		if !a.changed {
+			continue
+		}
+		ids := a.after
+		if !a.afterKnown {
+			ids = nil
+		}
+		t.w.src.Attachments = append(t.w.src.Attachments, Attachment{Address: a.addr, PolicyARN: a.arn, Identities: ids, Before: a.before})
 	}
 }
 
@@ -453,6 +544,9 @@ func (t *tfReader) removed(c tfChange) {
 		t.w.src.Removed = append(t.w.src.Removed, Policy{Address: addr, Path: path, Type: policyType(identityBased, nil), Before: []byte(doc), Identities: ids})
 	}
 	switch c.Type {
+	case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment":
+		ids, _ := attachedIdentities(before, nil)
+		t.attachments = append(t.attachments, tfAttachment{addr: c.Address, arn: str(before, "policy_arn"), before: ids, afterKnown: true, changed: true})
 	case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
 		add("policy", str(before, "policy"))
 	case "aws_iam_role":

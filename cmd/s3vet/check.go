@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -202,12 +203,14 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			if err != nil {
 				return fail(err)
 			}
-			docs := map[string][]byte{}
+			docs := map[string]iac.Policy{}
 			for _, p := range before.Policies {
-				docs[p.Location()] = p.Document
+				docs[p.Location()] = p
 			}
 			for i := range src.Policies {
-				src.Policies[i].Before = docs[src.Policies[i].Location()]
+				old := docs[src.Policies[i].Location()]
+				src.Policies[i].Before = old.Document
+				src.Policies[i].MaybeCreated = cmp.Or(src.Policies[i].MaybeCreated, old.MaybeCreated)
 			}
 		}
 		grouped := map[string]bool{}
@@ -235,17 +238,29 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		// An attachment of a policy the plan does not hold grants what
 		// that policy grants, which nothing here can prove.
 		if name != "no-public-access" && kind != verify.Resource {
-			for _, a := range src.Attachments {
-				what := "a policy known only after apply"
-				if a.PolicyARN != "" {
-					what = a.PolicyARN
+			// With the template before the change, an attachment it had
+			// already is no change.
+			had := map[string]bool{}
+			if before != nil && name == "no-new-access" {
+				for _, a := range before.Attachments {
+					had[attachmentKey(a)] = true
 				}
+			}
+			for _, a := range src.Attachments {
+				if had[attachmentKey(a)] {
+					continue
+				}
+				what := cmp.Or(a.What, a.PolicyARN, "a policy known only after apply")
+				verb := "attaches " + what + " to "
 				to := "an identity known only after apply"
-				if len(a.Identities) > 0 {
+				switch {
+				case len(a.Identities) > 0:
 					to = strings.Join(a.Identities, ", ")
+				case len(a.Before) > 0:
+					verb, to = "detaches "+what+" from ", strings.Join(a.Before, ", ")
 				}
 				report.Results = append(report.Results, checkResult{Location: a.Address, Result: verify.Result{
-					Verdict: verify.Unknown, Reason: "attaches " + what + " to " + to + ", and the plan does not hold its document",
+					Verdict: verify.Unknown, Reason: verb + to + ", and the input does not hold what it grants or denies",
 				}})
 			}
 		}
@@ -352,6 +367,11 @@ func checkIaCPolicy(ctx context.Context, name string, p iac.Policy, access verif
 	if name == "no-new-access" && p.DataSource {
 		return verify.Result{}, true, nil
 	}
+	// Created or not, as a parameter decides: no comparison holds for
+	// both (the other checks judge it as created, the stricter reading).
+	if name == "no-new-access" && p.MaybeCreated != "" {
+		return verify.Result{Verdict: verify.Unknown, Reason: "created only if condition " + p.MaybeCreated + " holds, which cannot be evaluated (give its parameters)"}, false, nil
+	}
 	newP, err := policy.Parse(p.Location(), p.Type, p.Document)
 	if err != nil {
 		return verify.Result{}, false, err
@@ -365,6 +385,12 @@ func checkIaCPolicy(ctx context.Context, name string, p iac.Policy, access verif
 				return verify.Result{}, false, err
 			}
 			old = append(old, o)
+		}
+		if p.Type == policy.IdentityBased {
+			// Attached to identities the input does not name: their other
+			// policies are not shown.
+			res, err := noNewAccessOfIdentity(ctx, old, []*policy.Policy{newP})
+			return res, false, err
 		}
 		res, err := verify.NoNewAccess(ctx, old, []*policy.Policy{newP}, nil)
 		return res, false, err
@@ -385,24 +411,23 @@ func checkIaCPolicy(ctx context.Context, name string, p iac.Policy, access verif
 // judged so, which are not judged one by one.
 func checkIdentities(ctx context.Context, src, before *iac.Source) (results []checkResult, covered map[string]bool, err error) {
 	type doc struct {
-		loc  string
-		body []byte
+		loc   string
+		body  []byte
+		maybe string // the condition a CloudFormation resource is created under, unevaluated
 	}
 	oldG, newG := map[string][]doc{}, map[string][]doc{}
 	add := func(g map[string][]doc, p iac.Policy, ids []string, loc string, body []byte) {
 		if p.Type != policy.IdentityBased || body == nil {
 			return
 		}
-		for _, id := range ids {
-			g[id] = append(g[id], doc{loc, body})
+		for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
+			g[id] = append(g[id], doc{loc, body, p.MaybeCreated})
 		}
 	}
 	for _, p := range src.Policies {
-		// The identities the change attaches the document to have it
-		// after, not before.
-		add(newG, p, slices.Concat(p.Identities, p.Attached), p.Location(), p.Document)
+		add(newG, p, slices.Concat(p.Identities, p.AttachedAfter), p.Location(), p.Document)
 		if before == nil {
-			add(oldG, p, p.Identities, p.Location()+" (before)", p.Before)
+			add(oldG, p, slices.Concat(p.BeforeIdentities, p.AttachedBefore), p.Location()+" (before)", p.Before)
 		}
 	}
 	for _, p := range src.Removed {
@@ -425,7 +450,13 @@ func checkIdentities(ctx context.Context, src, before *iac.Source) (results []ch
 		return out, nil
 	}
 	covered = map[string]bool{}
-	for _, id := range slices.Sorted(maps.Keys(newG)) {
+	ids := slices.Sorted(maps.Keys(newG))
+	for id := range oldG {
+		if _, ok := newG[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	for _, id := range ids {
 		newP, err := parse(newG[id])
 		if err != nil {
 			return nil, nil, err
@@ -434,18 +465,65 @@ func checkIdentities(ctx context.Context, src, before *iac.Source) (results []ch
 		if err != nil {
 			return nil, nil, err
 		}
-		res, err := verify.NoNewAccess(ctx, oldP, newP, nil)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", id, err)
-		}
 		var locs []string
+		maybe := ""
 		for _, d := range newG[id] {
 			locs = append(locs, d.loc)
 			covered[d.loc] = true
+			maybe = cmp.Or(maybe, d.maybe)
 		}
-		results = append(results, checkResult{Location: id + " (" + strings.Join(locs, ", ") + ")", Result: res})
+		for _, d := range oldG[id] {
+			maybe = cmp.Or(maybe, d.maybe)
+			if len(newG[id]) == 0 {
+				locs = append(locs, d.loc)
+			}
+		}
+		location := id + " (" + strings.Join(locs, ", ") + ")"
+		if maybe != "" {
+			results = append(results, checkResult{Location: location, Result: verify.Result{Verdict: verify.Unknown,
+				Reason: "a document is created only if condition " + maybe + " holds, which cannot be evaluated (give its parameters)"}})
+			continue
+		}
+		res, err := noNewAccessOfIdentity(ctx, oldP, newP)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", id, err)
+		}
+		results = append(results, checkResult{Location: location, Result: res})
 	}
 	return results, covered, nil
+}
+
+// noNewAccessOfIdentity compares an identity's documents before and after
+// a change, whatever else the identity has: a plan or template need not
+// show all its policies (an AWS managed policy, one attached elsewhere),
+// and a Deny removed from what it shows may uncover what the others
+// allow. So the sets are compared as they are, and again each with a
+// policy allowing everything beside it: with other policies R alike
+// before and after, no request is newly allowed exactly when both
+// comparisons pass (the first is R empty, the second R everything; the
+// two bound every R).
+func noNewAccessOfIdentity(ctx context.Context, old, new []*policy.Policy) (verify.Result, error) {
+	res, err := verify.NoNewAccess(ctx, old, new, nil)
+	if err != nil || res.Verdict != verify.Pass {
+		return res, err
+	}
+	others := policy.MustParse("other policies of the identity", policy.IdentityBased, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	res2, err := verify.NoNewAccess(ctx, append(slices.Clone(old), others), append(slices.Clone(new), others), nil)
+	if err != nil || res2.Verdict == verify.Pass {
+		return res, err
+	}
+	reason := "the change lifts a Deny that limited the identity's other policies, which the input may not show"
+	if res2.Witness != nil {
+		reason += ": " + res2.Witness.String()
+	} else {
+		reason += " (" + res2.Reason + ")"
+	}
+	return verify.Result{Verdict: verify.Unknown, Reason: reason, Classes: res2.Classes}, nil
+}
+
+// attachmentKey identifies an attachment across two templates.
+func attachmentKey(a iac.Attachment) string {
+	return a.Address + "\x00" + a.PolicyARN + "\x00" + a.What + "\x00" + strings.Join(a.Identities, ",")
 }
 
 // checksKind reports whether the check asks anything of a policy of p's

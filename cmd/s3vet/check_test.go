@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -299,5 +300,48 @@ func TestCheckUsageErrors(t *testing.T) {
 		if diff := cmp.Diff(want, cli(t, "", tt.args...)); diff != "" {
 			t.Errorf("%q (-want +got):\n%s", tt.args, diff)
 		}
+	}
+}
+
+// TestCheckGate: plans and templates written by a review to slip new
+// access past the gate (testdata/gate), each with the exit status the
+// gate must give. The rules: an identity's documents are one set (IAM
+// User Guide, "Policy evaluation logic"); what the input does not hold
+// (an AWS managed policy, a group's policies, a resource created under a
+// condition no parameter decides) is UNKNOWN; a Deny lifted from what the
+// input shows may uncover the identity's other policies.
+func TestCheckGate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string // in the output
+	}{
+		{"a policy moved from role a to role b", []string{"--terraform", "move.json"}, 1, "role/b ("},
+		{"a Deny policy deleted, nothing else of the role shown", []string{"--terraform", "deldeny.json"}, 1, "lifts a Deny"},
+		{"a Deny dropped from a policy attached by a no-op attachment", []string{"--terraform", "noopattach.json"}, 1, "FAIL"},
+		{"the attachment of a Deny policy deleted", []string{"--terraform", "detach.json"}, 1, "FAIL"},
+		{"a Deny inline block dropped from a role", []string{"--terraform", "inlineblock.json"}, 1, "FAIL"},
+		{"an attachment's role list shrinks", []string{"--terraform", "polattach.json"}, 0, "PASS"},
+		{"a user added to a group", []string{"--terraform", "membership.json"}, 1, "the policies of group/"},
+		{"managed_policy_arns gains AdministratorAccess", []string{"--terraform", "mpa.json"}, 1, "AdministratorAccess"},
+		{"ManagedPolicyArns changed", []string{"--cloudformation", "new2.yaml", "--old-cloudformation", "old2.yaml"}, 1, "AdministratorAccess"},
+		{"ManagedPolicyArns unchanged", []string{"--cloudformation", "old2.yaml", "--old-cloudformation", "old2.yaml"}, 0, "PASS"},
+		{"a guard created under a condition no parameter decides", []string{"--cloudformation", "dnew.yaml", "--old-cloudformation", "dold.yaml"}, 1, "cannot be evaluated"},
+		{"tags alone", []string{"--terraform", "tags.json"}, 0, "PASS"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"check", "no-new-access"}
+			for i, a := range tc.args {
+				if i%2 == 1 {
+					a = filepath.Join("testdata", "gate", a)
+				}
+				args = append(args, a)
+			}
+			got := cli(t, "", args...)
+			if got.Code != tc.code || !strings.Contains(got.Stdout, tc.want) {
+				t.Errorf("exit %d, want %d with %q:\n%s%s", got.Code, tc.code, tc.want, got.Stdout, got.Stderr)
+			}
+		})
 	}
 }
