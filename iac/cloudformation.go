@@ -380,11 +380,19 @@ func (c *cfnReader) resource(id string) {
 				c.w.src.Attachments = append(c.w.src.Attachments, Attachment{Address: id + ".Properties.ManagedPolicyArns", PolicyARN: arn, Identities: []string{c.identityOf(id)}})
 			}
 		}
-		if res.typ == "AWS::IAM::User" {
-			if groups, ok := res.props["Groups"].([]any); ok {
-				for _, g := range groups {
-					c.membership(id, g, []any{map[string]any{"Ref": id}})
+		if v, ok := res.props["Groups"]; ok && res.typ == "AWS::IAM::User" {
+			groups, literal := v.([]any)
+			if !literal {
+				// Written with a function (Fn::If): as it resolves.
+				r := &resolver{c: c, addr: id}
+				resolved, ok := r.resolve(v, "Properties.Groups", 0)
+				groups, _ = resolved.([]any)
+				if !ok {
+					groups = []any{"?"}
 				}
+			}
+			for _, g := range groups {
+				c.membership(id, g, []any{map[string]any{"Ref": id}})
 			}
 		}
 		list, ok := res.props["Policies"].([]any)

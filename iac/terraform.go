@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -130,11 +131,15 @@ type tfReader struct {
 	// plan creates or changes.
 	policies    map[string]int
 	attachments []tfAttachment
+	// removedPolicies maps the ARN of each aws_iam_policy the plan
+	// deletes to its index in Removed.
+	removedPolicies map[string]int
 }
 
 type tfAttachment struct {
 	addr       string
-	arn        string   // "" when unknown
+	arn        string   // after the change; "" when unknown or deleted
+	beforeARN  string   // before the change; "" when created
 	ref        string   // the aws_iam_policy the configuration refers to
 	before     []string // identities before the change; nil when created
 	after      []string // identities after; nil when deleted
@@ -313,28 +318,11 @@ func (t *tfReader) resource(r *tfRes) {
 		// Group memberships (Terraform AWS provider): a user gains the
 		// group's policies, which the plan may not show.
 		if r.created || !reflect.DeepEqual(r.before, r.after) {
-			users, groups := []string{str(r.after, "user")}, []string{str(r.after, "group")}
-			if l, ok := r.after["users"].([]any); ok {
-				users = nil
-				for _, u := range l {
-					users = append(users, fmt.Sprint(u))
-				}
+			var before map[string]any
+			if !r.createdFresh() {
+				before = r.before
 			}
-			if l, ok := r.after["groups"].([]any); ok {
-				groups = nil
-				for _, g := range l {
-					groups = append(groups, fmt.Sprint(g))
-				}
-			}
-			for _, g := range groups {
-				var ids []string
-				for _, u := range users {
-					if u != "" {
-						ids = append(ids, "user/"+u)
-					}
-				}
-				t.w.src.Attachments = append(t.w.src.Attachments, Attachment{Address: r.addr, What: "the policies of group/" + g, Identities: ids})
-			}
+			t.membership(r.addr, before, r.after)
 		}
 	case "aws_s3_access_point", "aws_s3control_access_point_policy":
 		// An access point's policy (Terraform AWS provider: the policy
@@ -357,9 +345,17 @@ func (t *tfReader) resource(r *tfRes) {
 			}
 			ids := tfIdentities(r.typ, r.after, r.unknown)
 			if l, ok := r.after["managed_policy_arns"].([]any); ok && !unknown(r.unknown, "managed_policy_arns") {
+				has := map[string]bool{}
 				for _, a := range l {
+					has[fmt.Sprint(a)] = true
 					if !had[fmt.Sprint(a)] {
 						t.w.src.Attachments = append(t.w.src.Attachments, Attachment{Address: r.addr + ".managed_policy_arns", PolicyARN: fmt.Sprint(a), Identities: ids})
+					}
+				}
+				// One it loses may have held a Deny.
+				for _, a := range slices.Sorted(maps.Keys(had)) {
+					if !has[a] {
+						t.w.src.Attachments = append(t.w.src.Attachments, Attachment{Address: r.addr + ".managed_policy_arns", PolicyARN: a, Before: tfIdentities(r.typ, r.before, nil)})
 					}
 				}
 			} else {
@@ -406,14 +402,60 @@ func (t *tfReader) attachment(r *tfRes) {
 	if !unknown(r.unknown, "policy_arn") {
 		a.arn = str(r.after, "policy_arn")
 	}
-	if a.arn == "" && !r.created {
-		a.arn = str(r.before, "policy_arn")
-	}
 	a.after, a.afterKnown = attachedIdentities(r.after, r.unknown)
-	if !r.created {
+	// A replaced attachment (role or policy_arn changed: delete, then
+	// create) had its before too.
+	if !r.createdFresh() {
+		a.beforeARN = str(r.before, "policy_arn")
 		a.before, _ = attachedIdentities(r.before, nil)
 	}
 	t.attachments = append(t.attachments, a)
+}
+
+// membership lists the group memberships that change, by group: the users
+// each gains (Identities) or loses (Before) with its policies (Terraform
+// AWS provider: aws_iam_user_group_membership user and groups,
+// aws_iam_group_membership group and users).
+func (t *tfReader) membership(addr string, before, after map[string]any) {
+	pairs := func(m map[string]any) map[[2]string]bool {
+		out := map[[2]string]bool{}
+		if m == nil {
+			return out
+		}
+		users, groups := []any{m["user"]}, []any{m["group"]}
+		if l, ok := m["users"].([]any); ok {
+			users = l
+		}
+		if l, ok := m["groups"].([]any); ok {
+			groups = l
+		}
+		for _, g := range groups {
+			for _, u := range users {
+				if g, u := fmt.Sprint(g), fmt.Sprint(u); g != "" && u != "" && g != "<nil>" && u != "<nil>" {
+					out[[2]string{g, u}] = true
+				}
+			}
+		}
+		return out
+	}
+	was, is := pairs(before), pairs(after)
+	for _, p := range slices.SortedFunc(maps.Keys(is), compareKey) {
+		if !was[p] {
+			t.w.src.Attachments = append(t.w.src.Attachments, Attachment{Address: addr, What: "the policies of group/" + p[0], Identities: []string{"user/" + p[1]}})
+		}
+	}
+	for _, p := range slices.SortedFunc(maps.Keys(was), compareKey) {
+		if !is[p] {
+			t.w.src.Attachments = append(t.w.src.Attachments, Attachment{Address: addr, What: "the policies of group/" + p[0], Before: []string{"user/" + p[1]}})
+		}
+	}
+}
+
+func compareKey(a, b [2]string) int {
+	if c := strings.Compare(a[0], b[0]); c != 0 {
+		return c
+	}
+	return strings.Compare(a[1], b[1])
 }
 
 // attachedIdentities reads the identities of an attachment's values;
@@ -475,27 +517,45 @@ func (t *tfReader) policyReference(r *tfRes) string {
 // does not hold, an identity known only after apply).
 func (t *tfReader) attach() {
 	for _, a := range t.attachments {
-		i, ok := -1, false
-		if a.arn != "" {
-			i, ok = t.policies[a.arn]
-		} else if a.ref != "" {
-			i, ok = t.policies[a.ref]
+		followed := true
+		if len(a.before) > 0 {
+			if i, ok := t.policies[a.beforeARN]; ok && a.beforeARN != "" {
+				t.w.src.Policies[i].AttachedBefore = append(t.w.src.Policies[i].AttachedBefore, a.before...)
+			} else if i, ok := t.removedPolicies[a.beforeARN]; ok && a.beforeARN != "" {
+				t.w.src.Removed[i].Identities = append(t.w.src.Removed[i].Identities, a.before...)
+			} else {
+				followed = false
+			}
 		}
-		if ok && a.afterKnown {
-			p := &t.w.src.Policies[i]
-			p.AttachedBefore = append(p.AttachedBefore, a.before...)
-			p.AttachedAfter = append(p.AttachedAfter, a.after...)
-			continue
+		if len(a.after) > 0 || !a.afterKnown {
+			i, ok := -1, false
+			if a.arn != "" {
+				i, ok = t.policies[a.arn]
+			} else if a.ref != "" {
+				i, ok = t.policies[a.ref]
+			}
+			if ok && a.afterKnown {
+				t.w.src.Policies[i].AttachedAfter = append(t.w.src.Policies[i].AttachedAfter, a.after...)
+			} else {
+				followed = false
+			}
 		}
-		if !a.changed {
+		if followed || !a.changed {
 			continue
 		}
 		ids := a.after
 		if !a.afterKnown {
 			ids = nil
 		}
-		t.w.src.Attachments = append(t.w.src.Attachments, Attachment{Address: a.addr, PolicyARN: a.arn, Identities: ids, Before: a.before})
+		t.w.src.Attachments = append(t.w.src.Attachments, Attachment{Address: a.addr, PolicyARN: cmpOr(a.arn, a.beforeARN), Identities: ids, Before: a.before})
 	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // tfIdentities names the identity a policy resource attaches its
@@ -546,7 +606,18 @@ func (t *tfReader) removed(c tfChange) {
 	switch c.Type {
 	case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment":
 		ids, _ := attachedIdentities(before, nil)
-		t.attachments = append(t.attachments, tfAttachment{addr: c.Address, arn: str(before, "policy_arn"), before: ids, afterKnown: true, changed: true})
+		t.attachments = append(t.attachments, tfAttachment{addr: c.Address, beforeARN: str(before, "policy_arn"), before: ids, afterKnown: true, changed: true})
+	case "aws_iam_policy":
+		// Its attachments give it identities (attach).
+		if doc, arn := str(before, "policy"), str(before, "arn"); doc != "" && arn != "" {
+			if t.removedPolicies == nil {
+				t.removedPolicies = map[string]int{}
+			}
+			t.removedPolicies[arn] = len(t.w.src.Removed)
+			t.w.src.Removed = append(t.w.src.Removed, Policy{Address: c.Address, Path: "policy", Type: policyType(identityBased, nil), Before: []byte(doc)})
+		}
+	case "aws_iam_user_group_membership", "aws_iam_group_membership":
+		t.membership(c.Address, before, nil)
 	case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
 		add("policy", str(before, "policy"))
 	case "aws_iam_role":

@@ -247,7 +247,9 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 				}
 			}
 			for _, a := range src.Attachments {
-				if had[attachmentKey(a)] {
+				// What could not be resolved is never known to be the same.
+				resolved := (a.PolicyARN != "" || a.What != "") && !strings.Contains(a.What, "?")
+				if resolved && had[attachmentKey(a)] {
 					continue
 				}
 				what := cmp.Or(a.What, a.PolicyARN, "a policy known only after apply")
@@ -461,10 +463,7 @@ func checkIdentities(ctx context.Context, src, before *iac.Source) (results []ch
 		if err != nil {
 			return nil, nil, err
 		}
-		oldP, err := parse(oldG[id])
-		if err != nil {
-			return nil, nil, err
-		}
+		oldP, oldErr := parse(oldG[id])
 		var locs []string
 		maybe := ""
 		for _, d := range newG[id] {
@@ -479,6 +478,13 @@ func checkIdentities(ctx context.Context, src, before *iac.Source) (results []ch
 			}
 		}
 		location := id + " (" + strings.Join(locs, ", ") + ")"
+		if oldErr != nil {
+			// A document the change replaces or deletes that package
+			// policy cannot read: what it denied is not known.
+			results = append(results, checkResult{Location: location, Result: verify.Result{Verdict: verify.Unknown,
+				Reason: "a document before the change cannot be read: " + oldErr.Error()}})
+			continue
+		}
 		if maybe != "" {
 			results = append(results, checkResult{Location: location, Result: verify.Result{Verdict: verify.Unknown,
 				Reason: "a document is created only if condition " + maybe + " holds, which cannot be evaluated (give its parameters)"}})
