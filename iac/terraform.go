@@ -2,6 +2,7 @@ package iac
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -300,8 +301,6 @@ func (t *tfReader) resource(r *tfRes) {
 	case "aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
 		if _, ok := t.policy(r, "policy", identityBased, ""); ok {
 			i := len(t.w.src.Policies) - 1
-			t.w.src.Policies[i].Identities = tfIdentities(r.typ, r.after, r.unknown)
-			t.w.src.Policies[i].BeforeIdentities = tfIdentities(r.typ, r.before, nil)
 			if r.typ == "aws_iam_policy" {
 				if t.policies == nil {
 					t.policies = map[string]int{}
@@ -381,8 +380,6 @@ func (t *tfReader) resource(r *tfRes) {
 			path := "inline_policy[" + strconv.Itoa(i) + "].policy"
 			if s, _ := b["policy"].(string); s != "" && !unknown(r.unknown, "inline_policy", i, "policy") {
 				t.addPolicy(r, path, identityBased, "", []byte(s), t.inlineBefore(r, b))
-				t.w.src.Policies[len(t.w.src.Policies)-1].Identities = tfIdentities(r.typ, r.after, r.unknown)
-				t.w.src.Policies[len(t.w.src.Policies)-1].BeforeIdentities = tfIdentities(r.typ, r.before, nil)
 			} else if unknown(r.unknown, "inline_policy", i, "policy") {
 				t.w.unresolved(r.addr, path, "known only after apply")
 				t.w.unresolvedPolicy(r.addr, path, identityBased, "")
@@ -431,8 +428,10 @@ func (t *tfReader) membership(addr string, before, after map[string]any) {
 		}
 		for _, g := range groups {
 			for _, u := range users {
-				if g, u := fmt.Sprint(g), fmt.Sprint(u); g != "" && u != "" && g != "<nil>" && u != "<nil>" {
-					out[[2]string{g, u}] = true
+				if g, _ := g.(string); g != "" {
+					if u, _ := u.(string); u != "" {
+						out[[2]string{g, u}] = true
+					}
 				}
 			}
 		}
@@ -486,27 +485,8 @@ func attachedIdentities(values map[string]any, unknownValues any) (ids []string,
 // policyReference is the aws_iam_policy of the plan that r's policy_arn
 // expression refers to, by address; "" when none.
 func (t *tfReader) policyReference(r *tfRes) string {
-	cr := t.configResource(r)
-	if cr == nil {
-		return ""
-	}
-	var expr struct {
-		References []string `json:"references"`
-	}
-	if json.Unmarshal(cr.Expressions["policy_arn"], &expr) != nil {
-		return ""
-	}
-	prefix := ""
-	if r.module != "" {
-		prefix = r.module + "."
-	}
-	for _, ref := range expr.References {
-		if rest, ok := strings.CutPrefix(ref, "aws_iam_policy."); ok {
-			if end := strings.IndexAny(rest, ".["); end >= 0 {
-				rest = rest[:end]
-			}
-			return prefix + "aws_iam_policy." + rest
-		}
+	if refs := t.references(r, "policy_arn", "aws_iam_policy"); len(refs) > 0 {
+		return refs[0].base
 	}
 	return ""
 }
@@ -547,15 +527,8 @@ func (t *tfReader) attach() {
 		if !a.afterKnown {
 			ids = nil
 		}
-		t.w.src.Attachments = append(t.w.src.Attachments, Attachment{Address: a.addr, PolicyARN: cmpOr(a.arn, a.beforeARN), Identities: ids, Before: a.before})
+		t.w.src.Attachments = append(t.w.src.Attachments, Attachment{Address: a.addr, PolicyARN: cmp.Or(a.arn, a.beforeARN), Identities: ids, Before: a.before})
 	}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // tfIdentities names the identity a policy resource attaches its
@@ -667,9 +640,6 @@ func (t *tfReader) policy(r *tfRes, attr string, kind int, bucket string) (doc [
 		before = nil
 	}
 	t.addPolicy(r, attr, kind, bucket, []byte(s), before)
-	if r.mode == "data" {
-		t.w.src.Policies[len(t.w.src.Policies)-1].DataSource = true
-	}
 	return []byte(s), true
 }
 
@@ -695,8 +665,14 @@ func (r *tfRes) fillAddr() {
 func (r *tfRes) createdFresh() bool { return r.created && r.before == nil }
 
 func (t *tfReader) addPolicy(r *tfRes, path string, kind int, bucket string, doc, before []byte) {
-	t.w.src.Policies = append(t.w.src.Policies, Policy{Address: r.addr, Path: path, Type: policyType(kind, doc),
-		Bucket: bucket, Document: doc, Before: before})
+	p := Policy{Address: r.addr, Path: path, Type: policyType(kind, doc), Bucket: bucket, Document: doc, Before: before,
+		DataSource: r.mode == "data"}
+	if kind == identityBased {
+		// The identity the resource attaches it to, after and before.
+		p.Identities = tfIdentities(r.typ, r.after, r.unknown)
+		p.BeforeIdentities = tfIdentities(r.typ, r.before, nil)
+	}
+	t.w.src.Policies = append(t.w.src.Policies, p)
 }
 
 // bucketName is the bucket's name, or "" for a placeholder.

@@ -293,6 +293,28 @@ func (t *tfReader) bucketOf(r *tfRes) *bucketEntry {
 // referenced finds the aws_s3_bucket that r's bucket expression refers to
 // (Terraform JSON Output Format, "Expression Representation": references).
 func (t *tfReader) referenced(r *tfRes) *bucketEntry {
+	for _, ref := range t.references(r, "bucket", "aws_s3_bucket") {
+		if e := t.w.byAddr[ref.base+ref.index]; e != nil {
+			return e
+		}
+		if r.index != "" {
+			if e := t.w.byAddr[ref.base+"["+r.index+"]"]; e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// A tfReference is a resource of type typ that an expression of r's
+// configuration refers to: its address in r's module, without and with
+// the instance key the reference names ("[0]", or "" for none).
+type tfReference struct{ base, index string }
+
+// references reads the resources of type typ that the expression of r's
+// attribute attr refers to (Terraform JSON Output Format, "Expression
+// Representation": references).
+func (t *tfReader) references(r *tfRes, attr, typ string) []tfReference {
 	cr := t.configResource(r)
 	if cr == nil {
 		return nil
@@ -300,15 +322,16 @@ func (t *tfReader) referenced(r *tfRes) *bucketEntry {
 	var expr struct {
 		References []string `json:"references"`
 	}
-	if json.Unmarshal(cr.Expressions["bucket"], &expr) != nil {
+	if json.Unmarshal(cr.Expressions[attr], &expr) != nil {
 		return nil
 	}
 	prefix := ""
 	if r.module != "" {
 		prefix = r.module + "."
 	}
+	var out []tfReference
 	for _, ref := range expr.References {
-		rest, ok := strings.CutPrefix(ref, "aws_s3_bucket.")
+		rest, ok := strings.CutPrefix(ref, typ+".")
 		if !ok {
 			continue
 		}
@@ -322,17 +345,9 @@ func (t *tfReader) referenced(r *tfRes) *bucketEntry {
 				}
 			}
 		}
-		base := prefix + "aws_s3_bucket." + name
-		if e := t.w.byAddr[base+index]; e != nil {
-			return e
-		}
-		if r.index != "" {
-			if e := t.w.byAddr[base+"["+r.index+"]"]; e != nil {
-				return e
-			}
-		}
+		out = append(out, tfReference{prefix + typ + "." + name, index})
 	}
-	return nil
+	return out
 }
 
 // configured reports whether r's configuration sets attr.
