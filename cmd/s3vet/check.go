@@ -391,7 +391,7 @@ func checkIaCPolicy(ctx context.Context, name string, p iac.Policy, access verif
 		if p.Type == policy.IdentityBased {
 			// Attached to identities the input does not name: their other
 			// policies are not shown.
-			res, err := noNewAccessOfIdentity(ctx, old, []*policy.Policy{newP})
+			res, err := verify.NoNewAccessBesideOthers(ctx, old, []*policy.Policy{newP}, nil)
 			return res, false, err
 		}
 		res, err := verify.NoNewAccess(ctx, old, []*policy.Policy{newP}, nil)
@@ -490,41 +490,13 @@ func checkIdentities(ctx context.Context, src, before *iac.Source) (results []ch
 				Reason: "a document is created only if condition " + maybe + " holds, which cannot be evaluated (give its parameters)"}})
 			continue
 		}
-		res, err := noNewAccessOfIdentity(ctx, oldP, newP)
+		res, err := verify.NoNewAccessBesideOthers(ctx, oldP, newP, nil)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", id, err)
 		}
 		results = append(results, checkResult{Location: location, Result: res})
 	}
 	return results, covered, nil
-}
-
-// noNewAccessOfIdentity compares an identity's documents before and after
-// a change, whatever else the identity has: a plan or template need not
-// show all its policies (an AWS managed policy, one attached elsewhere),
-// and a Deny removed from what it shows may uncover what the others
-// allow. So the sets are compared as they are, and again each with a
-// policy allowing everything beside it: with other policies R alike
-// before and after, no request is newly allowed exactly when both
-// comparisons pass (the first is R empty, the second R everything; the
-// two bound every R).
-func noNewAccessOfIdentity(ctx context.Context, old, new []*policy.Policy) (verify.Result, error) {
-	res, err := verify.NoNewAccess(ctx, old, new, nil)
-	if err != nil || res.Verdict != verify.Pass {
-		return res, err
-	}
-	others := policy.MustParse("other policies of the identity", policy.IdentityBased, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
-	res2, err := verify.NoNewAccess(ctx, append(slices.Clone(old), others), append(slices.Clone(new), others), nil)
-	if err != nil || res2.Verdict == verify.Pass {
-		return res, err
-	}
-	reason := "the change lifts a Deny that limited the identity's other policies, which the input may not show"
-	if res2.Witness != nil {
-		reason += ": " + res2.Witness.String()
-	} else {
-		reason += " (" + res2.Reason + ")"
-	}
-	return verify.Result{Verdict: verify.Unknown, Reason: reason, Classes: res2.Classes}, nil
 }
 
 // attachmentKey identifies an attachment across two templates.

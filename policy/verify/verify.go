@@ -245,6 +245,39 @@ func NoNewAccess(ctx context.Context, old, new []*policy.Policy, opts *Options) 
 	})
 }
 
+// NoNewAccessBesideOthers is NoNewAccess for identity policies that need
+// not be all of an identity's: the identity may have others, alike
+// before and after the change (an AWS managed policy, one attached
+// elsewhere), and a Deny the change lifts may uncover what they allow
+// (IAM User Guide, "Policy evaluation logic": an explicit Deny in any
+// policy overrides an Allow in another). The sets are compared as they
+// are, and again with a policy allowing everything beside each: for any
+// other policies R, no request is newly allowed exactly when both pass
+// (the first is R empty, the second R everything, and the two bound every
+// R). A FAIL is the first comparison's; when only the second fails, the
+// answer is UNKNOWN, naming the request the lifted Deny uncovers.
+func NoNewAccessBesideOthers(ctx context.Context, old, new []*policy.Policy, opts *Options) (Result, error) {
+	res, err := NoNewAccess(ctx, old, new, opts)
+	if err != nil || res.Verdict != Pass {
+		return res, err
+	}
+	others, err := policy.Parse("other policies of the identity", policy.IdentityBased, []byte(allowAllDocs[Resource].doc))
+	if err != nil {
+		return Result{}, err
+	}
+	res2, err := NoNewAccess(ctx, append(slices.Clone(old), others), append(slices.Clone(new), others), opts)
+	if err != nil || res2.Verdict == Pass {
+		return res, err
+	}
+	reason := "the change lifts a Deny that limited the identity's other policies, which the input may not show"
+	if res2.Witness != nil {
+		reason += ": " + res2.Witness.String()
+	} else {
+		reason += " (" + res2.Reason + ")"
+	}
+	return Result{Verdict: Unknown, Reason: reason, Classes: res2.Classes}, nil
+}
+
 // AccessNotGranted reports whether the policies allow any of the access:
 // one of the actions on one of the resources, as IAM Access Analyzer's
 // CheckAccessNotGranted does. PASS means no request for it is allowed;

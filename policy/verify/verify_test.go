@@ -643,3 +643,36 @@ func TestInputErrors(t *testing.T) {
 		t.Error("two resource policies on a side are an error")
 	}
 }
+
+// TestNoNewAccessBesideOthers: identity policies that need not be all of
+// an identity's (IAM User Guide, "Policy evaluation logic": an explicit
+// Deny in any policy overrides an Allow in another).
+func TestNoNewAccessBesideOthers(t *testing.T) {
+	id := policy.IdentityBased
+	guard := parse(t, id, "guard", `{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}`)
+	read := parse(t, id, "read", `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`)
+	write := parse(t, id, "write", `{"Effect":"Allow","Action":"s3:PutObject","Resource":"*"}`)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name     string
+		old, new []*policy.Policy
+		want     verify.Verdict
+	}{
+		{"a Deny lifted uncovers the other policies", []*policy.Policy{read, guard}, []*policy.Policy{read}, verify.Unknown},
+		{"an Allow added is new access", []*policy.Policy{read}, []*policy.Policy{read, write}, verify.Fail},
+		{"a Deny added", []*policy.Policy{read}, []*policy.Policy{read, guard}, verify.Pass},
+		{"unchanged", []*policy.Policy{read, guard}, []*policy.Policy{guard, read}, verify.Pass},
+	} {
+		res, err := verify.NoNewAccessBesideOthers(ctx, tc.old, tc.new, nil)
+		if err != nil || res.Verdict != tc.want {
+			t.Errorf("%s: %s (%s) %v, want %s", tc.name, res.Verdict, res.Reason, err, tc.want)
+		}
+		if tc.want == verify.Unknown && !strings.Contains(res.Reason, "s3:DeleteBucket") {
+			t.Errorf("%s: reason %q names no request", tc.name, res.Reason)
+		}
+	}
+	// NoNewAccess alone passes a lifted Deny: the two differ.
+	if res, _ := verify.NoNewAccess(ctx, []*policy.Policy{read, guard}, []*policy.Policy{read}, nil); res.Verdict != verify.Pass {
+		t.Errorf("NoNewAccess: %s", res.Verdict)
+	}
+}
