@@ -74,6 +74,8 @@ package iac
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -193,6 +195,74 @@ type Attachment struct {
 	Identities []string `json:"identities,omitempty"`
 	// Before are those it was attached to before the change.
 	Before []string `json:"before,omitempty"`
+}
+
+// An IdentitySet is an IAM identity's identity-based documents before
+// and after a change: one set, since a Deny in one limits an Allow in
+// another (IAM User Guide, "Policy evaluation logic").
+type IdentitySet struct {
+	// Identity is as in Policy.Identities: "role/NAME".
+	Identity string
+	// Old and New are its documents before and after the change.
+	Old, New []SetDocument
+}
+
+// A SetDocument is a document of an IdentitySet.
+type SetDocument struct {
+	// Location is the Policy's, marked " (before)", " (deleted)" or
+	// " (old template)" for a document before the change.
+	Location string
+	// Document is the JSON policy document.
+	Document []byte
+	// MaybeCreated is as in Policy.
+	MaybeCreated string
+}
+
+// IdentitySets groups the identity-based documents of src by the
+// identities they are attached to, after the change (Identities and
+// AttachedAfter) and before it: for Terraform, each document's Before
+// (BeforeIdentities and AttachedBefore) and the Removed ones; with the
+// template before the change (before, nil for none), its documents. The
+// sets come in the order of their identities.
+func IdentitySets(src, before *Source) []IdentitySet {
+	sets := map[string]*IdentitySet{}
+	add := func(old bool, p Policy, ids []string, loc string, body []byte) {
+		if p.Type != policy.IdentityBased || body == nil {
+			return
+		}
+		for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
+			set := sets[id]
+			if set == nil {
+				set = &IdentitySet{Identity: id}
+				sets[id] = set
+			}
+			d := SetDocument{Location: loc, Document: body, MaybeCreated: p.MaybeCreated}
+			if old {
+				set.Old = append(set.Old, d)
+			} else {
+				set.New = append(set.New, d)
+			}
+		}
+	}
+	for _, p := range src.Policies {
+		add(false, p, slices.Concat(p.Identities, p.AttachedAfter), p.Location(), p.Document)
+		if before == nil {
+			add(true, p, slices.Concat(p.BeforeIdentities, p.AttachedBefore), p.Location()+" (before)", p.Before)
+		}
+	}
+	for _, p := range src.Removed {
+		add(true, p, p.Identities, p.Location()+" (deleted)", p.Before)
+	}
+	if before != nil {
+		for _, p := range before.Policies {
+			add(true, p, p.Identities, p.Location()+" (old template)", p.Document)
+		}
+	}
+	var out []IdentitySet
+	for _, id := range slices.Sorted(maps.Keys(sets)) {
+		out = append(out, *sets[id])
+	}
+	return out
 }
 
 // An Unresolved is a value that could not be known from the input: one

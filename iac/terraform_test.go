@@ -320,6 +320,19 @@ func TestTerraformRules(t *testing.T) {
 			!cmp.Equal(src.Removed[0].Identities, []string{"role/app"}) {
 			t.Errorf("removed %+v", src.Removed)
 		}
+		var sets []string
+		for _, set := range iac.IdentitySets(src, nil) {
+			for _, d := range set.Old {
+				sets = append(sets, set.Identity+" old "+d.Location)
+			}
+			for _, d := range set.New {
+				sets = append(sets, set.Identity+" new "+d.Location)
+			}
+		}
+		wantSets := []string{"role/app old aws_iam_role_policy.gone.policy (deleted)", "role/app new aws_iam_role.r.inline_policy[0].policy", "user/alice new aws_iam_user_policy.u.policy"}
+		if diff := cmp.Diff(wantSets, sets); diff != "" {
+			t.Errorf("identity sets (-want +got):\n%s", diff)
+		}
 	})
 	t.Run("a bucket of count found by the same index", func(t *testing.T) {
 		plan := `{"format_version": "1.2", "resource_changes": [

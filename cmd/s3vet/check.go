@@ -405,79 +405,42 @@ func checkIaCPolicy(ctx context.Context, name string, p iac.Policy, access verif
 }
 
 // checkIdentities runs no-new-access once per IAM identity of a plan or
-// template, on all its documents together: a principal's identity-based
-// policies are one set, and a Deny in one limits an Allow in another
-// (IAM User Guide, "Policy evaluation logic"). The documents before the
-// change are the Terraform plan's befores and deleted documents, or the
-// old template's (before, nil without one). covered names the documents
+// template (iac.IdentitySets), on all its documents together, beside
+// whatever other policies the identity has. covered names the documents
 // judged so, which are not judged one by one.
 func checkIdentities(ctx context.Context, src, before *iac.Source) (results []checkResult, covered map[string]bool, err error) {
-	type doc struct {
-		loc   string
-		body  []byte
-		maybe string // the condition a CloudFormation resource is created under, unevaluated
-	}
-	oldG, newG := map[string][]doc{}, map[string][]doc{}
-	add := func(g map[string][]doc, p iac.Policy, ids []string, loc string, body []byte) {
-		if p.Type != policy.IdentityBased || body == nil {
-			return
-		}
-		for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
-			g[id] = append(g[id], doc{loc, body, p.MaybeCreated})
-		}
-	}
-	for _, p := range src.Policies {
-		add(newG, p, slices.Concat(p.Identities, p.AttachedAfter), p.Location(), p.Document)
-		if before == nil {
-			add(oldG, p, slices.Concat(p.BeforeIdentities, p.AttachedBefore), p.Location()+" (before)", p.Before)
-		}
-	}
-	for _, p := range src.Removed {
-		add(oldG, p, p.Identities, p.Location()+" (deleted)", p.Before)
-	}
-	if before != nil {
-		for _, p := range before.Policies {
-			add(oldG, p, p.Identities, p.Location()+" (old template)", p.Document)
-		}
-	}
-	parse := func(ds []doc) ([]*policy.Policy, error) {
+	parse := func(ds []iac.SetDocument) ([]*policy.Policy, error) {
 		var out []*policy.Policy
 		for _, d := range ds {
-			p, err := policy.Parse(d.loc, policy.IdentityBased, d.body)
+			p, err := policy.Parse(d.Location, policy.IdentityBased, d.Document)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", d.loc, err)
+				return nil, fmt.Errorf("%s: %w", d.Location, err)
 			}
 			out = append(out, p)
 		}
 		return out, nil
 	}
 	covered = map[string]bool{}
-	ids := slices.Sorted(maps.Keys(newG))
-	for id := range oldG {
-		if _, ok := newG[id]; !ok {
-			ids = append(ids, id)
-		}
-	}
-	for _, id := range ids {
-		newP, err := parse(newG[id])
+	for _, set := range iac.IdentitySets(src, before) {
+		newP, err := parse(set.New)
 		if err != nil {
 			return nil, nil, err
 		}
-		oldP, oldErr := parse(oldG[id])
+		oldP, oldErr := parse(set.Old)
 		var locs []string
 		maybe := ""
-		for _, d := range newG[id] {
-			locs = append(locs, d.loc)
-			covered[d.loc] = true
-			maybe = cmp.Or(maybe, d.maybe)
+		for _, d := range set.New {
+			locs = append(locs, d.Location)
+			covered[d.Location] = true
+			maybe = cmp.Or(maybe, d.MaybeCreated)
 		}
-		for _, d := range oldG[id] {
-			maybe = cmp.Or(maybe, d.maybe)
-			if len(newG[id]) == 0 {
-				locs = append(locs, d.loc)
+		for _, d := range set.Old {
+			maybe = cmp.Or(maybe, d.MaybeCreated)
+			if len(set.New) == 0 {
+				locs = append(locs, d.Location)
 			}
 		}
-		location := id + " (" + strings.Join(locs, ", ") + ")"
+		location := set.Identity + " (" + strings.Join(locs, ", ") + ")"
 		if oldErr != nil {
 			// A document the change replaces or deletes that package
 			// policy cannot read: what it denied is not known.
@@ -492,7 +455,7 @@ func checkIdentities(ctx context.Context, src, before *iac.Source) (results []ch
 		}
 		res, err := verify.NoNewAccessBesideOthers(ctx, oldP, newP, nil)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", id, err)
+			return nil, nil, fmt.Errorf("%s: %w", set.Identity, err)
 		}
 		results = append(results, checkResult{Location: location, Result: res})
 	}
