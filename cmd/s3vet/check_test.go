@@ -329,11 +329,11 @@ func TestCheckGate(t *testing.T) {
 		{"ManagedPolicyArns unchanged", []string{"--cloudformation", "old2.yaml", "--old-cloudformation", "old2.yaml"}, 0, "PASS"},
 		{"a guard created under a condition no parameter decides", []string{"--cloudformation", "dnew.yaml", "--old-cloudformation", "dold.yaml"}, 1, "cannot be evaluated"},
 		{"tags alone", []string{"--terraform", "tags.json"}, 0, "PASS"},
-		{"an attachment replaced: its role changes", []string{"--terraform", "d27.json"}, 1, "UNKNOWN"},
-		{"managed_policy_arns loses a Deny policy", []string{"--terraform", "d24.json"}, 1, "detaches"},
-		{"a group membership deleted", []string{"--terraform", "d23.json"}, 1, "detaches the policies of group/"},
-		{"a deleted document package policy cannot read", []string{"--terraform", "c10b.json"}, 1, "cannot be read"},
-		{"a policy deleted with its attachment", []string{"--terraform", "d12.json"}, 0, "PASS"},
+		{"an attachment replaced: its role changes", []string{"--terraform", "attachment-replaced.json"}, 1, "UNKNOWN"},
+		{"managed_policy_arns loses a Deny policy", []string{"--terraform", "managed-arns-lose-deny.json"}, 1, "detaches"},
+		{"a group membership deleted", []string{"--terraform", "membership-deleted.json"}, 1, "detaches the policies of group/"},
+		{"a deleted document package policy cannot read", []string{"--terraform", "deleted-unreadable.json"}, 1, "cannot be read"},
+		{"a policy deleted with its attachment", []string{"--terraform", "policy-deleted-with-attachment.json"}, 0, "PASS"},
 		{"Groups written with Fn::If", []string{"--cloudformation", "groups_new.yaml", "--old-cloudformation", "groups_old.yaml"}, 1, "group/admins"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
