@@ -302,14 +302,14 @@ func (c *Condition) addValue(v string, vars bool) error {
 // ${aws:PrincipalAccount}) when vars enables variables.
 func splitARNValue(v string, vars bool) []string {
 	var comps []string
-	start, depth := 0, false
+	start, inVar := 0, false
 	for i := 0; i < len(v) && len(comps) < 5; i++ {
 		switch {
-		case vars && !depth && v[i] == '$' && i+1 < len(v) && v[i+1] == '{':
-			depth = true
-		case depth && v[i] == '}':
-			depth = false
-		case !depth && v[i] == ':':
+		case vars && !inVar && v[i] == '$' && i+1 < len(v) && v[i+1] == '{':
+			inVar = true
+		case inVar && v[i] == '}':
+			inVar = false
+		case !inVar && v[i] == ':':
 			comps = append(comps, v[start:i])
 			start = i + 1
 		}
